@@ -1,0 +1,19 @@
+#pragma once
+// Writing artefacts so that a failure never leaves a half-written file: the
+// content goes to a temporary file beside the target, which is then renamed
+// over it (rename is atomic within a directory).
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace nnrecipe {
+
+/// Writes `content` to `path` atomically. Throws InputError naming the path.
+void write_file_atomic(const std::string& path, const std::string& content);
+/// Writes JSON (indented) atomically.
+void write_json_atomic(const std::string& path, const nlohmann::json& value);
+/// Reads and parses a JSON file; errors name the file (and line/column for
+/// syntax errors).
+nlohmann::json read_json_file(const std::string& path);
+
+}  // namespace nnrecipe

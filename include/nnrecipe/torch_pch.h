@@ -1,0 +1,3 @@
+#pragma once
+// Precompiled header for the translation units that use LibTorch.
+#include <torch/torch.h>

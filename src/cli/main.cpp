@@ -1,0 +1,77 @@
+// The nnrecipe executable: parses the command line, sets up the runtime and
+// dispatches to a command. Every error on user input ends here as one
+// message on stderr and exit code 2; no stack traces, no aborts.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <new>
+
+#include "cli/commands.h"
+#include "nnrecipe/error.h"
+#include "nnrecipe/parallel.h"
+#include "nnrecipe/runtime.h"
+
+namespace {
+
+void print_version() {
+  fmt::print("nnrecipe {}\n", nnrecipe::nnrecipe_version());
+  fmt::print("  LibTorch {}\n", nnrecipe::torch_version());
+  fmt::print("  xgboost  {}\n", nnrecipe::xgboost_version());
+  fmt::print("  BLAS     {}\n", nnrecipe::blas_info());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nnrecipe::cli;
+  CLI::App app{
+      "nnrecipe: the recipe for training neural networks, automated, and loud when training "
+      "is silently wrong.\n\nExit codes: 0 ok, 1 a check found an error-level finding, 2 bad "
+      "input or usage.",
+      "nnrecipe"};
+  app.set_help_all_flag("--help-all", "Show the help of every command");
+  std::size_t threads = 0;
+  app.add_option("--threads", threads,
+                 "Threads for parsing and LibTorch (default: the cores available)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str("cores");
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version and the LibTorch, xgboost and BLAS it runs on");
+  app.fallthrough();  // global options are accepted after the command too
+
+  std::map<CLI::App*, CommandRunner> commands;
+  CommandRunner inspect = add_inspect_command(app);
+  commands[app.get_subcommands({}).back()] = inspect;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+
+  if (show_version) {
+    print_version();
+    return kExitOk;
+  }
+  const auto chosen = app.get_subcommands();
+  if (chosen.empty()) {
+    std::cerr << app.help() << "\nnrecipe: error: no command given\n";
+    return kExitBadInput;
+  }
+
+  try {
+    nnrecipe::configure_threads(threads);
+    return commands.at(chosen.front())();
+  } catch (const nnrecipe::InputError& e) {
+    std::cerr << "nnrecipe: error: " << e.what() << "\n";
+  } catch (const std::bad_alloc&) {
+    std::cerr << "nnrecipe: error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "nnrecipe: error: " << e.what() << "\n";
+  }
+  return kExitBadInput;
+}
