@@ -44,7 +44,8 @@ class ByteSource {
       const int got = gzread(file_, out + done, want);
       if (got < 0) {
         int code = 0;
-        const char* msg = gzerror(file_, &code);
+        std::string msg = gzerror(file_, &code);
+        if (msg.rfind(path_ + ": ", 0) == 0) msg.erase(0, path_.size() + 2);  // zlib prefixes the path
         throw InputError(path_, fmt::format("corrupt gzip data while reading {}: {}", what, msg));
       }
       if (got == 0) {

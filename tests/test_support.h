@@ -1,0 +1,84 @@
+#pragma once
+// Shared helpers for the test suite: where the data lives, temporary
+// folders, and running the nnrecipe binary as a user would.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace nnrecipe::test {
+
+inline std::string source_dir() { return NNRECIPE_SOURCE_DIR; }
+inline std::string test_data(const std::string& rel) { return source_dir() + "/tests/data/" + rel; }
+/// The shared datasets (../shared/datasets from the project root).
+inline std::string shared_dataset(const std::string& name) {
+  return std::string(NNRECIPE_SHARED_DATASETS) + "/" + name;
+}
+inline std::string fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
+inline bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// A fresh temporary directory, removed with its content at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/nnrecipe-test-XXXXXX";
+    path_ = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path_ + "'").c_str()); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct CommandResult {
+  int exit_code = -1;  ///< -1 if killed by a signal (crash) or timed out
+  std::string out, err;
+};
+
+/// Runs a shell command line with a time limit; captures stdout and stderr.
+inline CommandResult run_command(const std::string& command, int timeout_s = 120) {
+  TempDir tmp;
+  const std::string line = "timeout -s KILL " + std::to_string(timeout_s) + " " + command + " >" +
+                           tmp.file("out") + " 2>" + tmp.file("err");
+  const int status = std::system(line.c_str());
+  CommandResult r;
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (r.exit_code == 137) r.exit_code = -1;  // killed by timeout
+  r.out = read_text(tmp.file("out"));
+  r.err = read_text(tmp.file("err"));
+  return r;
+}
+
+/// Runs the nnrecipe binary with the given arguments (already shell-quoted).
+inline CommandResult run_nnrecipe(const std::string& args, int timeout_s = 120) {
+  return run_command(std::string("'") + NNRECIPE_BINARY + "' " + args, timeout_s);
+}
+
+inline std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace nnrecipe::test
