@@ -1,0 +1,38 @@
+#pragma once
+// From files to train / validation / test tables: either one file split by
+// seed (stratified for classification), or the user's own test (and
+// optionally validation) files, read with the training file's column types
+// so that every split has the same schema.
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "nnrecipe/csv.h"
+#include "nnrecipe/split.h"
+#include "nnrecipe/table.h"
+#include "nnrecipe/transforms.h"
+
+namespace nnrecipe {
+
+struct DatasetSources {
+  std::string train;   ///< CSV file (split into train/val/test unless test is given)
+  std::string val;     ///< optional validation CSV
+  std::string test;    ///< optional test CSV
+  std::string target;  ///< target column
+  std::optional<Task> task;  ///< nullopt = infer from the target column
+  SplitOptions split;        ///< fractions are ignored for the files given
+  CsvOptions csv;
+};
+
+struct DatasetSplits {
+  Table train, val, test;
+  Task task = Task::Regression;
+  /// Rows dropped because their target was missing (data.target_missing).
+  std::size_t dropped_missing_target = 0;
+};
+
+/// Loads and splits. Throws InputError naming the file for an absent target
+/// or for a val/test file that lacks a training column.
+DatasetSplits load_splits(const DatasetSources& sources);
+
+}  // namespace nnrecipe

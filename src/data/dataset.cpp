@@ -1,0 +1,69 @@
+#include "nnrecipe/dataset.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "nnrecipe/error.h"
+
+namespace nnrecipe {
+namespace {
+
+// Rows with a target, and how many were dropped.
+Table drop_missing_target(const Table& t, const std::string& target, std::size_t& dropped) {
+  const Column& y = t.column(target);
+  if (y.missing_count == 0) return t;
+  dropped += y.missing_count;
+  return t.take(rows_with_target(t, target));
+}
+
+Table read_like(const std::string& path, const Table& train, const DatasetSources& s) {
+  CsvOptions csv = s.csv;
+  Table probe = read_csv(path, csv);
+  for (const Column& c : train.columns()) {
+    if (!probe.find(c.name)) {
+      throw InputError(path, fmt::format("column '{}' of the training file {} is missing", c.name, s.train));
+    }
+    csv.type_overrides.emplace(c.name, c.type);
+  }
+  // Read again with the training types, so a column is typed the same in
+  // every split (a categorical code column stays text even if it looks numeric).
+  return read_csv(path, csv);
+}
+
+}  // namespace
+
+DatasetSplits load_splits(const DatasetSources& s) {
+  DatasetSplits out;
+  Table all = read_csv(s.train, s.csv);
+  if (!all.find(s.target)) {
+    std::string names;
+    for (const Column& c : all.columns()) names += (names.empty() ? "" : ", ") + c.name;
+    throw InputError(s.train, fmt::format("target column '{}' not found; the columns are: {}", s.target, names));
+  }
+  all = drop_missing_target(all, s.target, out.dropped_missing_target);
+  if (all.rows() == 0) throw InputError(s.train, fmt::format("no row has a value in target column '{}'", s.target));
+  out.task = s.task.value_or(infer_task(all.column(s.target)));
+
+  SplitOptions split = s.split;
+  if (!s.test.empty()) split.test_fraction = 0.0;
+  if (!s.val.empty()) split.val_fraction = 0.0;
+  std::vector<int64_t> strata;
+  if (out.task != Task::Regression) {
+    const Column& y = all.column(s.target);
+    std::map<double, int64_t> class_of_value;  // numeric or boolean classes
+    strata.resize(all.rows());
+    for (std::size_t i = 0; i < all.rows(); ++i) {
+      strata[i] = y.is_categorical()
+                      ? y.codes[i]
+                      : class_of_value.emplace(y.values[i], static_cast<int64_t>(class_of_value.size())).first->second;
+    }
+  }
+  const SplitIndices idx = split_rows(all.rows(), split, strata.empty() ? nullptr : &strata);
+  out.train = all.take(idx.train);
+  out.val = s.val.empty() ? all.take(idx.val) : drop_missing_target(read_like(s.val, all, s), s.target, out.dropped_missing_target);
+  out.test = s.test.empty() ? all.take(idx.test) : drop_missing_target(read_like(s.test, all, s), s.target, out.dropped_missing_target);
+  return out;
+}
+
+}  // namespace nnrecipe
