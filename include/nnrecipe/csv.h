@@ -6,6 +6,8 @@
 // true/false; categorical otherwise. Parsing runs on num_threads() threads
 // over file chunks; numbers are parsed in place (no per-cell allocation).
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +30,11 @@ struct CsvOptions {
   std::size_t threads = 0;
   /// Bytes of input per parallel task.
   std::size_t chunk_bytes = std::size_t{8} << 20;
+  /// Bytes read per step of the serial scan (rows may span steps).
+  std::size_t scan_block_bytes = std::size_t{4} << 20;
+  /// Called as work advances (phase "scanning" then "parsing", bytes done of
+  /// the file size); may be called from several threads at once.
+  std::function<void(const char* phase, uint64_t done, uint64_t total)> progress;
 };
 
 /// Reads a CSV file into a Table. Throws InputError naming the file and,

@@ -9,6 +9,7 @@
 #include "nnrecipe/data_source.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/progress.h"
 #include "nnrecipe/schema.h"
 #include "nnrecipe/text_table.h"
 
@@ -97,7 +98,14 @@ CommandRunner add_inspect_command(CLI::App& app) {
   cmd->add_option("--type", args->types, "Force a column's type: COLUMN=numeric|categorical|boolean (repeatable)");
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter (default: detected among , ; tab)");
   return [args] {
-    DataSource source = load_data(args->data, csv_options(*args));
+    DataSource source = [&] {
+      CsvOptions csv = csv_options(*args);
+      ProgressLine progress("reading " + args->data);  // cleared before the output below
+      csv.progress = [&progress](const char* phase, uint64_t done, uint64_t total) {
+        progress.update(phase, done, total);
+      };
+      return load_data(args->data, csv);
+    }();
     if (const auto* table = std::get_if<Table>(&source)) return print_table_schema(*args, *table);
     return print_image_summary(*args, std::get<ImageDataset>(source));
   };

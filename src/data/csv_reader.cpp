@@ -32,8 +32,8 @@ using detail::CsvSyntaxError;
 using detail::CsvTokenizer;
 using detail::RawField;
 
-constexpr std::size_t kSampleRows = 1000;   // rows used for the first type guess
-constexpr std::size_t kScanBlock = 4 << 20;  // bytes read per scan step
+constexpr std::size_t kSampleRows = 1000;  // rows used for the first type guess
+constexpr std::size_t kDetectBytes = 64 << 10;  // bytes seen by delimiter detection
 
 struct Chunk {
   uint64_t offset = 0;
@@ -123,7 +123,10 @@ class Scanner {
 
   Layout run() {
     if (file_.size() == 0) throw InputError(file_.path(), "the file is empty");
-    fill();
+    // BOM and delimiter detection look at the first bytes: have enough.
+    do {
+      fill();
+    } while (!eof_ && buf_.size() < kDetectBytes);
     skip_bom();
     if (pos_ == buf_.size() && eof_) throw InputError(file_.path(), "the file is empty");
     layout_.delimiter = options_.delimiter != '\0'
@@ -145,14 +148,16 @@ class Scanner {
     buf_offset_ += pos_;
     pos_ = 0;
     const std::size_t old = buf_.size();
-    buf_.resize(old + kScanBlock);
+    const std::size_t block = std::max<std::size_t>(options_.scan_block_bytes, 1);
+    buf_.resize(old + block);
     const uint64_t at = buf_offset_ + old;
-    const std::size_t got = file_.read_at(at, buf_.data() + old, kScanBlock);
+    const std::size_t got = file_.read_at(at, buf_.data() + old, block);
     buf_.resize(old + got);
     if (const void* nul = std::memchr(buf_.data() + old, '\0', got)) {
       nul_error(file_, at + static_cast<uint64_t>(static_cast<const char*>(nul) - (buf_.data() + old)));
     }
     eof_ = (at + got >= file_.size());
+    if (options_.progress) options_.progress("scanning", at + got, file_.size());
   }
 
   void skip_bom() {
@@ -412,6 +417,7 @@ class Parser {
     if (row - chunk.first_row != chunk.rows) {
       throw InputError(file_.path(), "the file changed while it was being read");
     }
+    if (options_.progress) options_.progress("parsing", parsed_bytes_ += chunk.length, file_.size());
   }
 
   // A token that does not fit the column's type: an error if the type was
@@ -491,6 +497,7 @@ class Parser {
   std::vector<ColumnType> kinds_;
   std::unique_ptr<std::atomic<bool>[]> failed_;
   std::vector<std::vector<ChunkDictionary>> dictionaries_;  // [chunk][column]
+  std::atomic<uint64_t> parsed_bytes_{0};
 };
 
 }  // namespace

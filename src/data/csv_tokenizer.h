@@ -56,7 +56,7 @@ class CsvTokenizer {
   Result next_row(std::vector<RawField>& fields) {
     if constexpr (Collect) fields.clear();
     skip_blank_lines();
-    if (p_ >= end_) return End;
+    if (p_ >= end_) return last_ ? End : Incomplete;  // more may follow this buffer
     const char* row_begin = p_;
     const std::size_t row_line = line_;
     std::size_t field_no = 1;
