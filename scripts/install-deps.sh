@@ -42,15 +42,16 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Pick OpenBLAS (OpenMP variant) as the system BLAS/LAPACK if another one is
-# selected. update-alternatives is only touched when the choice differs.
+# Make OpenBLAS (OpenMP variant) the system BLAS/LAPACK when another one (the
+# reference BLAS) is selected; update-alternatives is touched only then.
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine)
 for lib in libblas.so.3 liblapack.so.3; do
   want="/usr/lib/${arch}/openblas-openmp/${lib}"
   name="${lib}-${arch}"
   [[ -e "$want" ]] || continue
   current=$(update-alternatives --query "$name" 2>/dev/null | awk '/^Value:/ {print $2}')
-  if [[ "$current" != "$want" ]]; then
+  # Any OpenBLAS variant (openmp, pthread) is fine; replace anything else.
+  if [[ "$current" != */openblas*/* ]]; then
     echo "install-deps: selecting OpenBLAS for ${lib}"
     "${sudo_cmd[@]}" update-alternatives --set "$name" "$want" >/dev/null
   fi
