@@ -175,7 +175,11 @@ class Scanner {
       CsvTokenizer tok(buf_.data() + pos_, buf_.data() + buf_.size(), layout_.delimiter, line_, eof_);
       CsvTokenizer::Result r;
       try {
-        r = tok.next_row<Collect>(fields);
+        if constexpr (Collect) {
+          r = tok.next_row<true>(fields);
+        } else {
+          r = tok.skip_row();
+        }
       } catch (const CsvSyntaxError& e) {
         syntax_error(file_.path(), e);
       }
@@ -313,9 +317,12 @@ class Parser {
       failed_[c] = false;
       columns_[c].name = layout_.names[c];
       columns_[c].type = kinds_[c];
+    }
+    // Touching ~0.5 GB of fresh pages is a quarter second on one thread.
+    parallel_for(ncols, [&](std::size_t c) {
       columns_[c].missing.assign(rows, 0);
       allocate(c);
-    }
+    }, options_.threads);
     dictionaries_.assign(layout_.chunks.size(), std::vector<ChunkDictionary>(ncols));
 
     std::vector<std::size_t> all(ncols);

@@ -4,6 +4,7 @@
 // exactly the ones the parser sees. Blank lines are skipped (as pandas does).
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -33,6 +34,28 @@ struct RawField {
     return scratch;
   }
 };
+
+/// The first delimiter or '\n' in [p, end), or end. Eight bytes at a time
+/// (SWAR): a zero byte of x ^ pattern marks a match, and the lowest flagged
+/// byte is exact (false flags only appear above a true one). The parse pass
+/// spends most of its tokenizing time here.
+inline const char* find_delimiter_or_newline(const char* p, const char* end, char delim) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const uint64_t delims = kOnes * static_cast<unsigned char>(delim);
+  const uint64_t newlines = kOnes * static_cast<unsigned char>('\n');
+  while (end - p >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    const uint64_t a = x ^ delims, b = x ^ newlines;
+    const uint64_t hits = ((a - kOnes) & ~a & kHighs) | ((b - kOnes) & ~b & kHighs);
+    if (hits != 0) return p + (__builtin_ctzll(hits) >> 3);
+    p += 8;
+  }
+#endif
+  while (p < end && *p != delim && *p != '\n') ++p;
+  return p;
+}
 
 /// A syntax error found by the tokenizer; the reader adds the file name.
 struct CsvSyntaxError {
@@ -106,7 +129,7 @@ class CsvTokenizer {
                                  "' after the closing quote of a quoted field"};
       }
       const char* start = p_;
-      while (p_ < end_ && *p_ != delim_ && *p_ != '\n') ++p_;
+      p_ = find_delimiter_or_newline(p_, end_, delim_);
       if (p_ >= end_ && !last_) return rewind(row_begin, row_line);
       const char* field_end = p_;
       if (field_end > start && field_end[-1] == '\r') --field_end;
@@ -123,6 +146,46 @@ class CsvTokenizer {
       ++line_;
       return Row;
     }
+  }
+
+  /// Finds the end of the next row like next_row<false>, with memchr over
+  /// the row instead of a byte loop (the scan pass spends its time here).
+  /// Quoted fields are skipped quote to quote; anything unusual (a row that
+  /// runs off the buffer, a character after a closing quote) is left to
+  /// next_row, so both always agree on where rows end.
+  Result skip_row() {
+    skip_blank_lines();
+    if (p_ >= end_) return last_ ? End : Incomplete;
+    const char* p = p_;
+    std::size_t line = line_;
+    for (;;) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', end_ - p));
+      if (nl == nullptr) break;  // the last row, or incomplete: the careful path decides
+      const char* q = static_cast<const char*>(std::memchr(p, '"', nl - p));
+      // A quote inside an unquoted field is data: look past it.
+      while (q != nullptr && q != p_ && q[-1] != delim_) {
+        q = static_cast<const char*>(std::memchr(q + 1, '"', nl - q - 1));
+      }
+      if (q == nullptr) {
+        p_ = nl + 1;
+        line_ = line + 1;
+        return Row;
+      }
+      // A quoted field: find its closing quote (past "" pairs and newlines).
+      const char* c = q + 1;
+      for (;;) {
+        c = static_cast<const char*>(std::memchr(c, '"', end_ - c));
+        if (c == nullptr || c + 1 >= end_) return next_row<false>(no_fields_);
+        if (c[1] != '"') break;
+        c += 2;
+      }
+      line += static_cast<std::size_t>(std::count(q, c, '\n'));
+      const char* after = c + 1;
+      if (*after == '\r' && after + 1 < end_ && after[1] == '\n') ++after;  // CRLF
+      if (*after != delim_ && *after != '\n') return next_row<false>(no_fields_);  // spaces, or an error
+      p = after;
+    }
+    return next_row<false>(no_fields_);
   }
 
   const char* position() const { return p_; }
@@ -153,6 +216,7 @@ class CsvTokenizer {
     return buf;
   }
 
+  std::vector<RawField> no_fields_;  // next_row<false> collects nothing
   const char* p_;
   const char* end_;
   char delim_;

@@ -3,6 +3,7 @@
 // Hot path of the CSV reader: everything inline, nothing allocates.
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -11,10 +12,41 @@
 
 namespace nnrecipe::detail {
 
+/// Clinger's fast path for the common token: [+-]digits[.digits] with at
+/// most 15 digits in all. The mantissa (< 10^15 < 2^53) and 10^k (k <= 15)
+/// are exact doubles and IEEE division rounds correctly, so the result is
+/// bit-identical to from_chars, at about half its cost. False = use the
+/// general parser.
+inline bool parse_simple_decimal(const char* p, const char* e, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = p < e && *p == '-';
+  if (p < e && (*p == '-' || *p == '+')) ++p;
+  uint64_t mantissa = 0;
+  int digits = 0;
+  const char* int_start = p;
+  for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  const bool has_int = p != int_start;
+  int frac = 0;
+  if (p < e && *p == '.') {
+    const char* frac_start = ++p;
+    for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    frac = static_cast<int>(p - frac_start);
+    if (!has_int && frac == 0) return false;
+  } else if (!has_int) {
+    return false;
+  }
+  if (p != e || digits > 15) return false;
+  const double v = static_cast<double>(mantissa) / kPow10[frac];
+  out = negative ? -v : v;
+  return true;
+}
+
 /// Parses a whole token as a double: optional surrounding spaces, optional
 /// '+', decimal or exponent form, "inf"/"infinity"/"nan" in any case.
 /// Returns false if anything else is in the token.
 inline bool parse_double(const char* b, const char* e, double& out) {
+  if (parse_simple_decimal(b, e, out)) return true;
   while (b < e && *b == ' ') ++b;
   while (e > b && e[-1] == ' ') --e;
   if (b == e) return false;
