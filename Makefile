@@ -2,13 +2,15 @@
 #   make demo   install dependencies, build, inspect the bundled credit data
 #   make test   install dependencies, build, run the whole test suite
 # and for the team:
-#   make bench  build in Release and run every benchmark against its peer
+#   make bench     build in Release and run every benchmark against its peer
+#   make sanitize  build with AddressSanitizer + UBSan and run the suite (CI runs it)
 BUILD ?= build
 BENCH_BUILD ?= build-bench
+ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test bench sanitize clean
 
 all: build
 
@@ -33,5 +35,11 @@ bench: deps
 	cmake --build $(BENCH_BUILD) -j $(JOBS)
 	BENCH_BIN_DIR=$(BENCH_BUILD)/bench bench/run_all.sh
 
+sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNNRECIPE_SANITIZE=ON -DNNRECIPE_BUILD_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest -j $(JOBS) --output-on-failure --timeout 900
+
 clean:
-	rm -rf $(BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(BENCH_BUILD) $(ASAN_BUILD)

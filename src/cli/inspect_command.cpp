@@ -45,11 +45,7 @@ CsvOptions csv_options(const InspectArgs& args) {
 }
 
 int print_table_schema(const InspectArgs& args, const Table& table) {
-  if (!args.target.empty() && !table.find(args.target)) {
-    std::string names;
-    for (const Column& c : table.columns()) names += (names.empty() ? "" : ", ") + c.name;
-    throw InputError(args.data, fmt::format("target column '{}' not found; the columns are: {}", args.target, names));
-  }
+  if (!args.target.empty()) table.require_column(args.target, args.data, "target column");
   const TableSchema schema = describe_schema(table);
   fmt::print("{}: {} rows x {} columns\n\n", args.data, schema.rows, schema.columns.size());
   using A = TextTable::Align;

@@ -36,11 +36,7 @@ Table read_like(const std::string& path, const Table& train, const DatasetSource
 DatasetSplits load_splits(const DatasetSources& s) {
   DatasetSplits out;
   Table all = read_csv(s.train, s.csv);
-  if (!all.find(s.target)) {
-    std::string names;
-    for (const Column& c : all.columns()) names += (names.empty() ? "" : ", ") + c.name;
-    throw InputError(s.train, fmt::format("target column '{}' not found; the columns are: {}", s.target, names));
-  }
+  all.require_column(s.target, s.train, "target column");
   all = drop_missing_target(all, s.target, out.dropped_missing_target);
   if (all.rows() == 0) throw InputError(s.train, fmt::format("no row has a value in target column '{}'", s.target));
   out.task = s.task.value_or(infer_task(all.column(s.target)));

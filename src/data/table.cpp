@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "nnrecipe/error.h"
+#include "text_parse.h"
 
 namespace nnrecipe {
 
@@ -53,10 +54,16 @@ std::optional<std::size_t> Table::find(const std::string& name) const {
 }
 
 const Column& Table::column(const std::string& name) const {
-  if (auto i = find(name)) return columns_[*i];
+  require_column(name);
+  return columns_[*find(name)];
+}
+
+void Table::require_column(const std::string& name, const std::string& file,
+                           const std::string& role) const {
+  if (find(name)) return;
   std::string names;
   for (const Column& c : columns_) names += (names.empty() ? "" : ", ") + c.name;
-  throw InputError(fmt::format("column '{}' not found; the columns are: {}", name, names));
+  throw InputError(file, fmt::format("{} '{}' not found; the columns are: {}", role, name, names));
 }
 
 Table Table::take(const std::vector<std::size_t>& rows) const {
@@ -92,11 +99,10 @@ Table Table::take(const std::vector<std::size_t>& rows) const {
     const Column& src = columns_[ci];
     if (!src.is_categorical() || src.numeric_like_count == 0) continue;
     std::vector<uint8_t> numeric_like(src.categories.size(), 0);
+    double unused;
     for (std::size_t k = 0; k < src.categories.size(); ++k) {
-      char* end = nullptr;
       const std::string& s = src.categories[k];
-      std::strtod(s.c_str(), &end);
-      numeric_like[k] = !s.empty() && end == s.c_str() + s.size();
+      numeric_like[k] = detail::parse_double(s.data(), s.data() + s.size(), unused);
     }
     Column& dst = result.column(ci);
     for (std::size_t i = 0; i < dst.size(); ++i) {

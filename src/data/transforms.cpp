@@ -49,10 +49,6 @@ std::pair<double, double> mean_and_scale(const std::vector<double>& v) {
   return {mean, (sd > 0.0 && std::isfinite(sd)) ? sd : 1.0};
 }
 
-// The text of a categorical cell, or of a numeric cell when a column read as
-// numbers here was categorical in training.
-std::string category_text(const Column& c, std::size_t row) { return c.cell_text(row); }
-
 const char* kind_name(FeatureKind k) {
   switch (k) {
     case FeatureKind::Numeric: return "numeric";
@@ -279,7 +275,8 @@ EncodedData FittedTransform::apply(const Table& table, bool require_target) cons
         if (c.is_categorical()) {
           k = local[static_cast<std::size_t>(c.codes[i])];
         } else {
-          auto it = index.find(category_text(c, i));
+          // A column read as numbers here but categorical in training.
+          auto it = index.find(c.cell_text(i));
           k = it == index.end() ? -1 : it->second;
         }
         out.unseen_categories += (k < 0);
