@@ -93,6 +93,11 @@ CommandRunner add_inspect_command(CLI::App& app) {
   cmd->add_option("--json", args->json_path, "Also write the schema as JSON to this file");
   cmd->add_option("--type", args->types, "Force a column's type: COLUMN=numeric|categorical|boolean (repeatable)");
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter (default: detected among , ; tab)");
+  cmd->footer(
+      "\nCSV: RFC 4180 quoting, UTF-8 (BOM optional), CRLF; missing tokens: empty, NA, NaN, null, ?.\n"
+      "A column is numeric unless a non-numeric token appears, boolean when all tokens are\n"
+      "true/false, categorical otherwise. Errors name FILE:LINE:COLUMN and exit with code 2.\n\n"
+      "Example:\n  nnrecipe inspect credit_data.csv --target Status --json schema.json");
   return [args] {
     DataSource source = [&] {
       CsvOptions csv = csv_options(*args);

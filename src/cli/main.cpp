@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and the LibTorch, xgboost and BLAS it runs on");
   app.fallthrough();  // global options are accepted after the command too
+  app.footer(
+      "\nExamples:\n"
+      "  nnrecipe inspect examples/data/credit_data.csv --target Status\n"
+      "  nnrecipe inspect /usr/share/datasets/fashion-mnist --json schema.json\n"
+      "  nnrecipe <command> --help      options of one command");
 
   std::map<CLI::App*, CommandRunner> commands;
   CommandRunner inspect = add_inspect_command(app);
