@@ -41,6 +41,9 @@ struct CsvOptions {
 /// where it applies, the line and column (1-based field number).
 Table read_csv(const std::string& path, const CsvOptions& options = {});
 
+/// The column names of a CSV file's header row (reads only the first rows).
+std::vector<std::string> read_csv_header(const std::string& path, const CsvOptions& options = {});
+
 /// The delimiter that detection picks for this text (the file's first lines).
 char detect_delimiter(const char* begin, const char* end);
 

@@ -122,6 +122,16 @@ class Scanner {
       : file_(file), options_(options), missing_(options.missing_tokens) {}
 
   Layout run() {
+    read_start();
+    scan_rows();
+    if (layout_.rows == 0) {
+      throw InputError(file_.path(), "the file has a header row but no data rows", 1);
+    }
+    return std::move(layout_);
+  }
+
+  /// Reads up to the end of the header row: BOM, delimiter, column names.
+  const std::vector<std::string>& read_start() {
     if (file_.size() == 0) throw InputError(file_.path(), "the file is empty");
     // BOM and delimiter detection look at the first bytes: have enough.
     do {
@@ -133,11 +143,7 @@ class Scanner {
                             ? options_.delimiter
                             : detect_delimiter(buf_.data() + pos_, buf_.data() + buf_.size());
     read_header();
-    scan_rows();
-    if (layout_.rows == 0) {
-      throw InputError(file_.path(), "the file has a header row but no data rows", 1);
-    }
-    return std::move(layout_);
+    return layout_.names;
   }
 
  private:
@@ -549,6 +555,11 @@ char detect_delimiter(const char* begin, const char* end) {
     }
   }
   return best >= 0 ? kCandidates[best] : ',';
+}
+
+std::vector<std::string> read_csv_header(const std::string& path, const CsvOptions& options) {
+  detail::InputFile file(path);
+  return Scanner(file, options).read_start();
 }
 
 Table read_csv(const std::string& path, const CsvOptions& options) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "nnrecipe/error.h"
@@ -17,17 +18,18 @@ Table drop_missing_target(const Table& t, const std::string& target, std::size_t
   return t.take(rows_with_target(t, target));
 }
 
+// Reads a val/test file with the training file's column types, so a column
+// is typed the same in every split (a categorical code column stays text
+// even where its values look numeric).
 Table read_like(const std::string& path, const Table& train, const DatasetSources& s) {
   CsvOptions csv = s.csv;
-  Table probe = read_csv(path, csv);
+  const std::vector<std::string> header = read_csv_header(path, csv);
   for (const Column& c : train.columns()) {
-    if (!probe.find(c.name)) {
+    if (std::find(header.begin(), header.end(), c.name) == header.end()) {
       throw InputError(path, fmt::format("column '{}' of the training file {} is missing", c.name, s.train));
     }
     csv.type_overrides.emplace(c.name, c.type);
   }
-  // Read again with the training types, so a column is typed the same in
-  // every split (a categorical code column stays text even if it looks numeric).
   return read_csv(path, csv);
 }
 
