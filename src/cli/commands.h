@@ -13,5 +13,6 @@ using CommandRunner = std::function<int()>;
 enum ExitCode { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2 };
 
 CommandRunner add_inspect_command(CLI::App& app);
+CommandRunner add_config_command(CLI::App& app);
 
 }  // namespace nnrecipe::cli

@@ -47,9 +47,12 @@ int main(int argc, char** argv) {
       "  nnrecipe inspect /usr/share/datasets/fashion-mnist --json schema.json\n"
       "  nnrecipe <command> --help      options of one command");
 
+  // Each command registers itself; remember which subcommand runs what.
   std::map<CLI::App*, CommandRunner> commands;
-  CommandRunner inspect = add_inspect_command(app);
-  commands[app.get_subcommands({}).back()] = inspect;
+  for (auto add : {add_inspect_command, add_config_command}) {
+    CommandRunner run = add(app);
+    commands[app.get_subcommands({}).back()] = std::move(run);
+  }
 
   try {
     app.parse(argc, argv);

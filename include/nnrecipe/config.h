@@ -1,0 +1,97 @@
+#pragma once
+// The run configuration: what a YAML config file and `--set key=value` set.
+// Every option is declared once, in src/config/options.cpp, with its key,
+// default, range or choices and a one-line description; parsing, validation,
+// `--help`, docs/config.md and the resolved config all come from there.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nnrecipe {
+
+struct DataConfig {
+  std::string train;             ///< training CSV (or an image directory)
+  std::string test;              ///< optional test CSV
+  std::string val;               ///< optional validation CSV
+  std::string target;            ///< target column
+  std::string task = "auto";     ///< auto | binary | multiclass | regression
+  double val_fraction = 0.1;
+  double test_fraction = 0.2;
+  bool normalize = true;
+  std::optional<bool> normalize_target;  ///< unset = true for regression
+};
+
+struct ModelConfig {
+  std::string type = "mlp";  ///< linear | mlp | cnn
+  std::vector<int64_t> hidden = {64, 64};
+  std::string activation = "relu";  ///< relu | gelu | tanh | sigmoid
+  double dropout = 0.0;
+  bool batchnorm = false;
+  std::string output_activation = "none";  ///< none | sigmoid | softmax
+  bool init_output_bias = true;
+  bool augment = false;  ///< images: random crop with padding + horizontal flip
+};
+
+struct EarlyStoppingConfig {
+  int64_t patience = 10;           ///< epochs without improvement; 0 = off
+  std::string metric = "auto";     ///< auto = the task's selection metric, or val_loss, auc, ...
+};
+
+struct TrainConfig {
+  std::string optimizer = "adam";  ///< adam | adamw | sgd
+  double lr = 3e-4;
+  double momentum = 0.9;
+  double weight_decay = 0.0;
+  int64_t batch_size = 64;
+  int64_t epochs = 20;
+  std::string loss = "auto";  ///< auto | bce | ce | mse | l1 | huber
+  std::string class_weights = "none";  ///< none | balanced
+  EarlyStoppingConfig early_stopping;
+  double grad_clip = 0.0;  ///< max global gradient norm; 0 = off
+  std::string schedule = "constant";  ///< constant | cosine | step
+  std::vector<std::string> freeze;    ///< parameter-name patterns (substring) left untrained
+  std::optional<int64_t> seed = 0;    ///< null = no fixed seed
+  int64_t threads = 0;                ///< 0 = all cores
+  std::string device = "auto";        ///< auto | cpu | cuda
+};
+
+struct ChecksConfig {
+  std::vector<std::string> ignore;  ///< finding ids to silence
+};
+
+struct Config {
+  DataConfig data;
+  ModelConfig model;
+  TrainConfig train;
+  ChecksConfig checks;
+};
+
+/// One declared option, for help and docs.
+struct OptionInfo {
+  std::string key;          ///< e.g. "train.lr"
+  std::string type;         ///< e.g. "float", "int", "bool", "string", "list of int"
+  std::string default_text; ///< the default as YAML
+  std::string allowed;      ///< range or choices, "" if any value
+  std::string description;
+};
+
+/// Every option, in declaration order.
+std::vector<OptionInfo> config_options();
+
+/// Parses a YAML config file. Unknown keys, wrong types and out-of-range
+/// values throw InputError naming the file, line and key. A relative data
+/// path is taken relative to the config file's folder.
+Config load_config(const std::string& path);
+/// Parses YAML text (source names it in errors).
+Config parse_config(const std::string& yaml_text, const std::string& source = "config");
+/// Applies one `key=value` override (value is YAML: 0.01, [128,64], true).
+/// Throws InputError naming "--set KEY" on a bad key or value.
+void apply_override(Config& config, const std::string& assignment);
+/// The whole configuration as YAML, every option with its resolved value.
+std::string to_yaml(const Config& config);
+/// docs/config.md: the reference generated from the declarations.
+std::string config_reference_markdown();
+
+}  // namespace nnrecipe
