@@ -12,6 +12,8 @@ namespace nnrecipe {
 void write_file_atomic(const std::string& path, const std::string& content);
 /// Writes JSON (indented) atomically.
 void write_json_atomic(const std::string& path, const nlohmann::json& value);
+/// Creates a directory and its missing parents (mkdir -p).
+void make_directories(const std::string& path);
 /// Reads and parses a JSON file; errors name the file (and line/column for
 /// syntax errors).
 nlohmann::json read_json_file(const std::string& path);

@@ -17,6 +17,8 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
 
   void update(const char* phase, uint64_t done, uint64_t total);
+  /// Erases the line (before printing other output); the next update redraws it.
+  void clear();
   static bool default_enabled();  ///< true when stderr is a terminal
 
  private:

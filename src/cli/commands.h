@@ -14,5 +14,7 @@ enum ExitCode { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2 };
 
 CommandRunner add_inspect_command(CLI::App& app);
 CommandRunner add_config_command(CLI::App& app);
+CommandRunner add_train_command(CLI::App& app);
+CommandRunner add_predict_command(CLI::App& app);
 
 }  // namespace nnrecipe::cli

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -41,6 +42,18 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 
 void write_json_atomic(const std::string& path, const nlohmann::json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
+}
+
+void make_directories(const std::string& path) {
+  std::string partial;
+  for (std::size_t i = 0; i <= path.size(); ++i) {
+    if ((i == path.size() || path[i] == '/') && !partial.empty()) {
+      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+        throw InputError(partial, std::string("cannot create the directory: ") + std::strerror(errno));
+      }
+    }
+    if (i < path.size()) partial.push_back(path[i]);
+  }
 }
 
 nlohmann::json read_json_file(const std::string& path) {

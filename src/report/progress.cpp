@@ -9,8 +9,12 @@ namespace nnrecipe {
 
 ProgressLine::ProgressLine(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
 
-ProgressLine::~ProgressLine() {
+ProgressLine::~ProgressLine() { clear(); }
+
+void ProgressLine::clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (drawn_) std::fputs("\r\033[K", stderr);
+  drawn_ = false;
 }
 
 bool ProgressLine::default_enabled() { return ::isatty(STDERR_FILENO) == 1; }

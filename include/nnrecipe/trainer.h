@@ -1,0 +1,104 @@
+#pragma once
+// The trainer: data preparation from a Config, the epoch loop (Adam / AdamW /
+// SGD, losses, class weights, gradient clipping, schedules, early stopping
+// that restores the best weights), evaluation, and the run directory with
+// per-epoch atomic checkpoints that `--resume` continues exactly.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nnrecipe/config.h"
+#include "nnrecipe/models.h"
+#include "nnrecipe/tensors.h"
+#include "nnrecipe/transforms.h"
+
+namespace nnrecipe {
+
+/// Everything a training run reads, prepared from the config: splits as
+/// tensors, the fitted transforms, the model shape and the class counts.
+struct PreparedData {
+  Task task = Task::Regression;
+  ModelShape shape;
+  std::vector<std::string> class_names;  ///< classification
+  std::vector<int64_t> class_counts;     ///< training counts per class
+  TensorData train, val, test;
+  std::optional<FittedTransform> transform;        ///< tabular data
+  std::optional<ImageNormalization> image_norm;    ///< image data
+  std::size_t dropped_missing_target = 0;
+};
+
+/// Loads data.train (CSV or image directory), splits it (seeded, stratified)
+/// or reads data.val / data.test, and fits the transforms on train only.
+PreparedData prepare_data(const Config& config);
+
+struct EpochLog {
+  int64_t epoch = 0;  ///< 1-based
+  double train_loss = 0, val_loss = 0, lr = 0, seconds = 0;
+  std::map<std::string, double> train_metrics, val_metrics;
+};
+
+struct TrainOutcome {
+  std::vector<EpochLog> history;
+  int64_t best_epoch = 0;
+  std::string selection_metric;
+  std::map<std::string, double> val, test;
+  double test_loss = 0;
+  int64_t params = 0;
+  double seconds = 0;
+  bool stopped_early = false;
+};
+
+struct TrainerOptions {
+  std::string run_dir;  ///< "" = write nothing
+  bool resume = false;  ///< continue from run_dir/checkpoint.pt
+  /// Called after each epoch (progress display); may be empty.
+  std::function<void(const EpochLog&, int64_t epochs)> on_epoch;
+  /// Called every few steps within an epoch: (epoch, step, steps, loss).
+  std::function<void(int64_t, int64_t, int64_t, double)> on_step;
+};
+
+/// Loss and metrics of a network on one split (eval mode, no gradients).
+struct Evaluation {
+  double loss = 0;
+  std::map<std::string, double> metrics;
+  std::vector<double> probs;   ///< classification: rows x classes
+  std::vector<double> values;  ///< regression: original units
+};
+
+class Trainer {
+ public:
+  Trainer(const Config& config, const PreparedData& data, Network net, TrainerOptions options = {});
+  /// Trains, evaluates the best weights on val and test, writes the run
+  /// directory. Throws InputError on an invalid loss/task combination.
+  TrainOutcome fit();
+  Evaluation evaluate(const TensorData& split);
+
+ private:
+  struct State;
+  const Config& config_;
+  const PreparedData& data_;
+  Network net_;
+  TrainerOptions options_;
+};
+
+/// Writes the artefacts of a finished run's model to dir/model: weights,
+/// transforms, config and meta (task, classes, shape).
+void save_model(const std::string& model_dir, const Config& config, const PreparedData& data, NetworkImpl& net);
+
+/// A trained model loaded back for prediction.
+struct LoadedModel {
+  Config config;
+  PreparedData meta;  ///< shape, task, class names, transforms (no tensors)
+  Network net;
+};
+LoadedModel load_model(const std::string& model_dir);
+
+/// Predicts a CSV with a loaded model and writes a predictions CSV: for
+/// classification `prediction` plus `prob_<class>` columns, for regression
+/// `prediction` in the target's original units. Returns the row count.
+std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv);
+
+}  // namespace nnrecipe

@@ -1,0 +1,135 @@
+// `nnrecipe train CONFIG` and `nnrecipe predict MODEL_DIR DATA`.
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "nnrecipe/config.h"
+#include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
+#include "nnrecipe/parallel.h"
+#include "nnrecipe/progress.h"
+#include "nnrecipe/runtime.h"
+#include "nnrecipe/text_table.h"
+#include "nnrecipe/trainer.h"
+
+namespace nnrecipe::cli {
+namespace {
+
+std::string stem(const std::string& path) {
+  std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  return name.substr(0, name.find('.'));
+}
+
+std::string default_run_dir(const Config& c, const std::string& config_path) {
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  const std::string name = !config_path.empty() ? stem(config_path) : stem(c.data.train);
+  return fmt::format("runs/{}-{}", stamp, name.empty() ? "run" : name);
+}
+
+std::string metric_cells(const std::map<std::string, double>& m) {
+  std::string s;
+  for (const auto& [k, v] : m) s += fmt::format("{}{} {:.4f}", s.empty() ? "" : "  ", k, v);
+  return s;
+}
+
+}  // namespace
+
+CommandRunner add_train_command(CLI::App& app) {
+  struct Args {
+    std::string config, out, resume;
+    std::vector<std::string> sets;
+    bool quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Train the configured network: data split and transforms fitted on train only, validation every epoch, "
+      "early stopping that restores the best weights, one evaluation on the test split. Writes a run directory: "
+      "config.yaml, metrics.jsonl, summary.json, checkpoint.pt, model/.");
+  cmd->add_option("CONFIG", args->config, "YAML config (see `nnrecipe config --reference`); optional with --set");
+  cmd->add_option("--set", args->sets, "Override an option: KEY=VALUE, value in YAML (repeatable)");
+  cmd->add_option("--out", args->out, "Run directory (default runs/<timestamp>-<name>)");
+  cmd->add_option("--resume", args->resume, "Continue the interrupted run in this directory (its config is used)");
+  cmd->add_flag("--quiet", args->quiet, "Print only the final summary");
+  cmd->footer("\nExample:\n  nnrecipe train --set data.train=credit_data.csv --set data.target=Status --set train.epochs=30");
+  return [args] {
+    Config config;
+    std::string dir;
+    if (!args->resume.empty()) {
+      dir = args->resume;
+      config = load_config(dir + "/config.yaml");
+      for (const std::string& s : args->sets) apply_override(config, s);  // e.g. more epochs
+    } else {
+      if (!args->config.empty()) config = load_config(args->config);
+      for (const std::string& s : args->sets) apply_override(config, s);
+      dir = args->out.empty() ? default_run_dir(config, args->config) : args->out;
+    }
+    if (config.train.threads > 0) configure_threads(static_cast<std::size_t>(config.train.threads));
+    if (config.train.seed) torch::manual_seed(static_cast<uint64_t>(*config.train.seed));
+
+    const PreparedData data = prepare_data(config);
+    Network net = build_network(config.model, data.shape);
+    if (config.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
+
+    TrainerOptions options;
+    options.run_dir = dir;
+    options.resume = !args->resume.empty();
+    ProgressLine progress("train", !args->quiet && ProgressLine::default_enabled());
+    const auto started = std::chrono::steady_clock::now();
+    options.on_step = [&](int64_t epoch, int64_t step, int64_t steps, double loss) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      progress.update(fmt::format("epoch {}/{} loss {:.4f} ({:.0f}s)", epoch, config.train.epochs, loss, secs).c_str(),
+                      static_cast<uint64_t>(step), static_cast<uint64_t>(steps));
+    };
+    options.on_epoch = [&](const EpochLog& e, int64_t epochs) {
+      if (args->quiet) return;
+      progress.clear();
+      fmt::print("epoch {:>3}/{}  train_loss {:.4f}  val_loss {:.4f}  {}  ({:.1f}s)\n", e.epoch, epochs, e.train_loss,
+                 e.val_loss, metric_cells(e.val_metrics), e.seconds);
+      std::fflush(stdout);
+    };
+    // The resolved config goes first: a killed run can then be resumed.
+    make_directories(dir);
+    if (!options.resume) write_file_atomic(dir + "/config.yaml", to_yaml(config));
+    Trainer trainer(config, data, net, options);
+    const TrainOutcome out = trainer.fit();
+
+    using A = TextTable::Align;
+    TextTable table({"split", "metrics"}, {A::Left, A::Left});
+    table.add_row({"val", metric_cells(out.val)});
+    table.add_row({"test", metric_cells(out.test)});
+    fmt::print("\n{} task, {} parameters, best epoch {} of {} by {}{}, {:.1f}s\n", to_string(data.task), out.params,
+               out.best_epoch, out.history.size(), out.selection_metric, out.stopped_early ? " (stopped early)" : "",
+               out.seconds);
+    std::cout << table.render(200);
+    fmt::print("run directory: {}\n", dir);
+    return kExitOk;
+  };
+}
+
+CommandRunner add_predict_command(CLI::App& app) {
+  struct Args {
+    std::string model, data, out;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("predict", "Score a CSV with a trained model and write a predictions CSV.");
+  cmd->add_option("MODEL_DIR", args->model, "A run's model directory (RUN_DIR/model)")->required();
+  cmd->add_option("DATA", args->data, "CSV with the training feature columns (the target may be absent)")->required();
+  cmd->add_option("--out", args->out, "Predictions CSV (default: predictions.csv)");
+  return [args] {
+    const LoadedModel model = load_model(args->model);
+    const std::string out = args->out.empty() ? "predictions.csv" : args->out;
+    const std::size_t n = predict_csv(model, args->data, out);
+    fmt::print("{} predictions written to {}\n", n, out);
+    return kExitOk;
+  };
+}
+
+}  // namespace nnrecipe::cli

@@ -1,0 +1,110 @@
+// A trained model on disk (run_dir/model): weights.pt, config.yaml,
+// transform.json (tables), meta.json (task, classes, shape) — enough for
+// `nnrecipe predict` to score a new CSV.
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "nnrecipe/csv.h"
+#include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
+#include "nnrecipe/trainer.h"
+
+namespace nnrecipe {
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+}  // namespace
+
+void save_model(const std::string& model_dir, const Config& config, const PreparedData& data, NetworkImpl& net) {
+  make_directories(model_dir);
+  torch::serialize::OutputArchive archive;
+  net.save(archive);
+  archive.save_to(model_dir + "/weights.pt.tmp");
+  if (std::rename((model_dir + "/weights.pt.tmp").c_str(), (model_dir + "/weights.pt").c_str()) != 0) {
+    throw InputError(model_dir + "/weights.pt", "cannot write");
+  }
+  write_file_atomic(model_dir + "/config.yaml", to_yaml(config));
+  if (data.transform) data.transform->save(model_dir + "/transform.json");
+  nlohmann::json meta = {{"format", "nnrecipe.model/1"},
+                         {"task", to_string(data.task)},
+                         {"class_names", data.class_names},
+                         {"input_dim", data.shape.input_dim},
+                         {"classes", data.shape.classes},
+                         {"embedding_cardinalities", data.shape.embedding_cardinalities},
+                         {"image_channels", data.shape.image_channels}};
+  if (data.image_norm) meta["image_norm"] = {{"mean", data.image_norm->mean}, {"std", data.image_norm->std}};
+  write_json_atomic(model_dir + "/meta.json", meta);
+}
+
+LoadedModel load_model(const std::string& model_dir) {
+  LoadedModel m;
+  const nlohmann::json meta = read_json_file(model_dir + "/meta.json");
+  try {
+    m.meta.task = *parse_task(meta.at("task").get<std::string>());
+    m.meta.class_names = meta.at("class_names").get<std::vector<std::string>>();
+    m.meta.shape.task = m.meta.task;
+    m.meta.shape.input_dim = meta.at("input_dim");
+    m.meta.shape.classes = meta.at("classes");
+    m.meta.shape.embedding_cardinalities = meta.at("embedding_cardinalities").get<std::vector<int64_t>>();
+    m.meta.shape.image_channels = meta.at("image_channels");
+    if (meta.contains("image_norm")) m.meta.image_norm = ImageNormalization{meta["image_norm"]["mean"], meta["image_norm"]["std"]};
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(model_dir + "/meta.json", std::string("malformed: ") + e.what());
+  }
+  m.config = load_config(model_dir + "/config.yaml");
+  if (m.meta.shape.image_channels == 0) m.meta.transform = FittedTransform::load(model_dir + "/transform.json");
+  m.net = build_network(m.config.model, m.meta.shape);
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(model_dir + "/weights.pt");
+    m.net->load(archive);
+  } catch (const c10::Error& e) {
+    throw InputError(model_dir + "/weights.pt", "cannot load the weights: " + std::string(e.what_without_backtrace()));
+  }
+  m.net->eval();
+  return m;
+}
+
+std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv) {
+  if (!model.meta.transform) throw InputError(data_csv, "this model was trained on images; predict takes CSV data for tabular models");
+  const FittedTransform& ft = *model.meta.transform;
+  CsvOptions csv;
+  csv.type_overrides = ft.column_types();
+  const Table table = read_csv(data_csv, csv);
+  TensorData data = to_tensors(ft.apply(table, /*require_target=*/false));
+  torch::NoGradGuard no_grad;
+  const torch::Tensor out = model.net->forward(data.x, data.ids).to(torch::kFloat64).contiguous();
+  std::ostringstream text;
+  const int64_t n = out.size(0);
+  if (model.meta.task == Task::Regression) {
+    text << "prediction\n";
+    for (int64_t i = 0; i < n; ++i) text << fmt::format("{}\n", ft.inverse_target(out[i][0].item<double>()));
+  } else {
+    const torch::Tensor probs = model.meta.task == Task::Binary ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
+                                                                : torch::softmax(out, 1);
+    const auto& names = model.meta.class_names;
+    text << "prediction";
+    for (const std::string& c : names) text << "," << csv_field("prob_" + c);
+    text << "\n";
+    const torch::Tensor best = probs.argmax(1);
+    for (int64_t i = 0; i < n; ++i) {
+      text << csv_field(names[static_cast<std::size_t>(best[i].item<int64_t>())]);
+      for (int64_t k = 0; k < probs.size(1); ++k) text << fmt::format(",{:.6g}", probs[i][k].item<double>());
+      text << "\n";
+    }
+  }
+  write_file_atomic(out_csv, text.str());
+  return static_cast<std::size_t>(n);
+}
+
+}  // namespace nnrecipe

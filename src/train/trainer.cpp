@@ -1,0 +1,355 @@
+#include "nnrecipe/trainer.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
+#include "nnrecipe/metrics.h"
+
+namespace nnrecipe {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string resolved_loss(const Config& c, Task task) {
+  if (c.train.loss != "auto") return c.train.loss;
+  return task == Task::Binary ? "bce" : task == Task::Multiclass ? "ce" : "mse";
+}
+
+// The loss of a batch: outputs [N, units], targets y (int64 classes or
+// float [N, 1]), optional per-class weights.
+class LossFunction {
+ public:
+  LossFunction(std::string name, Task task, int64_t classes, torch::Tensor class_weights)
+      : name_(std::move(name)), task_(task), classes_(classes), weights_(std::move(class_weights)) {
+    const bool classification = task != Task::Regression;
+    if (name_ == "bce" && task != Task::Binary) {
+      throw InputError("train.loss: bce needs a binary target; this task is " + std::string(to_string(task)));
+    }
+    if (name_ == "ce" && !classification) throw InputError("train.loss: ce needs a classification target");
+  }
+
+  torch::Tensor operator()(const torch::Tensor& out, const torch::Tensor& y) const {
+    if (name_ == "bce") {
+      const torch::Tensor t = y.to(torch::kFloat32).view({-1, 1});
+      torch::Tensor l = torch::binary_cross_entropy_with_logits(out, t, {}, {}, at::Reduction::None);
+      if (weights_.defined()) l = l * weights_.index_select(0, y).view({-1, 1});
+      return l.mean();
+    }
+    if (name_ == "ce") return torch::nn::functional::cross_entropy(out, y, torch::nn::functional::CrossEntropyFuncOptions().weight(weights_));
+    // Regression losses; on a classification target they compare outputs
+    // with 0/1 (one-hot) targets, the silent mistake the doctor flags.
+    torch::Tensor t = y;
+    if (task_ != Task::Regression) {
+      t = task_ == Task::Binary ? y.to(torch::kFloat32).view({-1, 1})
+                                : torch::one_hot(y, classes_).to(torch::kFloat32);
+    }
+    if (name_ == "l1") return torch::l1_loss(out, t);
+    if (name_ == "huber") return torch::huber_loss(out, t);
+    return torch::mse_loss(out, t);
+  }
+
+ private:
+  std::string name_;
+  Task task_;
+  int64_t classes_;
+  torch::Tensor weights_;
+};
+
+torch::Tensor balanced_weights(const std::vector<int64_t>& counts) {
+  double total = 0;
+  for (int64_t n : counts) total += static_cast<double>(n);
+  std::vector<float> w;
+  for (int64_t n : counts) w.push_back(static_cast<float>(total / (static_cast<double>(counts.size()) * std::max<double>(1, static_cast<double>(n)))));
+  return torch::tensor(w);
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c, const std::vector<torch::Tensor>& params) {
+  const auto& t = c.train;
+  if (t.optimizer == "sgd") {
+    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
+  }
+  if (t.optimizer == "adamw") {
+    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(t.lr).weight_decay(t.weight_decay));
+  }
+  return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay));
+}
+
+// The learning rate of an epoch (0-based) under the configured schedule.
+double scheduled_lr(const Config& c, int64_t epoch) {
+  const double lr = c.train.lr;
+  const double progress = static_cast<double>(epoch) / static_cast<double>(c.train.epochs);
+  if (c.train.schedule == "cosine") return lr * 0.5 * (1.0 + std::cos(M_PI * progress));
+  if (c.train.schedule == "step") return lr * std::pow(0.1, std::floor(progress * 3.0));
+  return lr;
+}
+
+void set_lr(torch::optim::Optimizer& opt, double lr) {
+  for (auto& group : opt.param_groups()) group.options().set_lr(lr);
+}
+
+// Parameters and buffers, copied (best weights kept in memory).
+using StateDict = std::vector<std::pair<std::string, torch::Tensor>>;
+StateDict snapshot(torch::nn::Module& m) {
+  StateDict s;
+  for (const auto& p : m.named_parameters()) s.emplace_back(p.key(), p.value().detach().clone());
+  for (const auto& b : m.named_buffers()) s.emplace_back(b.key(), b.value().detach().clone());
+  return s;
+}
+void restore(torch::nn::Module& m, const StateDict& s) {
+  torch::NoGradGuard no_grad;
+  auto params = m.named_parameters();
+  auto buffers = m.named_buffers();
+  for (const auto& [name, value] : s) {
+    if (auto* p = params.find(name)) {
+      p->copy_(value);
+    } else if (auto* b = buffers.find(name)) {
+      b->copy_(value);
+    }
+  }
+}
+
+nlohmann::json epoch_json(const EpochLog& e) {
+  return {{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"val_loss", e.val_loss}, {"lr", e.lr},
+          {"seconds", e.seconds}, {"train", e.train_metrics}, {"val", e.val_metrics}};
+}
+EpochLog epoch_from_json(const nlohmann::json& j) {
+  EpochLog e;
+  e.epoch = j.at("epoch");
+  e.train_loss = j.at("train_loss");
+  e.val_loss = j.at("val_loss");
+  e.lr = j.at("lr");
+  e.seconds = j.at("seconds");
+  e.train_metrics = j.at("train").get<std::map<std::string, double>>();
+  e.val_metrics = j.at("val").get<std::map<std::string, double>>();
+  return e;
+}
+
+// Archive keys may not contain '.', which parameter names do.
+std::string archive_key(std::string name) {
+  for (char& ch : name) {
+    if (ch == '.') ch = '/';
+  }
+  return name;
+}
+
+bool file_exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Trainer::Trainer(const Config& config, const PreparedData& data, Network net, TrainerOptions options)
+    : config_(config), data_(data), net_(std::move(net)), options_(std::move(options)) {}
+
+Evaluation Trainer::evaluate(const TensorData& split) {
+  Evaluation ev;
+  if (split.size() == 0) return ev;
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  const LossFunction loss(resolved_loss(config_, data_.task), data_.task, data_.shape.classes, {});
+  BatchIterator it(split, 1024, false, 0);
+  Batch b;
+  double total = 0;
+  std::vector<torch::Tensor> outs;
+  while (it.next(b)) {
+    const torch::Tensor out = net_->forward(b.x, b.ids);
+    total += loss(out, b.y).item<double>() * static_cast<double>(b.x.size(0));
+    outs.push_back(out);
+  }
+  ev.loss = total / static_cast<double>(split.size());
+  const torch::Tensor out = torch::cat(outs).to(torch::kFloat64);
+  if (data_.task == Task::Regression) {
+    const auto o = out.contiguous();
+    const auto y = split.y.to(torch::kFloat64).contiguous();
+    std::vector<double> truth;
+    for (int64_t i = 0; i < o.size(0); ++i) {
+      const double z = o.data_ptr<double>()[i];
+      ev.values.push_back(data_.transform ? data_.transform->inverse_target(z) : z);
+      const double yz = y.data_ptr<double>()[i];
+      truth.push_back(data_.transform ? data_.transform->inverse_target(yz) : yz);
+    }
+    ev.metrics = regression_metrics(truth, ev.values);
+    return ev;
+  }
+  const torch::Tensor probs = (data_.task == Task::Binary
+                                   ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
+                                   : torch::softmax(out, 1))
+                                  .contiguous();
+  ev.probs.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+  const torch::Tensor y = split.y.contiguous();
+  const std::vector<int64_t> labels(y.data_ptr<int64_t>(), y.data_ptr<int64_t>() + y.numel());
+  ev.metrics = classification_metrics(labels, ev.probs, static_cast<std::size_t>(probs.size(1)));
+  return ev;
+}
+
+TrainOutcome Trainer::fit() {
+  const auto start = Clock::now();
+  const Config& c = config_;
+  const uint64_t seed = static_cast<uint64_t>(c.train.seed.value_or(static_cast<int64_t>(std::random_device{}())));
+  const bool has_val = data_.val.size() > 0;
+
+  // Frozen parameters stay out of the optimizer and get no gradient.
+  std::vector<torch::Tensor> trainable;
+  for (auto& p : net_->named_parameters()) {
+    bool frozen = false;
+    for (const std::string& pattern : c.train.freeze) frozen |= p.key().find(pattern) != std::string::npos;
+    p.value().set_requires_grad(!frozen);
+    if (!frozen) trainable.push_back(p.value());
+  }
+  auto optimizer = make_optimizer(c, trainable);
+  torch::Tensor weights;
+  if (c.train.class_weights == "balanced" && data_.task != Task::Regression) weights = balanced_weights(data_.class_counts);
+  const LossFunction loss(resolved_loss(c, data_.task), data_.task, data_.shape.classes, weights);
+
+  const SelectionMetric watched = c.train.early_stopping.metric == "auto" ? default_selection_metric(data_.task)
+                                  : c.train.early_stopping.metric == "val_loss" ? SelectionMetric{"val_loss", false}
+                                                                                 : selection_metric(c.train.early_stopping.metric);
+  TrainOutcome outcome;
+  outcome.selection_metric = watched.name;
+  outcome.params = count_parameters(*net_);
+  double best = std::nan("");
+  int64_t since_best = 0;
+  int64_t first_epoch = 0;
+  StateDict best_state = snapshot(*net_);
+
+  const std::string& dir = options_.run_dir;
+  const std::string checkpoint = dir.empty() ? "" : dir + "/checkpoint.pt";
+  if (!dir.empty()) make_directories(dir);
+  if (options_.resume) {
+    if (!file_exists(checkpoint)) throw InputError(dir, "no checkpoint.pt to resume from");
+    torch::serialize::InputArchive in;
+    in.load_from(checkpoint);
+    net_->load(in);
+    torch::serialize::InputArchive opt_in, best_in;
+    in.read("optimizer", opt_in);
+    optimizer->load(opt_in);
+    in.read("best_state", best_in);
+    for (auto& [name, tensor] : best_state) best_in.read(archive_key(name), tensor);
+    torch::Tensor meta;
+    in.read("meta", meta);  // [epochs done, best, since_best, best_epoch]
+    first_epoch = meta[0].item<int64_t>();
+    best = meta[1].item<double>();
+    since_best = meta[2].item<int64_t>();
+    outcome.best_epoch = meta[3].item<int64_t>();
+    std::ifstream log(dir + "/metrics.jsonl");
+    for (std::string line; std::getline(log, line) && static_cast<int64_t>(outcome.history.size()) < first_epoch;) {
+      outcome.history.push_back(epoch_from_json(nlohmann::json::parse(line)));
+    }
+  }
+  // metrics.jsonl holds exactly the epochs done (an interrupted epoch's line
+  // may be missing; nothing after the checkpoint survives).
+  std::string jsonl;
+  for (const EpochLog& e : outcome.history) jsonl += epoch_json(e).dump() + "\n";
+  if (!dir.empty()) write_file_atomic(dir + "/metrics.jsonl", jsonl);
+
+  BatchIterator batches(data_.train, c.train.batch_size, /*shuffle=*/true, seed);
+  for (int64_t epoch = first_epoch; epoch < c.train.epochs; ++epoch) {
+    if (has_val && c.train.early_stopping.patience > 0 && since_best >= c.train.early_stopping.patience) {
+      outcome.stopped_early = true;
+      break;
+    }
+    const auto epoch_start = Clock::now();
+    // Dropout's randomness per epoch from the seed: a resumed run draws the
+    // same numbers as an uninterrupted one.
+    torch::manual_seed(seed * 7919 + static_cast<uint64_t>(epoch) + 1);
+    const double lr = scheduled_lr(c, epoch);
+    set_lr(*optimizer, lr);
+    net_->train();
+    batches.start_epoch(static_cast<uint64_t>(epoch));
+    Batch b;
+    double total = 0;
+    int64_t seen = 0, step = 0;
+    const int64_t steps = batches.batches_per_epoch();
+    while (batches.next(b)) {
+      optimizer->zero_grad();
+      const torch::Tensor l = loss(net_->forward(b.x, b.ids), b.y);
+      l.backward();
+      if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
+      optimizer->step();
+      const double lv = l.item<double>();
+      total += lv * static_cast<double>(b.x.size(0));
+      seen += b.x.size(0);
+      ++step;
+      if (options_.on_step && (step % 20 == 0 || step == steps)) options_.on_step(epoch + 1, step, steps, total / static_cast<double>(seen));
+    }
+    EpochLog log;
+    log.epoch = epoch + 1;
+    log.train_loss = total / static_cast<double>(std::max<int64_t>(seen, 1));
+    log.lr = lr;
+    if (has_val) {
+      const Evaluation val = evaluate(data_.val);
+      log.val_loss = val.loss;
+      log.val_metrics = val.metrics;
+      const double score = watched.name == "val_loss" ? val.loss : val.metrics.at(watched.name);
+      if (std::isnan(best) || is_better(watched, score, best)) {
+        best = score;
+        since_best = 0;
+        outcome.best_epoch = log.epoch;
+        best_state = snapshot(*net_);
+      } else {
+        ++since_best;
+      }
+    } else {
+      outcome.best_epoch = log.epoch;
+      best_state = snapshot(*net_);
+    }
+    log.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    outcome.history.push_back(log);
+    if (!dir.empty()) {
+      jsonl += epoch_json(log).dump() + "\n";
+      write_file_atomic(dir + "/metrics.jsonl", jsonl);
+      // Checkpoint: model, optimizer, best weights and counters, written to
+      // a temp file and renamed, so a kill leaves the previous one intact.
+      torch::serialize::OutputArchive out, opt_out, best_out;
+      net_->save(out);
+      optimizer->save(opt_out);
+      out.write("optimizer", opt_out);
+      for (const auto& [name, tensor] : best_state) best_out.write(archive_key(name), tensor);
+      out.write("best_state", best_out);
+      out.write("meta", torch::tensor({static_cast<double>(epoch + 1), best, static_cast<double>(since_best),
+                                       static_cast<double>(outcome.best_epoch)}, torch::kFloat64));
+      out.save_to(checkpoint + ".tmp");
+      if (std::rename((checkpoint + ".tmp").c_str(), checkpoint.c_str()) != 0) {
+        throw InputError(checkpoint, "cannot write the checkpoint");
+      }
+    }
+    if (options_.on_epoch) options_.on_epoch(log, c.train.epochs);
+  }
+
+  restore(*net_, best_state);
+  const Evaluation val = evaluate(data_.val);
+  const Evaluation test = evaluate(data_.test);
+  outcome.val = val.metrics;
+  outcome.test = test.metrics;
+  outcome.test_loss = test.loss;
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!dir.empty()) {
+    save_model(dir + "/model", c, data_, *net_);
+    nlohmann::json summary = {{"task", to_string(data_.task)},
+                              {"val", val.metrics},
+                              {"test", test.metrics},
+                              {"val_loss", val.loss},
+                              {"test_loss", test.loss},
+                              {"params", outcome.params},
+                              {"seconds", outcome.seconds},
+                              {"epochs", outcome.history.size()},
+                              {"best_epoch", outcome.best_epoch},
+                              {"selection_metric", watched.name},
+                              {"stopped_early", outcome.stopped_early},
+                              {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
+    write_json_atomic(dir + "/summary.json", summary);
+  }
+  return outcome;
+}
+
+}  // namespace nnrecipe
