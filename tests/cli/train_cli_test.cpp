@@ -1,0 +1,113 @@
+// `nnrecipe train` and `nnrecipe predict` end to end, as a user runs them.
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace nnrecipe::test {
+namespace {
+
+#define REQUIRE_SHARED(file) \
+  if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
+
+std::string data_args(const std::string& file, const std::string& target) {
+  return "--set data.train=" + quote(shared_dataset(file)) + " --set data.target=" + target;
+}
+
+nlohmann::json json_file(const std::string& path) { return nlohmann::json::parse(read_text(path)); }
+
+TEST(TrainCli, TrainThenPredictANewCsv) {
+  REQUIRE_SHARED("breast_cancer.csv");
+  TempDir dir;
+  const std::string run = dir.file("run");
+  const CommandResult r = run_nnrecipe("train " + data_args("breast_cancer.csv", "Class") +
+                                       " --set train.epochs=8 --set train.lr=0.003 --quiet --out " + quote(run));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("run directory: " + run), std::string::npos) << r.out;
+  const nlohmann::json summary = json_file(run + "/summary.json");
+  EXPECT_EQ(summary.at("task"), "binary");
+  for (const char* key : {"accuracy", "balanced_accuracy", "log_loss", "auc", "pr_auc", "macro_f1"}) {
+    EXPECT_TRUE(summary.at("test").contains(key)) << key;
+  }
+  EXPECT_GT(summary.at("test").at("auc").get<double>(), 0.95);  // references: 0.976-0.998
+  EXPECT_GT(summary.at("params").get<int>(), 0);
+  const std::string jsonl = read_text(run + "/metrics.jsonl");
+  EXPECT_EQ(std::count(jsonl.begin(), jsonl.end(), '\n'), summary.at("epochs").get<int>());
+  for (const char* f : {"/config.yaml", "/checkpoint.pt", "/model/weights.pt", "/model/transform.json", "/model/meta.json"}) {
+    EXPECT_TRUE(exists(run + f)) << f;
+  }
+
+  // Predict the whole file (target column present but unused) and check the
+  // predictions agree with the labels: the saved model is the trained one.
+  const std::string preds = dir.file("preds.csv");
+  const CommandResult p = run_nnrecipe("predict " + quote(run + "/model") + " " + quote(shared_dataset("breast_cancer.csv")) +
+                                       " --out " + quote(preds));
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  std::istringstream lines(read_text(preds));
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "prediction,prob_benign,prob_malignant");
+  std::istringstream truth(read_text(shared_dataset("breast_cancer.csv")));
+  std::string truth_line;
+  std::getline(truth, truth_line);
+  int rows = 0, correct = 0;
+  for (std::string line; std::getline(lines, line) && std::getline(truth, truth_line); ++rows) {
+    const std::string predicted = line.substr(0, line.find(','));
+    correct += truth_line.find("\"" + predicted + "\"") != std::string::npos;
+  }
+  EXPECT_EQ(rows, 699);
+  EXPECT_GT(correct, 0.93 * rows);
+}
+
+TEST(TrainCli, SameSeedSameSummaryMetrics) {
+  REQUIRE_SHARED("concrete.csv");
+  TempDir dir;
+  const std::string args = "train " + data_args("concrete.csv", "compressive_strength") +
+                           " --set train.epochs=4 --set model.dropout=0.1 --quiet --out ";
+  ASSERT_EQ(run_nnrecipe(args + quote(dir.file("a"))).exit_code, 0);
+  ASSERT_EQ(run_nnrecipe(args + quote(dir.file("b"))).exit_code, 0);
+  const nlohmann::json a = json_file(dir.file("a/summary.json")), b = json_file(dir.file("b/summary.json"));
+  EXPECT_EQ(a.at("val"), b.at("val"));
+  EXPECT_EQ(a.at("test"), b.at("test"));
+  EXPECT_TRUE(a.at("test").contains("rmse") && a.at("test").contains("r2") && a.at("test").contains("mae"));
+}
+
+// A run killed with SIGKILL mid-training and resumed ends with exactly the
+// metrics of an uninterrupted run with the same seed.
+TEST(TrainCli, KilledRunResumesToTheSameResult) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  const std::string train = std::string("'") + NNRECIPE_BINARY + "' train " + data_args("credit_data.csv", "Status") +
+                            " --set train.epochs=8 --set model.dropout=0.1 --quiet --out ";
+  ASSERT_EQ(run_command(train + quote(dir.file("whole"))).exit_code, 0);
+  // Start, wait for the second epoch's checkpoint, kill -9 in the middle of the run.
+  const std::string killed = dir.file("killed");
+  write_text(dir.file("kill.sh"), "(exec " + train + quote(killed) + ") & pid=$!\n"
+             "for i in $(seq 600); do [ \"$(cat " + quote(killed) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; sleep 0.05; done\n"
+             "kill -9 $pid; wait $pid; echo killed\n");
+  const CommandResult k = run_command("bash " + quote(dir.file("kill.sh")));
+  ASSERT_NE(k.out.find("killed"), std::string::npos);
+  ASSERT_FALSE(exists(killed + "/summary.json")) << "the run finished before it was killed";
+  const CommandResult resumed = run_nnrecipe("train --quiet --resume " + quote(killed));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const nlohmann::json a = json_file(dir.file("whole/summary.json")), b = json_file(killed + "/summary.json");
+  EXPECT_EQ(a.at("val"), b.at("val"));
+  EXPECT_EQ(a.at("test"), b.at("test"));
+  EXPECT_EQ(a.at("best_epoch"), b.at("best_epoch"));
+}
+
+TEST(TrainCli, ConfigErrorsExitTwoNamingFileLineAndKey) {
+  TempDir dir;
+  write_text(dir.file("bad.yaml"), "data:\n  target: y\ntrain:\n  epochz: 3\n");
+  const CommandResult r = run_nnrecipe("train " + quote(dir.file("bad.yaml")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:4:3: unknown key 'train.epochz' (did you mean 'train.epochs'?)"), std::string::npos) << r.err;
+  const CommandResult missing = run_nnrecipe("train --set data.target=y");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("data.train"), std::string::npos) << missing.err;
+  const CommandResult no_model = run_nnrecipe("predict " + quote(dir.path()) + " x.csv");
+  EXPECT_EQ(no_model.exit_code, 2);
+  EXPECT_NE(no_model.err.find("meta.json"), std::string::npos) << no_model.err;
+}
+
+}  // namespace
+}  // namespace nnrecipe::test
