@@ -96,6 +96,27 @@ void set_lr(torch::optim::Optimizer& opt, double lr) {
   for (auto& group : opt.param_groups()) group.options().set_lr(lr);
 }
 
+// Image augmentation (model.augment): each image shifted by a random crop
+// of the 2-pixel padded image, and flipped left-right with probability 1/2.
+// Padding is black in normalized units. Draws from torch's generator, which
+// the epoch loop seeds, so augmented runs repeat exactly.
+torch::Tensor augment_images(const torch::Tensor& x, const ImageNormalization& norm) {
+  constexpr int64_t kPad = 2;
+  const double black = (0.0 - norm.mean) / norm.std;
+  const torch::Tensor padded = torch::constant_pad_nd(x, {kPad, kPad, kPad, kPad}, black);
+  const torch::Tensor offsets = torch::randint(0, 2 * kPad + 1, {x.size(0), 2}, torch::kInt64);
+  const torch::Tensor flips = torch::rand({x.size(0)}) < 0.5;
+  std::vector<torch::Tensor> out;
+  out.reserve(static_cast<std::size_t>(x.size(0)));
+  const auto off = offsets.accessor<int64_t, 2>();
+  const auto flip = flips.accessor<bool, 1>();
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    torch::Tensor img = padded[i].narrow(1, off[i][0], x.size(2)).narrow(2, off[i][1], x.size(3));
+    out.push_back(flip[i] ? img.flip({2}) : img);
+  }
+  return torch::stack(out);
+}
+
 // Parameters and buffers, copied (best weights kept in memory).
 using StateDict = std::vector<std::pair<std::string, torch::Tensor>>;
 StateDict snapshot(torch::nn::Module& m) {
@@ -253,6 +274,7 @@ TrainOutcome Trainer::fit() {
   if (!dir.empty()) write_file_atomic(dir + "/metrics.jsonl", jsonl);
 
   BatchIterator batches(data_.train, c.train.batch_size, /*shuffle=*/true, seed);
+  const bool augment = c.model.augment && data_.image_norm.has_value();
   for (int64_t epoch = first_epoch; epoch < c.train.epochs; ++epoch) {
     if (has_val && c.train.early_stopping.patience > 0 && since_best >= c.train.early_stopping.patience) {
       outcome.stopped_early = true;
@@ -272,6 +294,7 @@ TrainOutcome Trainer::fit() {
     const int64_t steps = batches.batches_per_epoch();
     while (batches.next(b)) {
       optimizer->zero_grad();
+      if (augment) b.x = augment_images(b.x, *data_.image_norm);
       const torch::Tensor l = loss(net_->forward(b.x, b.ids), b.y);
       l.backward();
       if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);

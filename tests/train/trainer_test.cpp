@@ -133,3 +133,38 @@ TEST(Trainer, FrozenParametersDoNotChange) {
 
 }  // namespace
 }  // namespace nnrecipe::test
+
+namespace nnrecipe::test {
+namespace {
+
+// A small CNN on a Fashion-MNIST subset learns, with and without augmentation.
+TEST(Trainer, CnnLearnsAFashionMnistSubset) {
+  if (!exists(fashion_mnist_dir())) GTEST_SKIP() << "dataset-fashion-mnist not installed";
+  Config c;
+  c.data.train = fashion_mnist_dir();
+  c.model.type = "cnn";
+  c.model.hidden = {8, 16};
+  c.train.epochs = 1;
+  c.train.lr = 3e-3;
+  c.train.batch_size = 64;
+  c.data.val_fraction = 0.02;  // 1200 validation images
+  torch::manual_seed(0);
+  PreparedData data = prepare_data(c);
+  ASSERT_EQ(data.train.x.sizes(), (std::vector<int64_t>{58800, 1, 28, 28}));
+  ASSERT_EQ(data.test.size(), 10000);
+  // 3000 training images and 2000 test images keep the test fast.
+  data.train = TensorData{data.train.x.narrow(0, 0, 3000), {}, data.train.y.narrow(0, 0, 3000)};
+  data.test = TensorData{data.test.x.narrow(0, 0, 2000), {}, data.test.y.narrow(0, 0, 2000)};
+  for (bool augment : {false, true}) {
+    c.model.augment = augment;
+    c.train.epochs = 3;
+    torch::manual_seed(0);
+    Network net = build_network(c.model, data.shape);
+    init_output_bias(*net, data.shape, data.class_counts);
+    const TrainOutcome out = Trainer(c, data, net).fit();
+    EXPECT_GT(out.test.at("accuracy"), 0.6) << "augment " << augment;  // chance is 0.1
+  }
+}
+
+}  // namespace
+}  // namespace nnrecipe::test
