@@ -30,9 +30,24 @@ struct PreparedData {
   std::size_t dropped_missing_target = 0;
 };
 
-/// Loads data.train (CSV or image directory), splits it (seeded, stratified)
-/// or reads data.val / data.test, and fits the transforms on train only.
+/// Tabular splits after the transforms, before they become tensors (what
+/// the xgboost and prior baselines take).
+struct EncodedSplits {
+  Task task = Task::Regression;
+  FittedTransform transform;
+  EncodedData train, val, test;
+  std::size_t dropped_missing_target = 0;
+};
+
+/// Loads data.train as a CSV, splits it (seeded, stratified) or reads
+/// data.val / data.test, fits the transforms on train only and applies them.
+EncodedSplits encode_splits(const Config& config);
+
+/// Loads data.train (CSV or image directory) as encode_splits does, or an
+/// image directory (validation split from its training images), as tensors.
 PreparedData prepare_data(const Config& config);
+/// The same from already encoded tabular splits.
+PreparedData prepare_data(const EncodedSplits& splits);
 
 struct EpochLog {
   int64_t epoch = 0;  ///< 1-based
@@ -82,7 +97,12 @@ class Trainer {
   const PreparedData& data_;
   Network net_;
   TrainerOptions options_;
+  torch::Device device_;  ///< train.device: cpu, or cuda where LibTorch has it
 };
+
+/// train.device as a torch device: auto = cuda when available, else cpu.
+/// Throws InputError for cuda without a CUDA device.
+torch::Device resolve_device(const std::string& name);
 
 /// Writes the artefacts of a finished run's model to dir/model: weights,
 /// transforms, config and meta (task, classes, shape).

@@ -117,6 +117,14 @@ torch::Tensor augment_images(const torch::Tensor& x, const ImageNormalization& n
   return torch::stack(out);
 }
 
+// Moves a batch to the training device (a no-op on CPU).
+void to_device(Batch& b, const torch::Device& device) {
+  if (device.is_cpu()) return;
+  b.x = b.x.to(device);
+  if (b.ids.defined()) b.ids = b.ids.to(device);
+  if (b.y.defined()) b.y = b.y.to(device);
+}
+
 // Parameters and buffers, copied (best weights kept in memory).
 using StateDict = std::vector<std::pair<std::string, torch::Tensor>>;
 StateDict snapshot(torch::nn::Module& m) {
@@ -169,8 +177,22 @@ bool file_exists(const std::string& p) {
 
 }  // namespace
 
+torch::Device resolve_device(const std::string& name) {
+  if (name == "cuda" && !torch::cuda::is_available()) {
+    throw InputError("train.device: cuda was asked for, but this LibTorch has no CUDA device (use auto or cpu)");
+  }
+  if (name == "cuda" || (name == "auto" && torch::cuda::is_available())) return torch::Device(torch::kCUDA);
+  return torch::Device(torch::kCPU);
+}
+
 Trainer::Trainer(const Config& config, const PreparedData& data, Network net, TrainerOptions options)
-    : config_(config), data_(data), net_(std::move(net)), options_(std::move(options)) {}
+    : config_(config),
+      data_(data),
+      net_(std::move(net)),
+      options_(std::move(options)),
+      device_(resolve_device(config.train.device)) {
+  net_->to(device_);
+}
 
 Evaluation Trainer::evaluate(const TensorData& split) {
   Evaluation ev;
@@ -183,9 +205,10 @@ Evaluation Trainer::evaluate(const TensorData& split) {
   double total = 0;
   std::vector<torch::Tensor> outs;
   while (it.next(b)) {
+    to_device(b, device_);
     const torch::Tensor out = net_->forward(b.x, b.ids);
     total += loss(out, b.y).item<double>() * static_cast<double>(b.x.size(0));
-    outs.push_back(out);
+    outs.push_back(out.cpu());
   }
   ev.loss = total / static_cast<double>(split.size());
   const torch::Tensor out = torch::cat(outs).to(torch::kFloat64);
@@ -229,7 +252,7 @@ TrainOutcome Trainer::fit() {
   }
   auto optimizer = make_optimizer(c, trainable);
   torch::Tensor weights;
-  if (c.train.class_weights == "balanced" && data_.task != Task::Regression) weights = balanced_weights(data_.class_counts);
+  if (c.train.class_weights == "balanced" && data_.task != Task::Regression) weights = balanced_weights(data_.class_counts).to(device_);
   const LossFunction loss(resolved_loss(c, data_.task), data_.task, data_.shape.classes, weights);
 
   const SelectionMetric watched = c.train.early_stopping.metric == "auto" ? default_selection_metric(data_.task)
@@ -295,6 +318,7 @@ TrainOutcome Trainer::fit() {
     while (batches.next(b)) {
       optimizer->zero_grad();
       if (augment) b.x = augment_images(b.x, *data_.image_norm);
+      to_device(b, device_);
       const torch::Tensor l = loss(net_->forward(b.x, b.ids), b.y);
       l.backward();
       if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
