@@ -104,6 +104,10 @@ class Trainer {
 /// Throws InputError for cuda without a CUDA device.
 torch::Device resolve_device(const std::string& name);
 
+/// The usual run: seed torch from train.seed, build the configured network,
+/// set its output bias to the prior (model.init_output_bias), and fit.
+TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options = {});
+
 /// Writes the artefacts of a finished run's model to dir/model: weights,
 /// transforms, config and meta (task, classes, shape).
 void save_model(const std::string& model_dir, const Config& config, const PreparedData& data, NetworkImpl& net);

@@ -16,5 +16,6 @@ CommandRunner add_inspect_command(CLI::App& app);
 CommandRunner add_config_command(CLI::App& app);
 CommandRunner add_train_command(CLI::App& app);
 CommandRunner add_predict_command(CLI::App& app);
+CommandRunner add_baseline_command(CLI::App& app);
 
 }  // namespace nnrecipe::cli

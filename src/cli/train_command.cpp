@@ -1,6 +1,5 @@
 // `nnrecipe train CONFIG` and `nnrecipe predict MODEL_DIR DATA`.
 #include <fmt/format.h>
-#include <torch/torch.h>
 
 #include <chrono>
 #include <ctime>
@@ -72,11 +71,7 @@ CommandRunner add_train_command(CLI::App& app) {
       dir = args->out.empty() ? default_run_dir(config, args->config) : args->out;
     }
     if (config.train.threads > 0) configure_threads(static_cast<std::size_t>(config.train.threads));
-    if (config.train.seed) torch::manual_seed(static_cast<uint64_t>(*config.train.seed));
-
     const PreparedData data = prepare_data(config);
-    Network net = build_network(config.model, data.shape);
-    if (config.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
 
     TrainerOptions options;
     options.run_dir = dir;
@@ -98,8 +93,7 @@ CommandRunner add_train_command(CLI::App& app) {
     // The resolved config goes first: a killed run can then be resumed.
     make_directories(dir);
     if (!options.resume) write_file_atomic(dir + "/config.yaml", to_yaml(config));
-    Trainer trainer(config, data, net, options);
-    const TrainOutcome out = trainer.fit();
+    const TrainOutcome out = train_network(config, data, options);
 
     using A = TextTable::Align;
     TextTable table({"split", "metrics"}, {A::Left, A::Left});

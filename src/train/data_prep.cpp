@@ -52,12 +52,9 @@ PreparedData prepare_images(const Config& config, ImageDataset images) {
 
 }  // namespace
 
-PreparedData prepare_data(const Config& config) {
+EncodedSplits encode_splits(const Config& config) {
   if (config.data.train.empty()) throw InputError("data.train: no training data given");
-  const DataSource source = load_data(config.data.train);  // image directory or CSV (validated)
-  if (const auto* images = std::get_if<ImageDataset>(&source)) return prepare_images(config, *images);
   if (config.data.target.empty()) throw InputError("data.target: no target column given");
-
   DatasetSources sources;
   sources.train = config.data.train;
   sources.val = config.data.val;
@@ -68,27 +65,42 @@ PreparedData prepare_data(const Config& config) {
                    static_cast<uint64_t>(config.train.seed.value_or(0))};
   const DatasetSplits splits = load_splits(sources);
 
-  PreparedData out;
-  out.task = splits.task;
-  out.dropped_missing_target = splits.dropped_missing_target;
   TransformOptions topt;
   topt.target = config.data.target;
   topt.task = splits.task;
   topt.normalize = config.data.normalize;
   topt.normalize_target = config.data.normalize_target.value_or(true);
-  out.transform = FittedTransform::fit(splits.train, topt);
-  out.train = to_tensors(out.transform->apply(splits.train));
-  out.val = to_tensors(out.transform->apply(splits.val));
-  out.test = to_tensors(out.transform->apply(splits.test));
+  EncodedSplits out{splits.task, FittedTransform::fit(splits.train, topt), {}, {}, {}, splits.dropped_missing_target};
+  out.train = out.transform.apply(splits.train);
+  out.val = out.transform.apply(splits.val);
+  out.test = out.transform.apply(splits.test);
+  return out;
+}
+
+PreparedData prepare_data(const EncodedSplits& splits) {
+  PreparedData out;
+  out.task = splits.task;
+  out.dropped_missing_target = splits.dropped_missing_target;
+  out.transform = splits.transform;
+  out.train = to_tensors(splits.train);
+  out.val = to_tensors(splits.val);
+  out.test = to_tensors(splits.test);
   out.shape.task = splits.task;
-  out.shape.input_dim = static_cast<int64_t>(out.transform->dense_width());
-  for (std::size_t n : out.transform->embedding_cardinalities()) out.shape.embedding_cardinalities.push_back(static_cast<int64_t>(n));
+  out.shape.input_dim = static_cast<int64_t>(splits.transform.dense_width());
+  for (std::size_t n : splits.transform.embedding_cardinalities()) out.shape.embedding_cardinalities.push_back(static_cast<int64_t>(n));
   if (splits.task != Task::Regression) {
-    out.class_names = out.transform->target()->classes;
+    out.class_names = splits.transform.target()->classes;
     out.shape.classes = static_cast<int64_t>(out.class_names.size());
     out.class_counts = count_classes(out.train.y, out.shape.classes);
   }
   return out;
+}
+
+PreparedData prepare_data(const Config& config) {
+  if (config.data.train.empty()) throw InputError("data.train: no training data given");
+  // An image directory, or a CSV (validated here with a clear error).
+  if (is_image_directory(config.data.train)) return prepare_images(config, load_image_directory(config.data.train));
+  return prepare_data(encode_splits(config));
 }
 
 }  // namespace nnrecipe

@@ -399,4 +399,11 @@ TrainOutcome Trainer::fit() {
   return outcome;
 }
 
+TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options) {
+  if (config.train.seed) torch::manual_seed(static_cast<uint64_t>(*config.train.seed));
+  Network net = build_network(config.model, data.shape);
+  if (config.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
+  return Trainer(config, data, net, std::move(options)).fit();
+}
+
 }  // namespace nnrecipe

@@ -1,4 +1,6 @@
 // `nnrecipe train` and `nnrecipe predict` end to end, as a user runs them.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -107,6 +109,36 @@ TEST(TrainCli, ConfigErrorsExitTwoNamingFileLineAndKey) {
   const CommandResult no_model = run_nnrecipe("predict " + quote(dir.path()) + " x.csv");
   EXPECT_EQ(no_model.exit_code, 2);
   EXPECT_NE(no_model.err.find("meta.json"), std::string::npos) << no_model.err;
+}
+
+}  // namespace
+}  // namespace nnrecipe::test
+
+namespace nnrecipe::test {
+namespace {
+
+TEST(BaselineCli, LeaderboardRanksEveryModelOnValidation) {
+  if (!exists(shared_dataset("breast_cancer.csv"))) GTEST_SKIP() << "shared datasets not found";
+  TempDir dir;
+  const CommandResult r = run_nnrecipe("baseline " + quote(shared_dataset("breast_cancer.csv")) +
+                                       " --target Class --set train.epochs=10 --out " + quote(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json board = nlohmann::json::parse(read_text(dir.file("leaderboard.json")));
+  EXPECT_EQ(board.at("selection_metric"), "auc");
+  ASSERT_EQ(board.at("models").size(), 4u);
+  std::map<std::string, double> val_auc, test_auc;
+  for (const auto& m : board.at("models")) {
+    val_auc[m.at("name")] = m.at("val").at("auc");
+    test_auc[m.at("name")] = m.at("test").at("auc");
+  }
+  EXPECT_EQ(val_auc.at("majority"), 0.5);  // the prior ranks nothing
+  for (const char* model : {"linear", "xgboost", "network"}) EXPECT_GT(test_auc.at(model), 0.95) << model;
+  // Ranked by validation: the winner has the highest validation AUC.
+  EXPECT_EQ(board.at("models").at(0).at("val").at("auc").get<double>(),
+            std::max({val_auc["majority"], val_auc["linear"], val_auc["xgboost"], val_auc["network"]}));
+  EXPECT_EQ(board.at("winner"), board.at("models").at(0).at("name"));
+  EXPECT_TRUE(exists(dir.file("network/model/weights.pt")));
+  EXPECT_NE(r.out.find("xgboost"), std::string::npos);
 }
 
 }  // namespace

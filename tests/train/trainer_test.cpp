@@ -18,15 +18,7 @@ Config config_for(const std::string& file, const std::string& target) {
   return c;
 }
 
-TrainOutcome train(const Config& c, const std::string& run_dir = "") {
-  torch::manual_seed(static_cast<uint64_t>(c.train.seed.value_or(0)));
-  const PreparedData data = prepare_data(c);
-  Network net = build_network(c.model, data.shape);
-  if (c.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
-  TrainerOptions options;
-  options.run_dir = run_dir;
-  return Trainer(c, data, net, options).fit();
-}
+TrainOutcome train(const Config& c) { return train_network(c, prepare_data(c)); }
 
 #define REQUIRE_SHARED(file) \
   if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
