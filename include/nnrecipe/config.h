@@ -45,7 +45,7 @@ struct TrainConfig {
   double momentum = 0.9;
   double weight_decay = 0.0;
   int64_t batch_size = 64;
-  int64_t epochs = 20;
+  int64_t epochs = 100;  ///< an upper bound: early stopping (patience 10) usually ends sooner
   std::string loss = "auto";  ///< auto | bce | ce | mse | l1 | huber
   std::string class_weights = "none";  ///< none | balanced
   EarlyStoppingConfig early_stopping;
