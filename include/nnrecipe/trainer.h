@@ -92,7 +92,6 @@ class Trainer {
   Evaluation evaluate(const TensorData& split);
 
  private:
-  struct State;
   const Config& config_;
   const PreparedData& data_;
   Network net_;

@@ -51,8 +51,7 @@ CommandRunner add_baseline_command(CLI::App& app) {
     if (!args->target.empty()) config.data.target = args->target;
     for (const std::string& s : args->sets) apply_override(config, s);
     if (config.train.threads > 0) configure_threads(static_cast<std::size_t>(config.train.threads));
-    const std::string name = args->input.substr(args->input.rfind('/') == std::string::npos ? 0 : args->input.rfind('/') + 1);
-    const std::string dir = args->out.empty() ? "runs/baseline-" + name.substr(0, name.find('.')) : args->out;
+    const std::string dir = args->out.empty() ? "runs/baseline-" + file_stem(args->input) : args->out;
     make_directories(dir);
 
     const EncodedSplits splits = encode_splits(config);

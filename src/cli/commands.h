@@ -5,10 +5,18 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 namespace nnrecipe::cli {
 
 using CommandRunner = std::function<int()>;
+
+/// "dir/credit_data.csv" -> "credit_data": names run directories.
+inline std::string file_stem(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  return name.substr(0, name.find('.'));
+}
 
 enum ExitCode { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2 };
 

@@ -19,16 +19,11 @@
 namespace nnrecipe::cli {
 namespace {
 
-std::string stem(const std::string& path) {
-  std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-  return name.substr(0, name.find('.'));
-}
-
 std::string default_run_dir(const Config& c, const std::string& config_path) {
   const std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-  const std::string name = !config_path.empty() ? stem(config_path) : stem(c.data.train);
+  const std::string name = !config_path.empty() ? file_stem(config_path) : file_stem(c.data.train);
   return fmt::format("runs/{}-{}", stamp, name.empty() ? "run" : name);
 }
 
