@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libtorch-dev libopenblas0-openmp libopenblas-dev
+  libtorch-dev libopenblas0-openmp libopenblas-dev libdnnl-dev
   libxgboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist

@@ -154,6 +154,7 @@ def main():
     ap.add_argument("--foreach", action="store_true", help="Adam(foreach=True) (default: torch's default)")
     ap.add_argument("--set-to-none", action="store_true", help="zero_grad(set_to_none=True)")
     ap.add_argument("--steps", action="store_true", help="time the parts of a step instead")
+    ap.add_argument("--name", default="pytorch", help="impl name in the RESULT lines")
     args = ap.parse_args()
     hidden = [int(h) for h in args.hidden.split(",")]
 
@@ -168,7 +169,7 @@ def main():
     data_sum = x.sum().item() + y.sum().item()
 
     fps = flops_per_sample(args.features, hidden)
-    impl = "pytorch"
+    impl = args.name
     if args.foreach or args.set_to_none:
         impl += ":" + ",".join(k for k, on in (("foreach", args.foreach), ("set_to_none", args.set_to_none)) if on)
     model_name = "-".join(str(v) for v in [args.features] + hidden + [1])

@@ -37,10 +37,15 @@
 #               and read once per epoch instead of .item() per step, and
 #               glibc malloc told to keep freed memory (mallopt; no page
 #               faults for the same buffers every step)
-#   pytorch     the Python loop
+#   pytorch     the Python loop, on the same OpenBLAS build as nnrecipe
+#   pytorch-sys the Python loop on the system's default OpenBLAS, when that
+#               is another build (Debian's pthread one): what a PyTorch user
+#               here gets; shown, not used for the target
 # GFLOP/s counts the weight GEMMs only (forward, weight and input gradients,
-# no input gradient for the first layer), against a 2048^3 float32 GEMM
-# measured by the same binary in the same run.
+# no input gradient for the first layer), against the faster of two 2048^3
+# float32 GEMMs measured by the same binary in the same run: torch::mm (the
+# BLAS, what PyTorch's nn.Linear uses on CPU) and oneDNN's sgemm (what
+# nnrecipe's linear layers use: include/nnrecipe/fast_linear.h).
 #
 # Every implementation must end at the same training loss (same weights,
 # batches and math), else the run fails: a fast loop that trains something
@@ -93,6 +98,17 @@ if ((threads > 1)) && awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > 0.5 *
 and slow to get; BENCH_THREADS=1 gives stable ones" >&2
 fi
 
+# Our binaries load the OpenMP build of OpenBLAS (cmake/Dependencies.cmake).
+# "pytorch" runs on that same BLAS (LD_LIBRARY_PATH), so that the ratio
+# measures the training loop and nothing else; "pytorch-sys" runs as a
+# PyTorch user here gets it, on the system's default OpenBLAS, when that
+# differs (Debian's default pthread OpenBLAS fights LibTorch's OpenMP threads).
+bench_blas_dir=$(ldd "$bench" | awk '$1 == "libopenblas.so.0" { print $3 }' | xargs -r dirname)
+sys_blas_dir=$(/sbin/ldconfig -p 2>/dev/null | awk '$1 == "libopenblas.so.0" && !n++ { print $NF }' |
+  xargs -r readlink -f | xargs -r dirname)
+sys_peer=0
+if [[ -n "$bench_blas_dir" && "$bench_blas_dir" != "$sys_blas_dir" ]]; then sys_peer=1; fi
+
 common=(--rows "$rows" --epochs "$epochs" --batch "$batches" --threads "$threads")
 cpp_impls=("--impl trainer"
            "--impl loop --optimizer fast --zero-grad inplace --loss-sync step"
@@ -126,8 +142,13 @@ run_cpp() {  # hidden, then the --impl ... arguments
 run_py() {  # hidden, extra flags
   local hidden=$1 extra=$2
   # shellcheck disable=SC2086  # extra is zero or one flag
-  "$python" "$here/pytorch_loop.py" --hidden "$hidden" "${common[@]}" $extra | grep '^RESULT ' >>"$results" ||
+  LD_LIBRARY_PATH="$bench_blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    "$python" "$here/pytorch_loop.py" --hidden "$hidden" "${common[@]}" $extra | grep '^RESULT ' >>"$results" ||
     die "pytorch_loop.py failed"
+  if [[ "$sys_peer" == 1 && -z "$extra" ]]; then
+    "$python" "$here/pytorch_loop.py" --name pytorch-sys --hidden "$hidden" "${common[@]}" |
+      grep '^RESULT ' >>"$results" || die "pytorch_loop.py failed"
+  fi
 }
 
 gemm
@@ -156,7 +177,8 @@ if [[ "$step_parts" == 1 ]]; then
   done
 fi
 
-awk -v target="$target_speedup" -v variants="$variants" '
+awk -v target="$target_speedup" -v variants="$variants" -v blas_dir="$bench_blas_dir" \
+    -v sys_blas_dir="$sys_blas_dir" '
   function val(key,   i, kv) {
     for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] }
     return ""
@@ -170,7 +192,11 @@ awk -v target="$target_speedup" -v variants="$variants" '
   }
   $2 == "impl=gemm" {
     g = val("gflops") + 0
-    if (g > gemm) gemm = g
+    if (g > blas_gemm) blas_gemm = g
+    g1 = val("onednn_gflops") + 0
+    if (g1 > onednn_gemm) onednn_gemm = g1
+    # %GEMM is against the fastest large GEMM this process has.
+    gemm = blas_gemm > onednn_gemm ? blas_gemm : onednn_gemm
     blas = val("blas"); gthreads = val("threads")
     next
   }
@@ -200,13 +226,21 @@ awk -v target="$target_speedup" -v variants="$variants" '
     }
     threads = val("threads"); rows = val("rows"); epochs = val("epochs")
     impls[impl] = 1
+    if (impl == "pytorch-sys") has_sys = 1
   }
   END {
     if (bad) exit 2
     printf "MLP regression, %d rows x 32 features, MSE, Adam lr 3e-4, %d threads\n", rows, threads
-    printf "large GEMM (2048^3 float32, %d threads, OpenBLAS core %s): %.1f GFLOP/s\n", gthreads, blas, gemm
-    printf "%-14s %5s %9s %9s %9s %9s %6s %6s %6s | %-11s | %-11s %s\n", "model", "batch", "trainer",
+    printf "large GEMM (2048^3 float32, %d threads): BLAS (OpenBLAS core %s) %.1f GFLOP/s, oneDNN %.1f GFLOP/s\n",
+           gthreads, blas, blas_gemm, onednn_gemm
+    print "(nnrecipe's linear layers use oneDNN's GEMM; PyTorch's nn.Linear on CPU uses the BLAS)"
+    printf "BLAS: %s for nnrecipe and \"pytorch\"", blas_dir
+    if (has_sys) printf "; %s for \"pytorch-sys\" (the system default)", sys_blas_dir
+    printf "\n"
+    printf "%-14s %5s %9s %9s %9s %9s %6s %6s %6s | %-11s | %-11s %-7s", "model", "batch", "trainer",
            "+fastadam", "+all", "pytorch", "ratio", "r_fast", "r_all", "epoch ratio", "GFLOP/s", "%GEMM"
+    if (has_sys) printf " | %11s %6s", "pytorch-sys", "ratio"
+    printf "\n"
     min_ratio = -1
     for (m = 1; m <= nmodels; m++) {
       model = models[m]
@@ -217,12 +251,17 @@ awk -v target="$target_speedup" -v variants="$variants" '
         al = best_w["loop:fast,none,epoch+keep_heap" SUBSEP k]; py = best_w["pytorch" SUBSEP k]
         ratio = tr / py
         if (min_ratio < 0 || ratio < min_ratio) min_ratio = ratio
-        printf "%-14s %5d %9.0f %9.0f %9.0f %9.0f %6.2f %6.2f %6.2f | %5.2f %5.2f | %5.1f %5.1f %3.0f %3.0f\n",
+        printf "%-14s %5d %9.0f %9.0f %9.0f %9.0f %6.2f %6.2f %6.2f | %5.2f %5.2f | %5.1f %5.1f %3.0f %3.0f",
                model, batch, tr, fa, al, py, ratio, fa / py, al / py,
                best["trainer" SUBSEP k] / best["pytorch" SUBSEP k],
                best["loop:fast,none,epoch+keep_heap" SUBSEP k] / best["pytorch" SUBSEP k],
                tr * fps[model] / 1e9, py * fps[model] / 1e9,
                100 * tr * fps[model] / 1e9 / gemm, 100 * py * fps[model] / 1e9 / gemm
+        if (has_sys) {
+          ps = best_w["pytorch-sys" SUBSEP k]
+          printf " | %11.0f %6.2f", ps, tr / ps
+        }
+        printf "\n"
       }
     }
     print "samples/s: the fastest 20 consecutive steps inside the timed epochs (the trainer reports every 20th"

@@ -22,7 +22,8 @@
 //              --zero-grad inplace | none              (zero in place, or set to none)
 //              --loss-sync step | epoch                (.item() each step, or a tensor sum read once)
 //   steps    the parts of one step in microseconds (see run_steps)
-//   gemm     torch::mm of two N x N float32 matrices (--gemm-n, default 2048), best of 3
+//   gemm     torch::mm of two N x N float32 matrices (--gemm-n, default 2048), best of 3,
+//            and the same product through nnrecipe::fast_linear (oneDNN)
 // --keep-heap (any impl): glibc malloc keeps freed memory instead of handing
 // it back to the system and faulting it in again the next step (mallopt
 // M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 1 GiB), as nnrecipe could at start-up.
@@ -59,6 +60,7 @@
 
 #include "nnrecipe/config.h"
 #include "nnrecipe/fast_adam.h"
+#include "nnrecipe/fast_linear.h"
 #include "nnrecipe/models.h"
 #include "nnrecipe/runtime.h"
 #include "nnrecipe/tensors.h"
@@ -427,14 +429,22 @@ void run_steps(const Args& a, const nnrecipe::TensorData& data, int threads) {
   if (sink == 12345.678) std::printf("%f\n", total.item<double>());  // keep the reads
 }
 
-double gemm_gflops(const Args& a, double& best_seconds) {
+// through_onednn: nnrecipe::fast_linear (x y^T + 0 by oneDNN's sgemm, what
+// the trainer's linear layers use) instead of torch::mm (the BLAS).
+double gemm_gflops(const Args& a, bool through_onednn, double& best_seconds) {
+  torch::NoGradGuard no_grad;
   torch::manual_seed(a.seed);
   const torch::Tensor x = torch::randn({a.gemm_n, a.gemm_n}), y = torch::randn({a.gemm_n, a.gemm_n});
+  const torch::Tensor zero_bias = torch::zeros({a.gemm_n});
   torch::Tensor out = torch::empty({a.gemm_n, a.gemm_n});
   best_seconds = 1e30;
   for (int rep = 0; rep < 4; ++rep) {  // the first is a warm-up
     const auto start = Clock::now();
-    torch::mm_out(out, x, y);
+    if (through_onednn) {
+      out = nnrecipe::fast_linear(x, y, zero_bias);
+    } else {
+      torch::mm_out(out, x, y);
+    }
     const double s = std::chrono::duration<double>(Clock::now() - start).count();
     if (rep > 0) best_seconds = std::min(best_seconds, s);
   }
@@ -467,10 +477,12 @@ int main(int argc, char** argv) {
     nnrecipe::configure_threads(a.threads);
     const int threads = torch::get_num_threads();
     if (a.impl == "gemm") {
-      double seconds = 0;
-      const double gflops = gemm_gflops(a, seconds);
-      std::printf("RESULT impl=gemm n=%lld threads=%d seconds=%.6f gflops=%.2f blas=%s\n",
-                  static_cast<long long>(a.gemm_n), threads, seconds, gflops, blas_core().c_str());
+      double seconds = 0, onednn_seconds = 0;
+      const double gflops = gemm_gflops(a, false, seconds);
+      const double onednn_gflops =
+          nnrecipe::fast_linear_available() ? gemm_gflops(a, true, onednn_seconds) : 0.0;
+      std::printf("RESULT impl=gemm n=%lld threads=%d seconds=%.6f gflops=%.2f blas=%s onednn_gflops=%.2f\n",
+                  static_cast<long long>(a.gemm_n), threads, seconds, gflops, blas_core().c_str(), onednn_gflops);
       return 0;
     }
     const nnrecipe::TensorData data = make_data(a);

@@ -28,6 +28,12 @@ std::string blas_info() {
     if (auto threads = reinterpret_cast<ThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"))) {
       info += " (threads " + std::to_string(threads()) + ")";
     }
+    // 2 = OpenMP threads (LibTorch's pool); 1 = a pthread pool of its own,
+    // which competes with LibTorch's for the cores (see cmake/Dependencies.cmake).
+    if (auto parallel = reinterpret_cast<ThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"))) {
+      const int mode = parallel();
+      info += mode == 2 ? " OpenMP" : mode == 1 ? " pthreads" : " sequential";
+    }
     return info;  // starts with "OpenBLAS <version>"
   }
   return "not OpenBLAS (openblas_get_config not found; run scripts/install-deps.sh to select it)";
