@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    nnrecipe::keep_freed_memory();
     nnrecipe::configure_threads(threads);
     return commands.at(chosen.front())();
   } catch (const nnrecipe::InputError& e) {

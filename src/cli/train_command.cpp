@@ -1,7 +1,6 @@
 // `nnrecipe train CONFIG` and `nnrecipe predict MODEL_DIR DATA`.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -72,11 +71,9 @@ CommandRunner add_train_command(CLI::App& app) {
     options.run_dir = dir;
     options.resume = !args->resume.empty();
     ProgressLine progress("train", !args->quiet && ProgressLine::default_enabled());
-    const auto started = std::chrono::steady_clock::now();
+    TrainingEta eta(config.train.epochs, config.train.batch_size);
     options.on_step = [&](int64_t epoch, int64_t step, int64_t steps, double loss) {
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      progress.update(fmt::format("epoch {}/{} loss {:.4f} ({:.0f}s)", epoch, config.train.epochs, loss, secs).c_str(),
-                      static_cast<uint64_t>(step), static_cast<uint64_t>(steps));
+      progress.show(eta.status(epoch, step, steps, loss));
     };
     options.on_epoch = [&](const EpochLog& e, int64_t epochs) {
       if (args->quiet) return;
