@@ -15,7 +15,7 @@ packages=(
 )
 # Peers for the benchmarks only (make bench); not needed to build or test.
 if [[ "${NNRECIPE_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(python3-pandas python3-numpy python3-torch time)
+  packages+=(python3-pandas python3-numpy python3-torch python3-sklearn time)
 fi
 
 sudo_cmd=()

@@ -1,47 +1,99 @@
 #!/usr/bin/env bash
-# Quality benchmark: `nnrecipe baseline` with the default configuration on
-# every shared dataset. The peer in the same run is xgboost (defaults, early
-# stopping on validation); beside it the scikit-learn MLP reference from
-# ../shared/datasets/README.md (80/20 split there; 70/10/20 here). Last line:
-# `network_meets_sklearn_mlp: N/M`.
+# Quality benchmark: `nnrecipe baseline` with the default configuration (its
+# network, linear model and xgboost) against scikit-learn's MLP and logistic /
+# ridge regression (library defaults) on the same splits, in the same run, on
+# every shared dataset.
 #
-#   bench/quality/run.sh [BENCH_BIN_DIR]     (BENCH_DATASETS overrides ../shared/datasets)
+# Splits: 80/20, stratified for classification, by scikit-learn's
+# train_test_split with seeds 0..BENCH_SEEDS-1. Seed 0 is the split of the
+# reference figures in ../shared/datasets/README.md (the logistic regression
+# reproduces them exactly); the other seeds show how much one split decides:
+# on wa_churn the same model's test AUC moves by 0.03 between splits. nnrecipe
+# gets the 80% as data.train (it holds out 12.5% of it for validation and
+# early stopping: 70/10/20 overall) and the 20% as data.test.
+#
+# Per dataset: the mean test metric over the splits (sd in brackets), and
+# whether the default network reaches the scikit-learn MLP (the issue's
+# target; rmse: lower is better). Last line: `network_meets_sklearn_mlp: N/M`.
+#
+#   bench/quality/run.sh [BENCH_BIN_DIR]
+# Environment: BENCH_SEEDS (default 3), BENCH_DATASETS (default ../shared/datasets),
+#              PYTHON (an interpreter with scikit-learn and pandas).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin_dir=${1:-${BENCH_BIN_DIR:-$root/build-bench/bench}}
 nnrecipe="$bin_dir/../src/nnrecipe"
 datasets=${BENCH_DATASETS:-$root/../shared/datasets}
-[[ -x "$nnrecipe" ]] || { echo "quality: $nnrecipe not built" >&2; exit 1; }
+seeds=${BENCH_SEEDS:-3}
+die() { echo "quality: $*" >&2; exit 1; }
+[[ -x "$nnrecipe" ]] || die "$nnrecipe not built"
+python=${PYTHON:-}
+if [[ -z "$python" ]]; then
+  for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sklearn, pandas' 2>/dev/null; then
+      python=$candidate
+      break
+    fi
+  done
+  [[ -n "$python" ]] || die "no python3 with scikit-learn and pandas (Debian: python3-sklearn python3-pandas)"
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# dataset target metric sklearn-MLP-reference (higher is better except rmse)
+
+# dataset target task metric
 cases=(
-  "credit_data Status auc 0.837"
-  "wa_churn churn auc 0.846"
-  "letter lettr accuracy 0.940"
-  "concrete compressive_strength rmse 7.58"
-  "ames Sale_Price rmse 115061"
-  "breast_cancer Class auc 0.976"
+  "credit_data Status binary auc"
+  "wa_churn churn binary auc"
+  "letter lettr multiclass accuracy"
+  "concrete compressive_strength regression rmse"
+  "ames Sale_Price regression rmse"
+  "breast_cancer Class binary auc"
 )
-met=0
-printf '%-14s %-9s %10s %10s %12s %8s  %s\n' dataset metric network xgboost sklearn_mlp met seconds
+results="$out/results"
+: >"$results"
 for c in "${cases[@]}"; do
-  read -r name target metric reference <<<"$c"
-  start=$(date +%s)
-  "$nnrecipe" baseline "$datasets/$name.csv" --target "$target" --out "$out/$name" >/dev/null
-  seconds=$(( $(date +%s) - start ))
-  line=$(python3 - "$out/$name/leaderboard.json" "$metric" "$reference" <<'PY'
+  read -r name target task metric <<<"$c"
+  for ((seed = 0; seed < seeds; seed++)); do
+    echo "quality: $name, split $((seed + 1))/$seeds ..." >&2
+    dir="$out/$name-$seed"
+    mkdir -p "$dir"
+    "$python" "$here/peers.py" split "$datasets/$name.csv" "$target" "$task" "$seed" "$dir"
+    "$python" "$here/peers.py" score "$dir" "$target" "$task" | sed "s/^RESULT /RESULT dataset=$name seed=$seed /" >>"$results"
+    printf 'data:\n  train: %s\n  test: %s\n  target: %s\n  val_fraction: 0.125\n' \
+      "$dir/train.csv" "$dir/test.csv" "$target" >"$dir/config.yaml"
+    start=$(date +%s.%N)
+    "$nnrecipe" baseline "$dir/config.yaml" --out "$dir/run" >/dev/null ||
+      die "nnrecipe baseline failed on $name (seed $seed)"
+    seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+    "$python" - "$dir/run/leaderboard.json" "$name" "$seed" "$seconds" >>"$results" <<'PY'
 import json, sys
 board = json.load(open(sys.argv[1]))
-metric, ref = sys.argv[2], float(sys.argv[3])
-test = {m["name"]: m["test"][metric] for m in board["models"]}
-net, xgb = test["network"], test["xgboost"]
-ok = net <= ref if metric == "rmse" else net >= ref
-print(f"{net:10.4f} {xgb:10.4f} {ref:12.4f} {'yes' if ok else 'no':>8}")
+for m in board["models"]:
+    values = " ".join(f"{k}={v:.6f}" for k, v in m["test"].items() if isinstance(v, (int, float)))
+    print(f"RESULT dataset={sys.argv[2]} seed={sys.argv[3]} model={m['name']} seconds={sys.argv[4]} {values}")
 PY
-)
-  [[ "$line" == *" yes" ]] && met=$((met + 1))
-  printf '%-14s %-9s %s  %s\n' "$name" "$metric" "$line" "$seconds"
+  done
 done
-echo "network_meets_sklearn_mlp: $met/${#cases[@]}"
+
+"$python" - "$results" "${cases[@]}" <<'PY'
+import statistics, sys
+rows = [dict(kv.split("=", 1) for kv in line.split()[1:]) for line in open(sys.argv[1]) if line.startswith("RESULT")]
+cases = [c.split() for c in sys.argv[2:]]
+models = ["network", "linear", "xgboost", "sklearn_mlp", "sklearn_linear"]
+print(f"{'dataset':<14} {'metric':<9}" + "".join(f"{m:>19}" for m in models) + f"{'met':>5} {'nnrecipe_s':>10}")
+met = 0
+for name, target, task, metric in cases:
+    cells, means = [], {}
+    for m in models:
+        v = [float(r[metric]) for r in rows if r["dataset"] == name and r["model"] == m]
+        means[m] = statistics.mean(v)
+        sd = statistics.stdev(v) if len(v) > 1 else 0.0
+        cells.append(f"{means[m]:>10.4f} [{sd:6.4f}]" if metric != "rmse" else f"{means[m]:>10.1f} [{sd:6.1f}]")
+    ok = means["network"] <= means["sklearn_mlp"] if metric == "rmse" else means["network"] >= means["sklearn_mlp"]
+    met += ok
+    secs = statistics.mean(float(r["seconds"]) for r in rows if r["dataset"] == name and r["model"] == "network")
+    print(f"{name:<14} {metric:<9}" + "".join(f"{c:>19}" for c in cells) + f"{'yes' if ok else 'no':>5} {secs:>10.1f}")
+print("test metric, mean [sd] over the splits; nnrecipe_s: one `nnrecipe baseline` run (all four models)")
+print(f"network_meets_sklearn_mlp: {met}/{len(cases)}")
+PY
