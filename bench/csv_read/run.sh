@@ -39,18 +39,8 @@ for prog in bench_csv_read bench_make_csv; do
   ninja -C $root/build-bench bench_csv_read bench_make_csv"
 done
 
-# pyenv and virtualenvs often shadow Debian's python3, which has python3-pandas.
-python=${PYTHON:-}
-if [[ -z "$python" ]]; then
-  for candidate in python3 /usr/bin/python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import pandas' 2>/dev/null; then
-      python=$candidate
-      break
-    fi
-  done
-  [[ -n "$python" ]] || die "no python3 with pandas found (Debian: python3-pandas; \
-NNRECIPE_BENCH_DEPS=1 scripts/install-deps.sh), or set PYTHON"
-fi
+source "$here/../python_peer.sh"
+python=$(find_python pandas) || die "no python3 with pandas found (Debian: python3-pandas; NNRECIPE_BENCH_DEPS=1 scripts/install-deps.sh), or set PYTHON"
 
 mkdir -p "$out_dir"
 csv="$out_dir/csv_read_${rows}x50.csv"

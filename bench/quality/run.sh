@@ -28,16 +28,8 @@ datasets=${BENCH_DATASETS:-$root/../shared/datasets}
 seeds=${BENCH_SEEDS:-3}
 die() { echo "quality: $*" >&2; exit 1; }
 [[ -x "$nnrecipe" ]] || die "$nnrecipe not built"
-python=${PYTHON:-}
-if [[ -z "$python" ]]; then
-  for candidate in python3 /usr/bin/python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sklearn, pandas' 2>/dev/null; then
-      python=$candidate
-      break
-    fi
-  done
-  [[ -n "$python" ]] || die "no python3 with scikit-learn and pandas (Debian: python3-sklearn python3-pandas)"
-fi
+source "$here/../python_peer.sh"
+python=$(find_python sklearn pandas) || die "no python3 with scikit-learn and pandas (Debian: python3-sklearn python3-pandas; NNRECIPE_BENCH_DEPS=1 scripts/install-deps.sh), or set PYTHON"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

@@ -74,18 +74,8 @@ bench="$bin_dir/bench_train_throughput"
   cmake -S $root -B $root/build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNRECIPE_BUILD_TESTS=OFF
   ninja -C $root/build-bench bench_train_throughput"
 
-# pyenv and virtualenvs often shadow Debian's python3, which has python3-torch.
-python=${PYTHON:-}
-if [[ -z "$python" ]]; then
-  for candidate in python3 /usr/bin/python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import torch' 2>/dev/null; then
-      python=$candidate
-      break
-    fi
-  done
-  [[ -n "$python" ]] || die "no python3 with torch found (Debian: python3-torch; \
-NNRECIPE_BENCH_DEPS=1 scripts/install-deps.sh), or set PYTHON"
-fi
+source "$here/../python_peer.sh"
+python=$(find_python torch) || die "no python3 with torch found (Debian: python3-torch; NNRECIPE_BENCH_DEPS=1 scripts/install-deps.sh), or set PYTHON"
 
 # Both sides get the same explicit count (LibTorch's own default is 1 here).
 if [[ "$threads" == 0 ]]; then threads=$(nproc); fi
@@ -233,7 +223,7 @@ awk -v target="$target_speedup" -v variants="$variants" -v blas_dir="$bench_blas
     printf "MLP regression, %d rows x 32 features, MSE, Adam lr 3e-4, %d threads\n", rows, threads
     printf "large GEMM (2048^3 float32, %d threads): BLAS (OpenBLAS core %s) %.1f GFLOP/s, oneDNN %.1f GFLOP/s\n",
            gthreads, blas, blas_gemm, onednn_gemm
-    print "(nnrecipe's linear layers use oneDNN's GEMM; PyTorch's nn.Linear on CPU uses the BLAS)"
+    print "(the nnrecipe linear layers use the oneDNN GEMM; nn.Linear in PyTorch on CPU uses the BLAS)"
     printf "BLAS: %s for nnrecipe and \"pytorch\"", blas_dir
     if (has_sys) printf "; %s for \"pytorch-sys\" (the system default)", sys_blas_dir
     printf "\n"
