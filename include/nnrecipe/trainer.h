@@ -39,6 +39,9 @@ struct EncodedSplits {
   std::size_t dropped_missing_target = 0;
 };
 
+/// train.loss with "auto" resolved for the task: bce, ce or mse.
+std::string resolved_loss(const Config& config, Task task);
+
 /// Loads data.train as a CSV, splits it (seeded, stratified) or reads
 /// data.val / data.test, fits the transforms on train only and applies them.
 EncodedSplits encode_splits(const Config& config);

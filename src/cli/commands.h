@@ -7,6 +7,13 @@
 #include <functional>
 #include <string>
 
+#include "nnrecipe/findings.h"
+
+namespace nnrecipe {
+struct Config;
+struct PreparedData;
+}  // namespace nnrecipe
+
 namespace nnrecipe::cli {
 
 using CommandRunner = std::function<int()>;
@@ -25,5 +32,13 @@ CommandRunner add_config_command(CLI::App& app);
 CommandRunner add_train_command(CLI::App& app);
 CommandRunner add_predict_command(CLI::App& app);
 CommandRunner add_baseline_command(CLI::App& app);
+CommandRunner add_checks_command(CLI::App& app);
+CommandRunner add_check_command(CLI::App& app);
+
+// Shared by `check` and `train` (check_command.cpp).
+/// Config lint on the config and its prepared data, checks.ignore applied.
+FindingSet run_pretraining_checks(const Config& config, const PreparedData& data);
+/// Findings to stdout, errors first, with the silenced ids.
+void print_findings(const FindingSet& set);
 
 }  // namespace nnrecipe::cli

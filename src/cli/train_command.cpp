@@ -39,6 +39,7 @@ CommandRunner add_train_command(CLI::App& app) {
     std::string config, out, resume;
     std::vector<std::string> sets;
     bool quiet = false;
+    bool no_preflight = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -50,7 +51,9 @@ CommandRunner add_train_command(CLI::App& app) {
   cmd->add_option("--set", args->sets, "Override an option: KEY=VALUE, value in YAML (repeatable)");
   cmd->add_option("--out", args->out, "Run directory (default runs/<timestamp>-<name>)");
   cmd->add_option("--resume", args->resume, "Continue the interrupted run in this directory (its config is used)");
-  cmd->add_flag("--quiet", args->quiet, "Print only the final summary");
+  cmd->add_flag("--quiet", args->quiet, "Print only the final summary (and any findings)");
+  cmd->add_flag("--no-preflight", args->no_preflight,
+                "Skip the checks run before training (`nnrecipe check`); an error among them stops the run");
   cmd->footer("\nExample:\n  nnrecipe train --set data.train=credit_data.csv --set data.target=Status --set train.epochs=30");
   return [args] {
     Config config;
@@ -85,6 +88,18 @@ CommandRunner add_train_command(CLI::App& app) {
     // The resolved config goes first: a killed run can then be resumed.
     make_directories(dir);
     if (!options.resume) write_file_atomic(dir + "/config.yaml", to_yaml(config));
+    if (!args->no_preflight) {
+      const FindingSet findings = run_pretraining_checks(config, data);
+      write_json_atomic(dir + "/findings.json", to_json(findings));
+      if (!findings.findings.empty() || !findings.ignored.empty()) print_findings(findings);
+      if (findings.has_errors()) {
+        fmt::print(stderr,
+                   "nnrecipe: not training: the checks above found errors (fix them, or silence a check with "
+                   "checks.ignore: [id]); findings in {}/findings.json\n",
+                   dir);
+        return kExitFindings;
+      }
+    }
     const TrainOutcome out = train_network(config, data, options);
 
     using A = TextTable::Align;

@@ -16,14 +16,15 @@
 #include "nnrecipe/metrics.h"
 
 namespace nnrecipe {
-namespace {
-
-using Clock = std::chrono::steady_clock;
 
 std::string resolved_loss(const Config& c, Task task) {
   if (c.train.loss != "auto") return c.train.loss;
   return task == Task::Binary ? "bce" : task == Task::Multiclass ? "ce" : "mse";
 }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
 
 // The loss of a batch: outputs [N, units], targets y (int64 classes or
 // float [N, 1]), optional per-class weights.

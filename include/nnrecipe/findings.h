@@ -1,0 +1,44 @@
+#pragma once
+// Findings: what every check produces (../shared/RECIPE.md, "Findings").
+// A finding never comes without the numbers that triggered it (evidence) and
+// a concrete fix. In JSON everywhere as
+//   {"findings": [{"id", "severity", "stage", "message", "evidence", "fix"}]}
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace nnrecipe {
+
+enum class Severity { Info, Warn, Error };
+
+std::string to_string(Severity severity);  ///< "info", "warn", "error"
+
+struct Finding {
+  std::string id;        ///< stable catalogue id, e.g. "config.lr_range"
+  Severity severity = Severity::Info;
+  std::string stage;     ///< "lint", "preflight", "train", ...
+  std::string message;   ///< one sentence with the numbers
+  nlohmann::json evidence = nlohmann::json::object();
+  std::string fix;       ///< what to change, as concretely as possible
+};
+
+/// Findings after applying checks.ignore: what is kept, and what was
+/// silenced (summaries say so rather than hiding it).
+struct FindingSet {
+  std::vector<Finding> findings;  ///< errors first, then warn, then info; stable within
+  std::vector<std::string> ignored;  ///< ids silenced by checks.ignore that would have fired
+
+  bool has_errors() const;
+  /// Adds findings, dropping (and recording) those whose id is in `ignore`.
+  void add(std::vector<Finding> found, const std::vector<std::string>& ignore);
+};
+
+nlohmann::json to_json(const Finding& finding);
+/// {"findings": [...], "ignored": [...]}
+nlohmann::json to_json(const FindingSet& set);
+
+/// Terminal text: "error config.loss_task_mismatch: message\n    fix: ...".
+std::string render_findings(const FindingSet& set);
+
+}  // namespace nnrecipe
