@@ -51,7 +51,7 @@ struct DoctorOptions {
   double overfit_lr = 1e-2;            ///< Adam on a copy of the model (fast: 16 rows)
   double overfit_ratio = 0.1;          ///< must reach 10% of its initial loss
   int64_t unchanged_steps = 20;        ///< train.unchanged_params after this many steps
-  double diverging_factor = 2.0;       ///< train.diverging: loss > 2x its running minimum
+  double diverging_factor = 2.0;       ///< train.diverging: 20-step average > 2x its running minimum
   int64_t warmup_steps = 50;           ///< train.diverging waits this long
 };
 
@@ -107,7 +107,8 @@ class Doctor {
   bool stop_ = false;
   // Monitors.
   int64_t step_ = 0;
-  double min_loss_ = 0;
+  double min_smoothed_ = 0;    ///< lowest 20-step average loss so far
+  double first_smoothed_ = 0;  ///< the first 20-step average
   std::vector<double> losses_;
   std::vector<torch::Tensor> start_values_;  ///< parameters at the first check, for train.unchanged_params
   int64_t start_step_ = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nnrecipe/config.h"
+#include "nnrecipe/findings.h"
 #include "nnrecipe/models.h"
 #include "nnrecipe/tensors.h"
 #include "nnrecipe/transforms.h"
@@ -67,6 +68,12 @@ struct TrainOutcome {
   int64_t params = 0;
   double seconds = 0;
   bool stopped_early = false;
+  /// The doctor's preflight findings and monitors (TrainerOptions::checks).
+  FindingSet findings;
+  /// An error finding stopped the run: a preflight error before training,
+  /// or train.nan / train.diverging during it (the last checkpoint is the
+  /// last good epoch's).
+  bool stopped_by_check = false;
 };
 
 struct TrainerOptions {
@@ -76,6 +83,11 @@ struct TrainerOptions {
   std::function<void(const EpochLog&, int64_t epochs)> on_epoch;
   /// Called every few steps within an epoch: (epoch, step, steps, loss).
   std::function<void(int64_t, int64_t, int64_t, double)> on_step;
+  /// Run the doctor: preflight on a real batch before training (not on
+  /// resume), monitors during it; config.checks.ignore applies.
+  bool checks = false;
+  /// Called with each finding as it happens; may be empty.
+  std::function<void(const Finding&)> on_finding;
 };
 
 /// Loss and metrics of a network on one split (eval mode, no gradients).
@@ -92,6 +104,9 @@ class Trainer {
   /// Trains, evaluates the best weights on val and test, writes the run
   /// directory. Throws InputError on an invalid loss/task combination.
   TrainOutcome fit();
+  /// The doctor's preflight alone, on the configured optimizer and loss and
+  /// a batch of up to 256 training rows; leaves the network as it was.
+  FindingSet preflight();
   Evaluation evaluate(const TensorData& split);
 
  private:
@@ -109,6 +124,9 @@ torch::Device resolve_device(const std::string& name);
 /// The usual run: seed torch from train.seed, build the configured network,
 /// set its output bias to the prior (model.init_output_bias), and fit.
 TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options = {});
+/// The doctor's preflight on the network train_network would train (same
+/// seed, init and optimizer), without training it.
+FindingSet preflight_network(const Config& config, const PreparedData& data);
 
 /// Writes the artefacts of a finished run's model to dir/model: weights,
 /// transforms, config and meta (task, classes, shape).

@@ -2,6 +2,7 @@
 // that run before training, on the config and its data).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -15,10 +16,17 @@
 
 namespace nnrecipe::cli {
 
-FindingSet run_pretraining_checks(const Config& config, const PreparedData& data) {
+FindingSet run_lint(const Config& config, const PreparedData& data) {
   FindingSet set;
   set.add(lint_config(config, data_facts(data)), config.checks.ignore);
   return set;
+}
+
+void merge(FindingSet& into, const FindingSet& from) {
+  for (const std::string& id : from.ignored) {
+    if (std::find(into.ignored.begin(), into.ignored.end(), id) == into.ignored.end()) into.ignored.push_back(id);
+  }
+  into.add(from.findings, {});
 }
 
 void print_findings(const FindingSet& set) {
@@ -57,9 +65,11 @@ CommandRunner add_check_command(CLI::App& app) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "check",
-      "Run the checks that need no training on a config and its data: the config lint (loss vs task, "
-      "learning-rate range, normalization, batch size, ...). Prints findings, errors first; exit 1 if any is an "
-      "error. `nnrecipe train` runs the same checks first.");
+      "Run the checks that come before training on a config and its data, in seconds: the config lint (loss vs "
+      "task, learning-rate range, normalization, batch size, ...), then the preflight on the real model and a real "
+      "batch (loss at init, gradient and optimizer coverage, batch independence, eval determinism, output range, "
+      "overfitting one small batch). Prints findings, errors first; exit 1 if any is an error. `nnrecipe train` runs "
+      "the same checks first, and the training monitors while it trains.");
   cmd->add_option("CONFIG", args->config, "YAML config (see `nnrecipe config --reference`); optional with --set");
   cmd->add_option("--set", args->sets, "Override an option: KEY=VALUE, value in YAML (repeatable)");
   cmd->add_option("--json", args->json, "Also write the findings as JSON to this file");
@@ -68,7 +78,10 @@ CommandRunner add_check_command(CLI::App& app) {
     Config config = args->config.empty() ? Config{} : load_config(args->config);
     for (const std::string& s : args->sets) apply_override(config, s);
     const PreparedData data = prepare_data(config);
-    const FindingSet set = run_pretraining_checks(config, data);
+    FindingSet set = run_lint(config, data);
+    // Preflight needs a model the config can build and a loss it accepts:
+    // after a lint error (e.g. bce on a regression target) it may not be.
+    if (!set.has_errors()) merge(set, preflight_network(config, data));
     print_findings(set);
     if (!args->json.empty()) write_json_atomic(args->json, to_json(set));
     return set.has_errors() ? kExitFindings : kExitOk;

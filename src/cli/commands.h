@@ -37,7 +37,9 @@ CommandRunner add_check_command(CLI::App& app);
 
 // Shared by `check` and `train` (check_command.cpp).
 /// Config lint on the config and its prepared data, checks.ignore applied.
-FindingSet run_pretraining_checks(const Config& config, const PreparedData& data);
+FindingSet run_lint(const Config& config, const PreparedData& data);
+/// Adds `from`'s findings and silenced ids to `into`.
+void merge(FindingSet& into, const FindingSet& from);
 /// Findings to stdout, errors first, with the silenced ids.
 void print_findings(const FindingSet& set);
 

@@ -88,8 +88,11 @@ CommandRunner add_train_command(CLI::App& app) {
     // The resolved config goes first: a killed run can then be resumed.
     make_directories(dir);
     if (!options.resume) write_file_atomic(dir + "/config.yaml", to_yaml(config));
+    // Lint first (an error stops here), then the trainer's own preflight and
+    // monitors; every finding ends in findings.json.
+    FindingSet findings;
     if (!args->no_preflight) {
-      const FindingSet findings = run_pretraining_checks(config, data);
+      findings = run_lint(config, data);
       write_json_atomic(dir + "/findings.json", to_json(findings));
       if (!findings.findings.empty() || !findings.ignored.empty()) print_findings(findings);
       if (findings.has_errors()) {
@@ -99,8 +102,27 @@ CommandRunner add_train_command(CLI::App& app) {
                    dir);
         return kExitFindings;
       }
+      options.checks = true;
+      options.on_finding = [&](const Finding& f) {
+        progress.clear();
+        FindingSet one;
+        one.add({f}, {});
+        std::cout << render_findings(one);
+        std::cout.flush();
+      };
     }
     const TrainOutcome out = train_network(config, data, options);
+    if (!args->no_preflight) {
+      merge(findings, out.findings);
+      write_json_atomic(dir + "/findings.json", to_json(findings));
+    }
+    if (out.stopped_by_check) {
+      fmt::print(stderr,
+                 "nnrecipe: stopped after {} epoch(s): a check above found an error (silence one with "
+                 "checks.ignore: [id]); the last good epoch's checkpoint is kept; findings in {}/findings.json\n",
+                 out.history.size(), dir);
+      return kExitFindings;
+    }
 
     using A = TextTable::Align;
     TextTable table({"split", "metrics"}, {A::Left, A::Left});

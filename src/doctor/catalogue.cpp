@@ -56,6 +56,11 @@ const std::vector<CheckInfo>& check_catalogue() {
        "bias at the prior, ~1 for a standardized regression target",
        "A wrong loss at init means a wrong loss, wrong targets or a bad init [TheDeepChecker; Karpathy's "
        "recipe]."},
+      {"init.output_bias", "preflight", "warn",
+       "the output bias is more than 0.5 away from the prior on an imbalanced target (rarest class under half "
+       "the commonest) or from 0 on a standardized regression target",
+       "A zero bias on a 10% positive rate starts every prediction at 50%: the first epochs only learn the base "
+       "rate, and the loss at init hides real problems (Karpathy's recipe: init well)."},
       {"output.range", "preflight", "warn",
        "outputs fed to a logits loss are already activated: rows summing to 1 in [0, 1] (softmax), or a single "
        "output that stays in [0, 1] even after fitting a batch (sigmoid)",
@@ -75,8 +80,8 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"train.nan", "monitor", "error", "the loss (every step) or a parameter (every check) is NaN/Inf; the run stops",
        "After the first NaN every further step is wasted, and the weights saved last are garbage."},
       {"train.diverging", "monitor", "error",
-       "after 50 warm-up steps, the loss over the last 10 steps averages more than 2x its running minimum; the "
-       "run stops",
+       "after 50 warm-up steps, the loss averaged over the last 20 steps is more than 2x its lowest such "
+       "average and above half the first one; the run stops",
        "A diverging run can still end with a 'best' checkpoint that looks plausible."},
       {"train.unchanged_params", "monitor", "error",
        "a trainable parameter tensor is bit-identical after 20 steps",

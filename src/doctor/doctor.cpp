@@ -47,6 +47,54 @@ std::optional<double> expected_init_loss(const TargetInfo& t) {
   return entropy;
 }
 
+// init.output_bias: the output bias against the prior it should start at.
+std::optional<Finding> output_bias_finding(const TargetInfo& t, const torch::Tensor& bias) {
+  const auto fix = [&] {
+    return std::string("set model.init_output_bias=true (or fill the output bias with ") +
+           (t.task == Task::Regression ? "the target mean" : "the log class frequencies") + ")";
+  };
+  if (t.task == Task::Regression) {
+    if (!t.standardized_target || bias.numel() != 1) return std::nullopt;
+    const double b = bias.item<double>();
+    if (std::abs(b) <= 0.5) return std::nullopt;  // the standardized target's mean is 0
+    return finding("init.output_bias", Severity::Warn, "preflight",
+                   fmt::format("output bias {:.3g}, but the standardized target's mean is 0", b),
+                   {{"bias", b}, {"expected", 0.0}}, fix());
+  }
+  const double total = std::accumulate(t.class_counts.begin(), t.class_counts.end(), 0.0);
+  if (t.class_counts.size() < 2 || total <= 0) return std::nullopt;
+  std::vector<double> prior;
+  for (int64_t n : t.class_counts) prior.push_back(std::max(1.0, static_cast<double>(n)) / total);
+  const double lo = *std::min_element(prior.begin(), prior.end()), hi = *std::max_element(prior.begin(), prior.end());
+  if (lo / hi >= 0.5) return std::nullopt;  // balanced enough that a zero bias is close to the prior
+  std::vector<double> expected, actual;
+  if (bias.numel() == 1 && prior.size() == 2) {
+    expected = {std::log(prior[1] / prior[0])};  // log-odds of the positive (second) class
+    actual = {bias.item<double>()};
+  } else if (bias.numel() == static_cast<int64_t>(prior.size())) {
+    // Softmax biases are defined up to a constant: compare them centred.
+    const auto centred = [](std::vector<double> v) {
+      const double m = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+      for (double& x : v) x -= m;
+      return v;
+    };
+    for (double p : prior) expected.push_back(std::log(p));
+    for (int64_t k = 0; k < bias.numel(); ++k) actual.push_back(bias[k].item<double>());
+    expected = centred(expected);
+    actual = centred(actual);
+  } else {
+    return std::nullopt;
+  }
+  double worst = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i) worst = std::max(worst, std::abs(actual[i] - expected[i]));
+  if (worst <= 0.5) return std::nullopt;
+  return finding("init.output_bias", Severity::Warn, "preflight",
+                 fmt::format("output bias is {:.3g} away from the class prior (rarest class {:.1f}% of the rows): the "
+                             "first epochs are spent learning the base rate",
+                             worst, 100 * lo),
+                 {{"bias", actual}, {"expected", expected}, {"max_difference", worst}, {"rarest_share", lo}}, fix());
+}
+
 }  // namespace
 
 // Everything preflight may change, to put back afterwards.
@@ -206,7 +254,17 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
     }
   }
 
-  if (target_) {
+  if (target_ && !output_bias_.empty()) {
+    for (const auto& item : model_.named_parameters()) {
+      if (item.key() == output_bias_) {
+        if (auto f = output_bias_finding(*target_, item.value().detach().to(torch::kCPU, torch::kFloat64))) {
+          out.push_back(std::move(*f));
+        }
+      }
+    }
+  }
+  // The theory below is cross-entropy's for classification (MSE's for regression).
+  if (target_ && (target_->task == Task::Regression || logits_loss_)) {
     if (const auto expected = expected_init_loss(*target_)) {
       const double rel = std::abs(init_loss - *expected) / std::max(*expected, 1e-12);
       if (std::isfinite(init_loss) && rel > options_.init_loss_tolerance) {
@@ -380,18 +438,25 @@ void Doctor::after_step(double loss) {
     return;
   }
   losses_.push_back(loss);
-  min_loss_ = losses_.size() == 1 ? loss : std::min(min_loss_, loss);
 
-  // train.diverging: after warm-up, the loss (smoothed over the last checks) far above its running minimum.
-  if (step_ > options_.warmup_steps && losses_.size() >= 10) {
-    const double recent = std::accumulate(losses_.end() - 10, losses_.end(), 0.0) / 10.0;
-    if (min_loss_ > 0 && recent > options_.diverging_factor * min_loss_ + 1e-12) {
+  // train.diverging, on the loss averaged over the last 20 steps (single
+  // batches are too noisy): after warm-up, above 2x its lowest average and
+  // above half the first average (a rise from 0.003 to 0.06 on a nearly
+  // fitted training set is noise, not divergence).
+  constexpr std::size_t kWindow = 20;
+  if (losses_.size() >= kWindow) {
+    const double recent =
+        std::accumulate(losses_.end() - kWindow, losses_.end(), 0.0) / static_cast<double>(kWindow);
+    if (losses_.size() == kWindow) first_smoothed_ = recent;
+    min_smoothed_ = losses_.size() == kWindow ? recent : std::min(min_smoothed_, recent);
+    if (step_ > options_.warmup_steps && min_smoothed_ > 0 &&
+        recent > options_.diverging_factor * min_smoothed_ && recent > 0.5 * first_smoothed_) {
       fire_once(finding("train.diverging", Severity::Error, "train",
-                        fmt::format("the loss averaged {:.4g} over the last 10 steps, {:.1f}x its minimum {:.4g} "
-                                    "(step {})",
-                                    recent, recent / min_loss_, min_loss_, step_),
-                        {{"step", step_}, {"recent_loss", recent}, {"min_loss", min_loss_},
-                         {"factor", options_.diverging_factor}},
+                        fmt::format("the loss averaged {:.4g} over the last {} steps, {:.1f}x its lowest average "
+                                    "{:.4g} (step {}; it started at {:.4g})",
+                                    recent, kWindow, recent / min_smoothed_, min_smoothed_, step_, first_smoothed_),
+                        {{"step", step_}, {"recent_loss", recent}, {"min_loss", min_smoothed_},
+                         {"first_loss", first_smoothed_}, {"factor", options_.diverging_factor}},
                         "lower train.lr (a learning-rate range test finds the edge), or clip gradients"));
     }
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "nnrecipe/doctor.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/fast_adam.h"
 #include "nnrecipe/file_io.h"
@@ -239,6 +240,70 @@ Evaluation Trainer::evaluate(const TensorData& split) {
   return ev;
 }
 
+namespace {
+
+// Applies train.freeze (frozen parameters get no gradient and stay out of
+// the optimizer) and returns the trainable parameters.
+std::vector<torch::Tensor> apply_freeze(NetworkImpl& net, const Config& c) {
+  std::vector<torch::Tensor> trainable;
+  for (auto& p : net.named_parameters()) {
+    bool frozen = false;
+    for (const std::string& pattern : c.train.freeze) frozen |= p.key().find(pattern) != std::string::npos;
+    p.value().set_requires_grad(!frozen);
+    if (!frozen) trainable.push_back(p.value());
+  }
+  return trainable;
+}
+
+std::unique_ptr<Doctor> make_doctor(NetworkImpl& net, torch::optim::Optimizer& optimizer, const Config& c,
+                                    const PreparedData& d) {
+  DoctorOptions options;
+  options.ignore = c.checks.ignore;
+  auto doctor = std::make_unique<Doctor>(net, optimizer, options);
+  TargetInfo target;
+  target.task = d.task;
+  target.classes = d.shape.classes;
+  target.class_counts = d.class_counts;
+  target.standardized_target = c.data.normalize_target.value_or(true);
+  target.init_output_bias = c.model.init_output_bias;
+  doctor->set_target(target);
+  doctor->set_output_bias("output.bias");
+  const std::string loss = resolved_loss(c, d.task);
+  doctor->set_logits_loss(loss == "bce" || loss == "ce");
+  return doctor;
+}
+
+// Preflight on up to 256 training rows. Embedding ids travel as extra float
+// columns of x (exact below 2^24), so that the Doctor sees one input tensor.
+std::vector<Finding> run_preflight(Doctor& doctor, NetworkImpl& net, const TensorData& train, const LossFunction& loss,
+                                   uint64_t seed, const torch::Device& device) {
+  BatchIterator it(train, 256, /*shuffle=*/true, seed ^ 0x9e3779b97f4a7c15ULL);
+  it.start_epoch(0);
+  Batch b;
+  if (!it.next(b)) return {};
+  to_device(b, device);
+  const bool has_ids = b.ids.defined() && b.ids.dim() == 2 && b.ids.size(1) > 0 && b.x.dim() == 2;
+  const int64_t dense = b.x.dim() == 2 ? b.x.size(1) : 0;
+  const torch::Tensor x = has_ids ? torch::cat({b.x, b.ids.to(b.x.scalar_type())}, 1) : b.x;
+  const ForwardFn forward = [&](const torch::Tensor& in) {
+    if (!has_ids) return net.forward(in, b.ids);
+    return net.forward(in.narrow(1, 0, dense), in.narrow(1, dense, in.size(1) - dense).to(torch::kLong));
+  };
+  return doctor.preflight(x, b.y, forward, [&](const torch::Tensor& out, const torch::Tensor& y) { return loss(out, y); });
+}
+
+}  // namespace
+
+FindingSet Trainer::preflight() {
+  const Config& c = config_;
+  const uint64_t seed = static_cast<uint64_t>(c.train.seed.value_or(0));
+  auto optimizer = make_optimizer(c, apply_freeze(*net_, c));
+  const LossFunction loss(resolved_loss(c, data_.task), data_.task, data_.shape.classes, {});
+  auto doctor = make_doctor(*net_, *optimizer, c, data_);
+  run_preflight(*doctor, *net_, data_.train, loss, seed, device_);
+  return doctor->findings();
+}
+
 TrainOutcome Trainer::fit() {
   const auto start = Clock::now();
   const Config& c = config_;
@@ -246,13 +311,7 @@ TrainOutcome Trainer::fit() {
   const bool has_val = data_.val.size() > 0;
 
   // Frozen parameters stay out of the optimizer and get no gradient.
-  std::vector<torch::Tensor> trainable;
-  for (auto& p : net_->named_parameters()) {
-    bool frozen = false;
-    for (const std::string& pattern : c.train.freeze) frozen |= p.key().find(pattern) != std::string::npos;
-    p.value().set_requires_grad(!frozen);
-    if (!frozen) trainable.push_back(p.value());
-  }
+  const std::vector<torch::Tensor> trainable = apply_freeze(*net_, c);
   auto optimizer = make_optimizer(c, trainable);
   torch::Tensor weights;
   if (c.train.class_weights == "balanced" && data_.task != Task::Regression) weights = balanced_weights(data_.class_counts).to(device_);
@@ -299,6 +358,27 @@ TrainOutcome Trainer::fit() {
   for (const EpochLog& e : outcome.history) jsonl += epoch_json(e).dump() + "\n";
   if (!dir.empty()) write_file_atomic(dir + "/metrics.jsonl", jsonl);
 
+  // The doctor: preflight before the first epoch, monitors at every step.
+  std::unique_ptr<Doctor> doctor;
+  const auto report = [&] {
+    for (const Finding& f : doctor->take_new_findings()) {
+      if (options_.on_finding) options_.on_finding(f);
+    }
+    outcome.findings = doctor->findings();
+  };
+  if (options_.checks) {
+    doctor = make_doctor(*net_, *optimizer, c, data_);
+    if (!options_.resume) {
+      run_preflight(*doctor, *net_, data_.train, loss, seed, device_);
+      report();
+      if (outcome.findings.has_errors()) {
+        outcome.stopped_by_check = true;
+        outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return outcome;
+      }
+    }
+  }
+
   BatchIterator batches(data_.train, c.train.batch_size, /*shuffle=*/true, seed);
   const bool augment = c.model.augment && data_.image_norm.has_value();
   for (int64_t epoch = first_epoch; epoch < c.train.epochs; ++epoch) {
@@ -326,14 +406,26 @@ TrainOutcome Trainer::fit() {
       to_device(b, device_);
       const torch::Tensor l = loss(net_->forward(b.x, b.ids), b.y);
       l.backward();
+      if (doctor) doctor->after_backward();
       if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
       optimizer->step();
       const double lv = l.item<double>();
+      if (doctor) {
+        doctor->after_step(lv);
+        report();
+        if (doctor->should_stop()) {
+          outcome.stopped_by_check = true;
+          break;
+        }
+      }
       total += lv * static_cast<double>(b.x.size(0));
       seen += b.x.size(0);
       ++step;
       if (options_.on_step && (step % 20 == 0 || step == steps)) options_.on_step(epoch + 1, step, steps, total / static_cast<double>(seen));
     }
+    // Stopped by train.nan / train.diverging: this epoch leaves no
+    // checkpoint, the last one is the last good epoch's.
+    if (outcome.stopped_by_check) break;
     EpochLog log;
     log.epoch = epoch + 1;
     log.train_loss = total / static_cast<double>(std::max<int64_t>(seen, 1));
@@ -398,17 +490,30 @@ TrainOutcome Trainer::fit() {
                               {"best_epoch", outcome.best_epoch},
                               {"selection_metric", watched.name},
                               {"stopped_early", outcome.stopped_early},
+                              {"stopped_by_check", outcome.stopped_by_check},
                               {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
     write_json_atomic(dir + "/summary.json", summary);
   }
   return outcome;
 }
 
-TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options) {
+namespace {
+
+Network configured_network(const Config& config, const PreparedData& data) {
   if (config.train.seed) torch::manual_seed(static_cast<uint64_t>(*config.train.seed));
   Network net = build_network(config.model, data.shape);
   if (config.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
-  return Trainer(config, data, net, std::move(options)).fit();
+  return net;
+}
+
+}  // namespace
+
+TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options) {
+  return Trainer(config, data, configured_network(config, data), std::move(options)).fit();
+}
+
+FindingSet preflight_network(const Config& config, const PreparedData& data) {
+  return Trainer(config, data, configured_network(config, data)).preflight();
 }
 
 }  // namespace nnrecipe

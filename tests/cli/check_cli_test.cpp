@@ -2,6 +2,10 @@
 // first, as a user runs them.
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "nnrecipe/check_catalogue.h"
 #include "test_support.h"
 
@@ -102,6 +106,32 @@ TEST(ChecksCli, ListsEveryRegisteredCheck) {
 TEST(ChecksCli, ReferenceDocMatchesTheRegistry) {
   EXPECT_EQ(read_text(source_dir() + "/docs/checks.md"), checks_reference_markdown())
       << "regenerate with: build/src/nnrecipe checks --markdown > docs/checks.md";
+}
+
+}  // namespace
+}  // namespace nnrecipe::test
+
+namespace nnrecipe::test {
+namespace {
+
+// False alarms are bugs too: default training runs on real data raise no
+// warning or error, preflight or monitor.
+TEST(CheckCli, HealthyTrainingRunsRaiseNoWarning) {
+  for (const auto& [file, target] : std::vector<std::pair<std::string, std::string>>{
+           {"credit_data.csv", "Status"}, {"breast_cancer.csv", "Class"},
+           {"concrete.csv", "compressive_strength"}, {"ames.csv", "Sale_Price"}}) {
+    if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found";
+    TempDir dir;
+    const std::string run = dir.file("run");
+    const CommandResult r = run_nnrecipe("train --set data.train=" + quote(shared_dataset(file)) +
+                                         " --set data.target=" + target + " --set train.epochs=20 --quiet --out " +
+                                         quote(run));
+    EXPECT_EQ(r.exit_code, 0) << file << ": " << r.out << r.err;
+    const nlohmann::json j = json_file(run + "/findings.json");
+    for (const auto& f : j.at("findings")) {
+      EXPECT_EQ(f.at("severity"), "info") << file << ": " << f.dump();
+    }
+  }
 }
 
 }  // namespace

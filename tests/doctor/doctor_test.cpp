@@ -315,3 +315,37 @@ TEST(DoctorMonitors, DivergingLossStopsTheRunAndANoisyOneDoesNot) {
 
 }  // namespace
 }  // namespace nnrecipe
+
+namespace nnrecipe {
+namespace {
+
+TEST(DoctorPreflight, OutputBiasAgainstThePrior) {
+  torch::manual_seed(0);
+  auto net = torch::nn::Sequential(torch::nn::Linear(6, 16), torch::nn::ReLU(), torch::nn::Linear(16, 1));
+  torch::optim::Adam opt(net->parameters(), 1e-3);
+  torch::Tensor x = torch::randn({200, 6});
+  torch::Tensor y = (x.select(1, 0) > 1.0).to(torch::kFloat32).view({-1, 1});  // ~16% positive
+  const int64_t pos = y.sum().item<int64_t>();
+  const auto run = [&] {
+    Doctor doctor(*net, opt);
+    doctor.set_target({Task::Binary, 2, {200 - pos, pos}});
+    doctor.set_output_bias("2.bias");
+    const auto found =
+        doctor.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in); }, bce);
+    return has(found, "init.output_bias");
+  };
+  auto& bias = net[2]->as<torch::nn::Linear>()->bias;
+  {
+    torch::NoGradGuard no_grad;
+    bias.fill_(0.0);
+  }
+  EXPECT_TRUE(run());
+  {
+    torch::NoGradGuard no_grad;
+    bias.fill_(std::log(static_cast<double>(pos) / static_cast<double>(200 - pos)));
+  }
+  EXPECT_FALSE(run());
+}
+
+}  // namespace
+}  // namespace nnrecipe
