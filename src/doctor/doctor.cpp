@@ -134,7 +134,14 @@ Doctor::Doctor(torch::nn::Module& model, torch::optim::Optimizer& optimizer, Doc
   // incoming gradient before it is added to .grad. The hooks reach the
   // parameters through watched_ (a hook holding its own tensor would keep it
   // alive forever).
+  // Only parameters the optimizer zeroes: one left out of it is
+  // optim.coverage's finding, not a forgotten zero_grad().
+  std::unordered_set<const torch::TensorImpl*> in_optimizer;
+  for (const auto& group : optimizer_.param_groups()) {
+    for (const auto& p : group.params()) in_optimizer.insert(p.unsafeGetTensorImpl());
+  }
   for (const auto& [name, p] : trainable()) {
+    if (!in_optimizer.count(p.unsafeGetTensorImpl())) continue;
     const std::size_t i = watched_.size();
     watched_.emplace_back(name, p);
     const unsigned handle = p.register_hook([this, i](const torch::Tensor&) {
@@ -359,16 +366,16 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
     double last = start;
     int64_t steps = 0;
     model_.train(true);
-    for (; steps < options_.overfit_steps; ++steps) {
+    while (steps < options_.overfit_steps) {
       adam.zero_grad();
       loss(forward(xs), ys).backward();
       adam.step();
-      if ((steps + 1) % 25 == 0) {
+      ++steps;
+      if (steps % 25 == 0 || steps == options_.overfit_steps) {
         last = eval_loss();
         if (last <= options_.overfit_ratio * start) break;
       }
     }
-    last = eval_loss();
     if (std::isfinite(start) && !(last <= options_.overfit_ratio * start)) {
       out.push_back(finding(
           "overfit.one_batch", Severity::Error, stage,
