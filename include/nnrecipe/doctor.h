@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ struct DoctorOptions {
   int64_t unchanged_steps = 20;        ///< train.unchanged_params after this many steps
   double diverging_factor = 2.0;       ///< train.diverging: 20-step average > 2x its running minimum
   int64_t warmup_steps = 50;           ///< train.diverging waits this long
+  int64_t not_decreasing_steps = 200;  ///< train.not_decreasing: judged once, at this step
+  double not_decreasing_fall = 0.05;   ///< the loss must fall at least 5% [TheDeepChecker]
+  int64_t update_ratio_checks = 5;     ///< train.update_ratio: over the first 5 checks
+  double update_ratio_low = 1e-4;      ///< [CS231n, TheDeepChecker: want ~1e-3]
+  double update_ratio_high = 1e-1;
 };
 
 /// Runs the model on a batch: forward(x) -> outputs. The loss takes
@@ -112,6 +118,9 @@ class Doctor {
   std::vector<double> losses_;
   std::vector<torch::Tensor> start_values_;  ///< parameters at the first check, for train.unchanged_params
   int64_t start_step_ = 0;
+  std::vector<std::pair<std::string, torch::Tensor>> before_step_;  ///< weights before a checked step
+  std::map<std::string, std::vector<double>> update_ratios_;
+  int64_t update_checks_ = 0;
   std::vector<std::string> fired_;           ///< monitor ids fired once (each fires once per run)
   // train.grad_accumulation: gradient hooks see, at the first backward
   // after a step, whether .grad still holds the previous step's values.

@@ -83,6 +83,15 @@ const std::vector<CheckInfo>& check_catalogue() {
        "after 50 warm-up steps, the loss averaged over the last 20 steps is more than 2x its lowest such "
        "average and above half the first one; the run stops",
        "A diverging run can still end with a 'best' checkpoint that looks plausible."},
+      {"train.not_decreasing", "monitor", "warn",
+       "the loss averaged over steps 181-200 is not at least 5% below its average over steps 1-20",
+       "A learning rate far too small, or inputs that do not carry the target, leave the loss flat while "
+       "training looks busy [TheDeepChecker]."},
+      {"train.update_ratio", "monitor", "warn",
+       "a weight matrix's (not an embedding table's) norm(update)/norm(W), median over the first 5 checks (steps 20-100), lies outside "
+       "[1e-4, 1e-1]",
+       "Updates of ~1e-3 of the weights are healthy; far smaller means no learning, far larger means "
+       "thrashing [CS231n; TheDeepChecker]."},
       {"train.unchanged_params", "monitor", "error",
        "a trainable parameter tensor is bit-identical after 20 steps",
        "It is frozen or left out of the optimizer: training goes on without it [TrainCheck]."},

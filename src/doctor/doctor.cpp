@@ -95,6 +95,9 @@ std::optional<Finding> output_bias_finding(const TargetInfo& t, const torch::Ten
                  {{"bias", actual}, {"expected", expected}, {"max_difference", worst}, {"rarest_share", lo}}, fix());
 }
 
+// Steps averaged by the loss monitors (single batches are too noisy).
+constexpr std::size_t kWindow = 20;
+
 }  // namespace
 
 // Everything preflight may change, to put back afterwards.
@@ -425,6 +428,17 @@ void Doctor::after_backward() {
   }
   armed_ = false;
   stale_.clear();
+  // train.update_ratio: keep the weights as they are before the next step
+  // when that step is a check (the first few checks only: see after_step).
+  if ((step_ + 1) % options_.check_every == 0 && update_checks_ < options_.update_ratio_checks) {
+    torch::NoGradGuard no_grad;
+    before_step_.clear();
+    for (const auto& [name, p] : watched_) {
+      // Embedding tables are left out: N(0, 1) at init and only the rows a
+      // batch uses move, so a healthy table's ratio sits near 1e-4 (ames).
+      if (p.dim() >= 2 && name.find("embedding") == std::string::npos) before_step_.emplace_back(name, p.detach().clone());
+    }
+  }
 }
 
 void Doctor::after_step(double loss) {
@@ -450,7 +464,6 @@ void Doctor::after_step(double loss) {
   // batches are too noisy): after warm-up, above 2x its lowest average and
   // above half the first average (a rise from 0.003 to 0.06 on a nearly
   // fitted training set is noise, not divergence).
-  constexpr std::size_t kWindow = 20;
   if (losses_.size() >= kWindow) {
     const double recent =
         std::accumulate(losses_.end() - kWindow, losses_.end(), 0.0) / static_cast<double>(kWindow);
@@ -468,8 +481,69 @@ void Doctor::after_step(double loss) {
     }
   }
 
+  // train.not_decreasing: the loss must fall by 5% between the first and
+  // the last 20 steps of the first 200 [TheDeepChecker].
+  if (static_cast<int64_t>(losses_.size()) == options_.not_decreasing_steps) {
+    const auto mean = [&](std::size_t from) {
+      return std::accumulate(losses_.begin() + static_cast<std::ptrdiff_t>(from),
+                             losses_.begin() + static_cast<std::ptrdiff_t>(from + kWindow), 0.0) /
+             static_cast<double>(kWindow);
+    };
+    const double early = mean(0), late = mean(losses_.size() - kWindow);
+    const double fall = early != 0 ? 1.0 - late / early : 0.0;
+    if (fall < options_.not_decreasing_fall) {
+      fire_once(finding("train.not_decreasing", Severity::Warn, "train",
+                        fmt::format("over the first {} steps the loss went from {:.4g} to {:.4g} ({:+.1f}%): it is "
+                                    "not learning",
+                                    losses_.size(), early, late, -100 * fall),
+                        {{"steps", losses_.size()}, {"first_loss", early}, {"last_loss", late}, {"fall", fall},
+                         {"threshold", options_.not_decreasing_fall}},
+                        "raise train.lr (a learning-rate range test finds it), and check that the inputs carry "
+                        "the target (the labels aligned with the rows)"));
+    }
+  }
+
   if (step_ % options_.check_every != 0) return;
   armed_ = true;  // the next backward checks that .grad was zeroed
+
+  // train.update_ratio: |lr * update| / |W| per weight matrix over the first
+  // checks; a layer outside the band at every one of them is reported.
+  if (!before_step_.empty()) {
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, before] : before_step_) {
+      for (const auto& [wname, w] : watched_) {
+        if (wname != name) continue;
+        const double norm = before.norm().item<double>();
+        const double ratio = norm > 0 ? (w.detach() - before).norm().item<double>() / norm : 0.0;
+        update_ratios_[name].push_back(ratio);
+      }
+    }
+    before_step_.clear();
+    if (++update_checks_ == options_.update_ratio_checks) {
+      std::vector<std::string> low, high;
+      nlohmann::json layers = nlohmann::json::object();
+      for (const auto& [name, ratios] : update_ratios_) {
+        // The median: one check's outlier step decides nothing.
+        std::vector<double> sorted = ratios;
+        std::sort(sorted.begin(), sorted.end());
+        const double median = sorted[sorted.size() / 2];
+        const bool is_low = median < options_.update_ratio_low, is_high = median > options_.update_ratio_high;
+        if (is_low) low.push_back(name);
+        if (is_high) high.push_back(name);
+        if (is_low || is_high) layers[name] = ratios;
+      }
+      if (!low.empty() || !high.empty()) {
+        fire_once(finding(
+            "train.update_ratio", Severity::Warn, "train",
+            fmt::format("update/weight norm ratios outside [{:g}, {:g}] (median of the first {} checks; {} too "
+                        "small: {}; {} too large: {}); ~1e-3 is healthy",
+                        options_.update_ratio_low, options_.update_ratio_high, update_checks_, low.size(),
+                        join(low), high.size(), join(high)),
+            {{"ratios", layers}, {"low", options_.update_ratio_low}, {"high", options_.update_ratio_high}},
+            !high.empty() ? "lower train.lr" : "raise train.lr, or check the weights' scale at init"));
+      }
+    }
+  }
 
   // train.nan in parameters; train.unchanged_params against step 0.
   const auto params = trainable();

@@ -245,6 +245,7 @@ TEST(DoctorPreflight, IgnoreSilences) {
 struct LoopFaults {
   bool forget_zero_grad = false;
   bool leave_out_b = false;
+  double lr = 1e-3;
 };
 
 std::vector<Finding> train_loop(LoopFaults faults, int64_t steps = 60) {
@@ -254,7 +255,7 @@ std::vector<Finding> train_loop(LoopFaults faults, int64_t steps = 60) {
   if (faults.leave_out_b) {
     params = {model->a->weight, model->a->bias, model->head->weight, model->head->bias};
   }
-  torch::optim::Adam opt(params, 1e-3);
+  torch::optim::Adam opt(params, faults.lr);
   Doctor doctor(*model, opt);
   for (int64_t step = 0; step < steps; ++step) {
     const Batch batch = binary_batch(32, 6, 100 + static_cast<uint64_t>(step));
@@ -270,7 +271,7 @@ std::vector<Finding> train_loop(LoopFaults faults, int64_t steps = 60) {
 }
 
 TEST(DoctorMonitors, HealthyLoopIsQuiet) {
-  const auto found = train_loop({});
+  const auto found = train_loop({}, 220);  // past every monitor's judgement step
   EXPECT_TRUE(found.empty()) << ::testing::PrintToString(ids(found));
 }
 
@@ -287,6 +288,25 @@ TEST(DoctorMonitors, ParametersThatNeverChange) {
       EXPECT_EQ(f.evidence.at("parameters"), (nlohmann::json{"b.weight", "b.bias"}));
     }
   }
+}
+
+TEST(DoctorMonitors, LearningRateFarTooSmall) {
+  LoopFaults tiny;
+  tiny.lr = 1e-7;
+  const auto found = train_loop(tiny, 220);
+  EXPECT_TRUE(has(found, "train.update_ratio")) << ::testing::PrintToString(ids(found));
+  EXPECT_TRUE(has(found, "train.not_decreasing")) << ::testing::PrintToString(ids(found));
+}
+
+TEST(DoctorMonitors, FlatLossIsNotDecreasing) {
+  torch::nn::Linear linear(2, 1);
+  torch::optim::SGD opt(linear->parameters(), 0.1);
+  Doctor flat(*linear, opt);
+  for (int i = 0; i < 200; ++i) flat.after_step(0.69 + 0.01 * std::sin(i));
+  EXPECT_TRUE(has(flat.findings().findings, "train.not_decreasing"));
+  Doctor learning(*linear, opt);
+  for (int i = 0; i < 200; ++i) learning.after_step(0.69 * std::exp(-i / 300.0) + 0.01 * std::sin(i));
+  EXPECT_FALSE(has(learning.findings().findings, "train.not_decreasing"));
 }
 
 TEST(DoctorMonitors, NanLossStopsTheRun) {
