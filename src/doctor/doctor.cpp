@@ -95,6 +95,15 @@ std::optional<Finding> output_bias_finding(const TargetInfo& t, const torch::Ten
                  {{"bias", actual}, {"expected", expected}, {"max_difference", worst}, {"rarest_share", lo}}, fix());
 }
 
+// The parameters an optimizer updates (and zeroes), by identity.
+std::unordered_set<const torch::TensorImpl*> optimizer_params(torch::optim::Optimizer& optimizer) {
+  std::unordered_set<const torch::TensorImpl*> out;
+  for (const auto& group : optimizer.param_groups()) {
+    for (const auto& p : group.params()) out.insert(p.unsafeGetTensorImpl());
+  }
+  return out;
+}
+
 // Steps averaged by the loss monitors (single batches are too noisy).
 constexpr std::size_t kWindow = 20;
 
@@ -139,10 +148,7 @@ Doctor::Doctor(torch::nn::Module& model, torch::optim::Optimizer& optimizer, Doc
   // alive forever).
   // Only parameters the optimizer zeroes: one left out of it is
   // optim.coverage's finding, not a forgotten zero_grad().
-  std::unordered_set<const torch::TensorImpl*> in_optimizer;
-  for (const auto& group : optimizer_.param_groups()) {
-    for (const auto& p : group.params()) in_optimizer.insert(p.unsafeGetTensorImpl());
-  }
+  const auto in_optimizer = optimizer_params(optimizer_);
   for (const auto& [name, p] : trainable()) {
     if (!in_optimizer.count(p.unsafeGetTensorImpl())) continue;
     const std::size_t i = watched_.size();
@@ -208,10 +214,7 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
 
   // optim.coverage: every trainable parameter must be in the optimizer.
   {
-    std::unordered_set<const torch::TensorImpl*> in_optimizer;
-    for (const auto& group : optimizer_.param_groups()) {
-      for (const auto& p : group.params()) in_optimizer.insert(p.unsafeGetTensorImpl());
-    }
+    const auto in_optimizer = optimizer_params(optimizer_);
     std::vector<std::string> missing;
     int64_t missing_values = 0;
     for (const auto& [name, p] : trainable()) {
