@@ -276,14 +276,19 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Args& a, const std
   return std::make_unique<nnrecipe::FastAdam>(params, nnrecipe::FastAdamOptions(a.lr).fused(a.optimizer == "fast"));
 }
 
-// Trainer::fit's epoch, minus what needs a Config knob it does not have.
-Timing run_loop(const Args& a, const nnrecipe::TensorData& train, int64_t epochs) {
+// The benchmark's MLP with the initial weights every implementation starts from.
+nnrecipe::Network bench_network(const Args& a) {
   nnrecipe::ModelConfig mc;
   mc.hidden = a.hidden;
   nnrecipe::ModelShape shape;
   shape.input_dim = a.features;
   torch::manual_seed(a.seed + 1);
-  nnrecipe::Network net = nnrecipe::build_network(mc, shape);
+  return nnrecipe::build_network(mc, shape);
+}
+
+// Trainer::fit's epoch, minus what needs a Config knob it does not have.
+Timing run_loop(const Args& a, const nnrecipe::TensorData& train, int64_t epochs) {
+  nnrecipe::Network net = bench_network(a);
   const std::vector<torch::Tensor> params = net->parameters();
   auto optimizer = make_optimizer(a, params);
   auto* fast = dynamic_cast<nnrecipe::FastAdam*>(optimizer.get());
@@ -343,12 +348,7 @@ Timing run_loop(const Args& a, const nnrecipe::TensorData& train, int64_t epochs
 // step) and step_all (batch, set_to_none, fwd/bwd, FastAdam, loss summed in a
 // tensor).
 void run_steps(const Args& a, const nnrecipe::TensorData& data, int threads) {
-  nnrecipe::ModelConfig mc;
-  mc.hidden = a.hidden;
-  nnrecipe::ModelShape shape;
-  shape.input_dim = a.features;
-  torch::manual_seed(a.seed + 1);
-  nnrecipe::Network net = nnrecipe::build_network(mc, shape);
+  nnrecipe::Network net = bench_network(a);
   net->train();
   const std::vector<torch::Tensor> params = net->parameters();
   torch::optim::Adam adam(params, torch::optim::AdamOptions(a.lr));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "doctor/finding_helpers.h"
 #include "nnrecipe/check_catalogue.h"
 #include "nnrecipe/config_lint.h"
 #include "nnrecipe/trainer.h"
@@ -30,16 +31,8 @@ DataFacts regression_facts() {
   return f;
 }
 
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.push_back(f.id);
-  return out;
-}
-
-bool fired(const std::vector<Finding>& findings, const std::string& id) {
-  const auto all = ids(findings);
-  return std::find(all.begin(), all.end(), id) != all.end();
-}
+bool fired(const std::vector<Finding>& findings, const std::string& id) { return test::has(findings, id); }
+using test::ids;
 
 const Finding& get(const std::vector<Finding>& findings, const std::string& id) {
   for (const Finding& f : findings) {

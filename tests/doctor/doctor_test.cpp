@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "doctor/finding_helpers.h"
 #include "nnrecipe/doctor.h"
 
 namespace nnrecipe {
@@ -54,16 +55,8 @@ struct TwoBranchImpl : torch::nn::Module {
 };
 TORCH_MODULE(TwoBranch);
 
-std::vector<std::string> ids(const std::vector<Finding>& found) {
-  std::vector<std::string> out;
-  for (const Finding& f : found) out.push_back(f.id);
-  return out;
-}
-
-bool has(const std::vector<Finding>& found, const std::string& id) {
-  const auto all = ids(found);
-  return std::find(all.begin(), all.end(), id) != all.end();
-}
+using test::has;
+using test::ids;
 
 std::vector<Finding> preflight(TwoBranch& model, torch::optim::Optimizer& opt, const Batch& batch,
                                DoctorOptions options = {}) {
