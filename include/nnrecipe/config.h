@@ -30,6 +30,8 @@ struct ModelConfig {
   double dropout = 0.0;
   bool batchnorm = false;
   std::string output_activation = "none";  ///< none | sigmoid | softmax
+  int64_t outputs = 0;  ///< output units; 0 = what the task needs (1, or the class count)
+  std::optional<double> hidden_bias_init;  ///< constant for hidden biases; nullopt = LibTorch's init
   bool init_output_bias = true;
   bool augment = false;  ///< images: random crop with padding + horizontal flip
 };
@@ -89,6 +91,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source = "c
 /// Applies one `key=value` override (value is YAML: 0.01, [128,64], true).
 /// Throws InputError naming "--set KEY" on a bad key or value.
 void apply_override(Config& config, const std::string& assignment);
+/// One option's value as flow YAML ("0.001", "[128, 128]", "~"). Throws
+/// InputError on an unknown key.
+std::string option_value_text(const Config& config, const std::string& key);
 /// The whole configuration as YAML, every option with its resolved value.
 std::string to_yaml(const Config& config);
 /// docs/config.md: the reference generated from the declarations.

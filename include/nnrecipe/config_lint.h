@@ -36,4 +36,10 @@ DataFacts data_facts(const PreparedData& data);
 /// (FindingSet::add applies it).
 std::vector<Finding> lint_config(const Config& config, const DataFacts& facts);
 
+/// Fills fix_set (the config change that fixes it) on preflight and monitor
+/// findings whose fix is a mechanical config change for this config, e.g.
+/// init.output_bias -> model.init_output_bias: true. Lint findings carry
+/// theirs already.
+void suggest_config_fixes(std::vector<Finding>& findings, const Config& config);
+
 }  // namespace nnrecipe

@@ -14,12 +14,14 @@
 //     doctor.after_step(l.item<double>());
 //     if (doctor.should_stop()) break;                   // train.nan, train.diverging
 //   }
+//   doctor.after_epoch({epoch, train_loss, val_loss});   // optional: overfitting, ...
 //   doctor.findings();                                    // everything found, errors first
 //
 // Preflight leaves the model, its buffers (batch-norm statistics), its
 // gradients and the optimizer exactly as it found them: it trains copies.
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -39,6 +41,8 @@ struct TargetInfo {
   int64_t classes = 0;                 ///< classification
   std::vector<int64_t> class_counts;   ///< training rows per class; empty = unknown
   bool standardized_target = true;     ///< regression: target has mean 0, std 1
+  std::optional<double> target_mean;      ///< regression, not standardized: training mean ...
+  std::optional<double> target_variance;  ///< ... and variance (what predicting the mean scores in MSE)
   bool init_output_bias = true;        ///< whether the output bias is meant to hold the prior
 };
 
@@ -59,6 +63,44 @@ struct DoctorOptions {
   int64_t update_ratio_checks = 5;     ///< train.update_ratio: over the first 5 checks
   double update_ratio_low = 1e-4;      ///< [CS231n, TheDeepChecker: want ~1e-3]
   double update_ratio_high = 1e-1;
+  // Gradient flow: first / last weight matrix gradient norms [AUTOTRAINER].
+  int64_t grad_ratio_checks = 5;       ///< median of the first 5 checks
+  double vanishing_ratio = 1e-3;       ///< train.vanishing_grad below this
+  double exploding_ratio = 70.0;       ///< train.exploding_grad above this
+  double grad_spike = 10.0;            ///< ... or a gradient norm 10x the median of earlier checks
+  int64_t grad_spike_history = 5;      ///< checks needed before a spike is judged
+  // Activations [AUTOTRAINER, DeepDiagnosis].
+  double dead_relu_share = 0.7;        ///< train.dead_relu: share of a layer's units inactive on a batch
+  double saturation_bound = 5.0;       ///< train.saturation: |sigmoid/tanh input| beyond this ...
+  double saturation_share = 0.5;       ///< ... for more than this share of the inputs
+  int64_t activation_checks = 3;       ///< consecutive checks a layer must fail during training
+  // baseline.input_independent: a copy trained on the real inputs must beat
+  // one trained on zeroed inputs on rows it did not see.
+  int64_t input_check_min_rows = 64;   ///< needs at least this many rows in the preflight batch
+  int64_t input_check_steps = 100;
+  double input_check_lr = 3e-3;
+  double input_check_margin = 0.01;    ///< real must be at least 1% below zeroed
+  // Epoch monitors (after_epoch).
+  int64_t overfitting_epochs = 3;      ///< train.overfitting: epochs since the best validation loss ...
+  double overfitting_rise = 0.05;      ///< ... that it has risen above by this share
+  int64_t plateau_epochs = 5;          ///< train.underfitting: no 1% gain in this many epochs ...
+  double plateau_gain = 0.01;
+  double underfitting_gap = 0.05;      ///< ... with validation loss within 5% of training loss
+  double val_better_margin = 0.05;     ///< train.val_better_than_train: accuracy points [UMLAUT] ...
+  int64_t val_better_epochs = 3;       ///< ... in this many consecutive epochs ...
+  int64_t val_better_from_epoch = 5;   ///< ... judged from this epoch on
+  int64_t oscillation_windows = 10;    ///< train.oscillating: the last 10 20-step loss averages ...
+  double oscillation_share = 0.2;      ///< ... move by 20% of their mean from one to the next
+};
+
+/// One epoch's summary for the epoch monitors (train.overfitting,
+/// train.underfitting, train.val_better_than_train, train.oscillating).
+struct EpochStats {
+  int64_t epoch = 0;                   ///< 1-based
+  double train_loss = 0;               ///< mean training loss over the epoch (train mode)
+  std::optional<double> val_loss;
+  std::optional<double> train_accuracy;  ///< classification, in [0, 1], as measured while training
+  std::optional<double> val_accuracy;
 };
 
 /// Runs the model on a batch: forward(x) -> outputs. The loss takes
@@ -88,6 +130,15 @@ class Doctor {
   void after_backward();
   /// Call after optimizer.step() with the step's loss.
   void after_step(double loss);
+  /// Call after each epoch's validation (optional).
+  void after_epoch(const EpochStats& stats);
+
+  /// Activation monitors (train.dead_relu, train.saturation): pass the input
+  /// of each relu / sigmoid / tanh. Cheap to call always: it looks only on
+  /// check steps and in preflight (wants_activations()).
+  void observe_activation(const std::string& layer, const std::string& activation,
+                          const torch::Tensor& pre_activation);
+  bool wants_activations() const { return probing_ || (step_ + 1) % options_.check_every == 0; }
   /// True once an error monitor (train.nan, train.diverging) has fired.
   bool should_stop() const { return stop_; }
 
@@ -98,6 +149,12 @@ class Doctor {
 
  private:
   struct Snapshot;
+  /// Records a monitor's finding unless that id already fired (each fires once).
+  void fire_once(Finding finding);
+  bool fired(const std::string& id) const;
+  void check_gradient_flow();
+  std::vector<Finding> check_input_dependence(const torch::Tensor& x, const torch::Tensor& y,
+                                              const ForwardFn& forward, const LossFn& loss);
   /// Adds findings (ignore list applied); true if any was kept.
   bool record(std::vector<Finding> found);
   std::vector<std::pair<std::string, torch::Tensor>> trainable() const;
@@ -109,6 +166,7 @@ class Doctor {
   std::string output_bias_;
   bool logits_loss_ = true;
   FindingSet findings_;
+  std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
   std::vector<Finding> new_;  ///< recorded since the last take_new_findings()
   bool stop_ = false;
   // Monitors.
@@ -122,6 +180,14 @@ class Doctor {
   std::map<std::string, std::vector<double>> update_ratios_;
   int64_t update_checks_ = 0;
   std::vector<std::string> fired_;           ///< monitor ids fired once (each fires once per run)
+  // Gradient flow (check steps).
+  std::vector<double> grad_ratios_;          ///< first / last weight-matrix gradient norm
+  std::vector<double> grad_norms_;           ///< total gradient norm
+  // Activations: consecutive failing checks per layer; probing_ during preflight's forward.
+  bool probing_ = false;
+  std::map<std::string, int64_t> dead_streak_, saturated_streak_;
+  // Epoch monitors.
+  std::vector<EpochStats> epochs_;
   // train.grad_accumulation: gradient hooks see, at the first backward
   // after a step, whether .grad still holds the previous step's values.
   std::vector<std::pair<std::string, torch::Tensor>> watched_;  ///< trainable parameters, hooked

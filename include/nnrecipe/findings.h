@@ -21,6 +21,12 @@ struct Finding {
   std::string message;   ///< one sentence with the numbers
   nlohmann::json evidence = nlohmann::json::object();
   std::string fix;       ///< what to change, as concretely as possible
+  /// Config changes that apply the fix mechanically ({"train.lr": 0.0003}),
+  /// for `nnrecipe check --fix`; empty where the fix needs a person.
+  nlohmann::json fix_set = nlohmann::json::object();
+  /// Seconds from the start of the checks (the Doctor's creation) to the
+  /// finding; negative where not measured (lint).
+  double seconds = -1;
 };
 
 /// Findings after applying checks.ignore: what is kept, and what was

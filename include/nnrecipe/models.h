@@ -13,7 +13,9 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,11 @@
 
 namespace nnrecipe {
 
+/// Sees the input of each hidden activation during forward(): layer name
+/// (the activation module's), activation ("relu", "gelu", "sigmoid",
+/// "tanh") and the tensor. The doctor's activation monitors use it.
+using ActivationObserver = std::function<void(const std::string&, const std::string&, const torch::Tensor&)>;
+
 /// Interface the trainer drives: forward(x, ids) -> [N, outputs].
 class NetworkImpl : public torch::nn::Module {
  public:
@@ -29,6 +36,11 @@ class NetworkImpl : public torch::nn::Module {
   virtual torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& ids) = 0;
   /// The last linear layer (its bias is set to the prior).
   virtual torch::nn::Linear output_layer() = 0;
+  /// Installs (or, with an empty function, removes) the activation observer.
+  void set_activation_observer(ActivationObserver observer) { observer_ = std::move(observer); }
+
+ protected:
+  ActivationObserver observer_;
 };
 using Network = std::shared_ptr<NetworkImpl>;
 
@@ -41,6 +53,8 @@ struct TabularNetOptions {
   /// Hidden widths; empty = a linear model.
   TORCH_ARG(std::vector<int64_t>, hidden) = {};
   TORCH_ARG(std::string, activation) = "relu";
+  /// Constant for the hidden layers' biases; nullopt = LibTorch's default init.
+  TORCH_ARG(std::optional<double>, hidden_bias) = std::nullopt;
   TORCH_ARG(double, dropout) = 0.0;
   TORCH_ARG(bool, batchnorm) = false;
   TORCH_ARG(std::string, output_activation) = "none";

@@ -201,6 +201,28 @@ const std::vector<Option>& options() {
     o.push_back(number("model.dropout", [](Config& c) -> double& { return c.model.dropout; }, 0.0, 0.99, false, "Dropout probability after each hidden layer"));
     o.push_back(boolean("model.batchnorm", [](Config& c) -> bool& { return c.model.batchnorm; }, "Batch normalization after each hidden layer (always on in cnn blocks)"));
     o.push_back(choice("model.output_activation", [](Config& c) -> std::string& { return c.model.output_activation; }, {"none", "sigmoid", "softmax"}, "Activation on the output; none = logits go to the loss (recommended)"));
+    o.push_back(integer("model.outputs", [](Config& c) -> int64_t& { return c.model.outputs; }, 0, 100000, "Output units; 0 = what the task needs (1 for binary and regression, the class count for multiclass)"));
+    {
+      Option hb;
+      hb.key = "model.hidden_bias_init";
+      hb.type = "float";
+      hb.allowed = "a number | null";
+      hb.description = "Fill the hidden layers' biases with this constant (null = LibTorch's default uniform init)";
+      hb.set = [](Config& c, const YAML::Node& n, const Origin& org) {
+        if (n.IsNull()) {
+          c.model.hidden_bias_init.reset();
+          return;
+        }
+        const auto v = convert<double>(n, org, "model.hidden_bias_init", "a number or null");
+        if (!std::isfinite(v)) bad_value(org, "model.hidden_bias_init", "must be finite");
+        c.model.hidden_bias_init = v;
+      };
+      hb.get = [](const Config& c) {
+        return c.model.hidden_bias_init ? YAML::Node(fmt::format("{}", *c.model.hidden_bias_init))
+                                        : YAML::Node(YAML::NodeType::Null);
+      };
+      o.push_back(hb);
+    }
     o.push_back(boolean("model.init_output_bias", [](Config& c) -> bool& { return c.model.init_output_bias; }, "Initialize the output bias to the prior: log(pos/neg), log class frequencies, or 0 for a standardized target"));
     o.push_back(boolean("model.augment", [](Config& c) -> bool& { return c.model.augment; }, "Images: random crop with 2-pixel padding and horizontal flip while training"));
     // train
@@ -381,6 +403,12 @@ void apply_override(Config& config, const std::string& assignment) {
     throw InputError(o.source, "invalid value: " + e.msg);
   }
   opt->set(config, value, o);
+}
+
+std::string option_value_text(const Config& config, const std::string& key) {
+  const Option* opt = find_option(key);
+  if (!opt) unknown_key(Origin{key}, key);
+  return yaml_text(opt->get(config));
 }
 
 std::string to_yaml(const Config& config) {

@@ -14,6 +14,11 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"config.double_activation", "config lint", "error",
        "model.output_activation is sigmoid/softmax while the loss (bce/ce) applies it again to logits",
        "The loss squashes already-squashed outputs: gradients shrink and training stalls well above its floor."},
+      {"config.output_dim", "config lint", "error",
+       "model.outputs is set and differs from what the task needs (1 for binary and regression, one per class); "
+       "in a user loop (preflight): a classifier's output width differs from the class count",
+       "Extra output units are trained towards nothing and too few make the loss throw or silently drop "
+       "classes."},
       {"config.lr_range", "config lint", "warn",
        "train.lr outside [1e-5, 1e-2] for Adam/AdamW or [1e-4, 1] for SGD",
        "A learning rate 100x off trains slowly or diverges, and the loss still moves a little "
@@ -42,7 +47,7 @@ const std::vector<CheckInfo>& check_catalogue() {
        "the most common one",
        "On imbalanced labels accuracy rewards predicting the majority: the best epoch it picks can be the "
        "least useful."},
-      // Preflight: on the real model and a real batch, before training (src/doctor/doctor.cpp).
+      // Preflight: on the real model and a real batch, before training (src/doctor/preflight.cpp).
       {"data.nan_batch", "preflight", "error", "a NaN or Inf in the batch's inputs or targets",
        "One NaN input turns the loss into NaN at the first step; with some losses it only poisons a few rows."},
       {"optim.coverage", "preflight", "error", "a trainable parameter is not in the optimizer",
@@ -76,7 +81,13 @@ const std::vector<CheckInfo>& check_catalogue() {
        "300 Adam steps (lr 1e-2) on 16 rows do not bring the loss to 10% of its start",
        "A model that cannot memorize 16 rows has a bug between output and loss, or cannot learn at all "
        "[TheDeepChecker: 16 rows]."},
-      // Monitors: during training (src/doctor/doctor.cpp).
+      {"baseline.input_independent", "preflight", "error",
+       "on held-out rows of the preflight batch (at least 64 rows; the last quarter), a copy of the model "
+       "trained up to 100 Adam steps on the other rows never gets its loss 1% below that of the best "
+       "constant prediction, which is what a model trained on zeroed inputs can learn",
+       "Labels shuffled apart from their rows, or inputs that never reach the output, still give a loss that "
+       "falls to the prior's: the run looks like training on a hard problem (src/doctor/input_dependence.cpp)."},
+      // Monitors: during training (src/doctor/monitors.cpp and epoch_monitors.cpp).
       {"train.nan", "monitor", "error", "the loss (every step) or a parameter (every check) is NaN/Inf; the run stops",
        "After the first NaN every further step is wasted, and the weights saved last are garbage."},
       {"train.diverging", "monitor", "error",
@@ -98,6 +109,43 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"train.grad_accumulation", "monitor", "error",
        "at the first backward() after a step, .grad still holds the previous step's gradients",
        "A forgotten zero_grad() sums all past gradients: the effective step grows every iteration."},
+      {"train.dead_relu", "monitor", "warn",
+       "70% or more of a layer's ReLU units output 0 for every row of the batch: on the preflight batch at "
+       "init, or on 3 consecutive checks during training",
+       "Dead units get no gradient and never recover; the network trains with a fraction of its width "
+       "[AUTOTRAINER; DeepDiagnosis]."},
+      {"train.saturation", "monitor", "warn",
+       "more than 50% of a sigmoid/tanh layer's inputs lie beyond +-5: on the preflight batch at init, or on "
+       "3 consecutive checks",
+       "A saturated sigmoid/tanh passes almost no gradient: the layers below stop learning [DeepDiagnosis]."},
+      {"train.vanishing_grad", "monitor", "warn",
+       "the first weight matrix's gradient norm is under 1e-3 of the last one's: at init (preflight) or as "
+       "the median of the first 5 checks",
+       "Deep sigmoid/tanh stacks shrink the gradient layer by layer; the first layers keep their random "
+       "init [AUTOTRAINER]."},
+      {"train.exploding_grad", "monitor", "warn",
+       "that ratio is above 70, or the total gradient norm at a check is 10x the median of the earlier "
+       "checks (at least 5)",
+       "Exploding gradients make steps erratic long before the loss turns NaN [AUTOTRAINER]."},
+      {"train.oscillating", "monitor", "info",
+       "after an epoch: over the last 200 steps, the 20-step loss averages move by more than 20% of their "
+       "level from one window to the next (while the loss is above 20% of its start)",
+       "An unstable late phase wastes the run's end; the Tuning Playbook treats it as a sign to lower the "
+       "learning rate or add a decay."},
+      {"train.overfitting", "monitor", "info",
+       "validation loss 5% above its best for 3 or more epochs while the training loss is below its value "
+       "at that best epoch",
+       "The recipe's cue for stage 4 (regularize); early stopping keeps the best epoch meanwhile."},
+      {"train.underfitting", "monitor", "info",
+       "the training loss gained under 1% in the last 5 epochs while the validation loss is within 5% of it "
+       "(and the loss is above 5% of its first epoch's)",
+       "A model that fits its training data no better than unseen data has capacity (or learning rate) to "
+       "spare: the recipe's stage 3."},
+      {"train.val_better_than_train", "monitor", "info",
+       "validation accuracy beats the accuracy measured while training by more than 5 points for 3 "
+       "consecutive epochs, from epoch 5 on",
+       "Expected with heavy dropout or augmentation; otherwise a sign of validation rows leaking from "
+       "training or an easier validation split [UMLAUT]."},
   };
   return catalogue;
 }

@@ -42,6 +42,7 @@ void loss_task_mismatch(const Config& c, const DataFacts& d, std::vector<Finding
                           fmt::format("train.loss bce takes two classes, but the target has {}", d.class_counts.size()),
                           evidence, fix));
   }
+  if (!out.empty() && out.back().id == "config.loss_task_mismatch") out.back().fix_set = {{"train.loss", "auto"}};
 }
 
 void double_activation(const Config& c, const DataFacts& d, std::vector<Finding>& out) {
@@ -55,6 +56,22 @@ void double_activation(const Config& c, const DataFacts& d, std::vector<Finding>
                   act, loss, loss == "bce" ? "a sigmoid" : "a softmax"),
       {{"output_activation", act}, {"loss", loss}},
       "set model.output_activation=none (the loss takes logits; predictions apply the activation)"));
+  out.back().fix_set = {{"model.output_activation", "none"}};
+}
+
+void output_dim(const Config& c, const DataFacts& d, std::vector<Finding>& out) {
+  if (c.model.outputs == 0) return;
+  const int64_t classes = static_cast<int64_t>(d.class_names.size());
+  const int64_t needed = d.task == Task::Multiclass ? classes : 1;
+  if (c.model.outputs == needed) return;
+  out.push_back(finding(
+      "config.output_dim", Severity::Error,
+      fmt::format("model.outputs is {} but a {} target needs {} output unit{}{}", c.model.outputs,
+                  to_string(d.task), needed, needed == 1 ? "" : "s",
+                  d.task == Task::Multiclass ? fmt::format(" (one per class: {} classes)", classes) : ""),
+      {{"outputs", c.model.outputs}, {"needed", needed}, {"task", to_string(d.task)}},
+      "set model.outputs=0 (the tool sizes the output layer for the task)"));
+  out.back().fix_set = {{"model.outputs", 0}};
 }
 
 void lr_range(const Config& c, std::vector<Finding>& out) {
@@ -70,6 +87,7 @@ void lr_range(const Config& c, std::vector<Finding>& out) {
                         fmt::format("set train.lr={:g} (a safe start for {}), or find it with a learning-rate "
                                     "range test",
                                     suggest, sgd ? "SGD with momentum" : "Adam")));
+  out.back().fix_set = {{"train.lr", suggest}};
 }
 
 void no_normalization(const Config& c, const DataFacts& d, std::vector<Finding>& out) {
@@ -86,17 +104,19 @@ void no_normalization(const Config& c, const DataFacts& d, std::vector<Finding>&
                                     d.off_scale.size(), d.off_scale.size() == 1 ? " is" : "s are", names),
                         {{"off_scale_features", d.off_scale.size()}, {"largest", features}},
                         "set data.normalize=true (standardization is fitted on the training split only)"));
+  out.back().fix_set = {{"data.normalize", true}};
 }
 
 void batch_size(const Config& c, const DataFacts& d, std::vector<Finding>& out) {
   const int64_t b = c.train.batch_size;
   if (d.train_rows > 0 && b >= d.train_rows) {
+    const int64_t smaller = std::max<int64_t>(1, std::min<int64_t>(64, d.train_rows / 10));
     out.push_back(finding("config.batch_size", Severity::Warn,
                           fmt::format("train.batch_size {} >= the {} training rows: one full-batch step per epoch", b,
                                       d.train_rows),
                           {{"batch_size", b}, {"train_rows", d.train_rows}},
-                          fmt::format("set train.batch_size={} or smaller",
-                                      std::max<int64_t>(1, std::min<int64_t>(64, d.train_rows / 10)))));
+                          fmt::format("set train.batch_size={} or smaller", smaller)));
+    out.back().fix_set = {{"train.batch_size", smaller}};
   }
   const bool batchnorm = c.model.batchnorm || c.model.type == "cnn";
   if (batchnorm && b < 8) {
@@ -106,6 +126,7 @@ void batch_size(const Config& c, const DataFacts& d, std::vector<Finding>& out) 
                                       b),
                           {{"batch_size", b}, {"batchnorm", true}},
                           "set train.batch_size=32 or more, or model.batchnorm=false"));
+    out.back().fix_set = {{"train.batch_size", 32}};
   }
 }
 
@@ -115,6 +136,7 @@ void dropout_range(const Config& c, std::vector<Finding>& out) {
                         fmt::format("model.dropout {:g} drops more than half of every layer's units", c.model.dropout),
                         {{"dropout", c.model.dropout}, {"threshold", 0.5}},
                         "set model.dropout=0 for a first run, then add 0.1-0.5 only if the model overfits"));
+  out.back().fix_set = {{"model.dropout", 0.0}};
 }
 
 void adam_l2(const Config& c, std::vector<Finding>& out) {
@@ -125,6 +147,7 @@ void adam_l2(const Config& c, std::vector<Finding>& out) {
                                     c.train.weight_decay),
                         {{"optimizer", "adam"}, {"weight_decay", c.train.weight_decay}},
                         "set train.optimizer=adamw (decoupled weight decay)"));
+  out.back().fix_set = {{"train.optimizer", "adamw"}};
 }
 
 void early_schedule(const Config& c, std::vector<Finding>& out) {
@@ -133,6 +156,7 @@ void early_schedule(const Config& c, std::vector<Finding>& out) {
                         fmt::format("train.schedule {} decays the learning rate from the start", c.train.schedule),
                         {{"schedule", c.train.schedule}},
                         "train with schedule=constant until the model overfits, then add the decay"));
+  out.back().fix_set = {{"train.schedule", "constant"}};
 }
 
 void early_augmentation(const Config& c, std::vector<Finding>& out) {
@@ -140,12 +164,14 @@ void early_augmentation(const Config& c, std::vector<Finding>& out) {
   out.push_back(finding("config.early_augmentation", Severity::Info,
                         "model.augment is on: augmentation regularizes before the model has been shown to overfit",
                         {{"augment", true}}, "set model.augment=false for the first runs; add it in the regularize stage"));
+  out.back().fix_set = {{"model.augment", false}};
 }
 
 void no_seed(const Config& c, std::vector<Finding>& out) {
   if (c.train.seed.has_value()) return;
   out.push_back(finding("config.no_seed", Severity::Info, "train.seed is null: every run draws other weights and batches",
                         {{"seed", nullptr}}, "set train.seed=0 (any fixed number)"));
+  out.back().fix_set = {{"train.seed", 0}};
 }
 
 void metric_imbalance(const Config& c, const DataFacts& d, std::vector<Finding>& out) {
@@ -170,6 +196,7 @@ void metric_imbalance(const Config& c, const DataFacts& d, std::vector<Finding>&
        {"commonest_count", *hi}, {"ratio", ratio}, {"threshold", 0.2}},
       d.task == Task::Binary ? "set train.early_stopping.metric=auc (or pr_auc when positives are rare)"
                              : "set train.early_stopping.metric=balanced_accuracy (or macro_f1)"));
+  out.back().fix_set = {{"train.early_stopping.metric", d.task == Task::Binary ? "auc" : "balanced_accuracy"}};
 }
 
 }  // namespace
@@ -178,6 +205,7 @@ std::vector<Finding> lint_config(const Config& config, const DataFacts& facts) {
   std::vector<Finding> out;
   loss_task_mismatch(config, facts, out);
   double_activation(config, facts, out);
+  output_dim(config, facts, out);
   lr_range(config, out);
   no_normalization(config, facts, out);
   batch_size(config, facts, out);
@@ -188,6 +216,23 @@ std::vector<Finding> lint_config(const Config& config, const DataFacts& facts) {
   no_seed(config, out);
   metric_imbalance(config, facts, out);
   return out;
+}
+
+void suggest_config_fixes(std::vector<Finding>& findings, const Config& c) {
+  for (Finding& f : findings) {
+    if (!f.fix_set.empty()) continue;
+    if (f.id == "init.output_bias" && !c.model.init_output_bias) {
+      f.fix_set = {{"model.init_output_bias", true}};
+    } else if (f.id == "init.loss" && c.data.normalize_target == false) {
+      f.fix_set = {{"data.normalize_target", true}};
+    } else if (f.id == "train.saturation" && !c.data.normalize) {
+      f.fix_set = {{"data.normalize", true}};
+    } else if (f.id == "train.vanishing_grad" && (c.model.activation == "sigmoid" || c.model.activation == "tanh")) {
+      f.fix_set = {{"model.activation", "relu"}};
+    } else if (f.id == "train.dead_relu" && c.model.hidden_bias_init) {
+      f.fix_set = {{"model.hidden_bias_init", nullptr}};
+    }
+  }
 }
 
 }  // namespace nnrecipe

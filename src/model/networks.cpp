@@ -18,6 +18,11 @@ torch::nn::AnyModule activation_module(const std::string& name) {
   throw std::invalid_argument("unknown activation '" + name + "'");
 }
 
+bool is_activation(const torch::nn::Module& m) {
+  return m.as<torch::nn::ReLUImpl>() || m.as<torch::nn::GELUImpl>() || m.as<torch::nn::TanhImpl>() ||
+         m.as<torch::nn::SigmoidImpl>();
+}
+
 torch::Tensor apply_output_activation(const torch::Tensor& out, const std::string& name) {
   if (name == "sigmoid") return torch::sigmoid(out);
   if (name == "softmax") return torch::softmax(out, 1);
@@ -40,7 +45,12 @@ TabularNetImpl::TabularNetImpl(TabularNetOptions options) : options_(std::move(o
   }
   body_ = register_module("body", torch::nn::Sequential());
   for (int64_t h : options_.hidden()) {
-    body_->push_back(torch::nn::Linear(width, h));
+    torch::nn::Linear linear(width, h);
+    if (options_.hidden_bias()) {
+      torch::NoGradGuard no_grad;
+      linear->bias.fill_(*options_.hidden_bias());
+    }
+    body_->push_back(linear);
     if (options_.batchnorm()) body_->push_back(torch::nn::BatchNorm1d(h));
     body_->push_back(activation_module(options_.activation()));
     if (options_.dropout() > 0) body_->push_back(torch::nn::Dropout(options_.dropout()));
@@ -60,12 +70,14 @@ torch::Tensor TabularNetImpl::forward(const torch::Tensor& x, const torch::Tenso
   }
   // Linear layers go through fast_linear (same math and parameters as their
   // forward(), faster GEMMs on CPU); everything else runs as it is.
-  for (auto& layer : *body_) {
+  for (std::size_t i = 0; i < body_->size(); ++i) {
+    auto& layer = *(body_->begin() + static_cast<std::ptrdiff_t>(i));
     if (const auto* linear = layer.ptr()->as<torch::nn::LinearImpl>()) {
       h = fast_linear(h, linear->weight, linear->bias);
-    } else {
-      h = layer.forward(h);
+      continue;
     }
+    if (observer_ && is_activation(*layer.ptr())) observer_("body." + std::to_string(i), options_.activation(), h);
+    h = layer.forward(h);
   }
   return apply_output_activation(fast_linear(h, output_->weight, output_->bias), options_.output_activation());
 }
@@ -87,7 +99,12 @@ ConvNetImpl::ConvNetImpl(ConvNetOptions options) : options_(std::move(options)) 
 }
 
 torch::Tensor ConvNetImpl::forward(const torch::Tensor& x, const torch::Tensor& /*ids*/) {
-  torch::Tensor h = features_->forward(x);
+  torch::Tensor h = x;
+  for (std::size_t i = 0; i < features_->size(); ++i) {
+    auto& layer = *(features_->begin() + static_cast<std::ptrdiff_t>(i));
+    if (observer_ && is_activation(*layer.ptr())) observer_("features." + std::to_string(i), "relu", h);
+    h = layer.forward(h);
+  }
   h = h.mean({2, 3});  // global average pooling
   h = dropout_->forward(h);
   return apply_output_activation(fast_linear(h, output_->weight, output_->bias), options_.output_activation());
@@ -99,6 +116,10 @@ int64_t output_units(const ModelShape& shape) {
 
 Network build_network(const ModelConfig& config, const ModelShape& shape) {
   const int64_t outputs = output_units(shape);
+  if (config.outputs != 0 && config.outputs != outputs) {  // config.output_dim says so before this
+    throw InputError("model.outputs: " + std::to_string(config.outputs) + " output units, but this task needs " +
+                     std::to_string(outputs));
+  }
   if (config.type == "cnn") {
     if (shape.image_channels <= 0) {
       throw InputError("model.type: cnn needs image data (an IDX image directory); use mlp or linear for a table");
@@ -115,6 +136,7 @@ Network build_network(const ModelConfig& config, const ModelShape& shape) {
                                               .embedding_cardinalities(shape.embedding_cardinalities)
                                               .hidden(config.type == "linear" ? std::vector<int64_t>{} : config.hidden)
                                               .activation(config.activation)
+                                              .hidden_bias(config.hidden_bias_init)
                                               .dropout(config.dropout)
                                               .batchnorm(config.batchnorm)
                                               .output_activation(config.output_activation));

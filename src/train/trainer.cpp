@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "nnrecipe/config_lint.h"
 #include "nnrecipe/doctor.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/fast_adam.h"
@@ -265,6 +267,11 @@ std::unique_ptr<Doctor> make_doctor(NetworkImpl& net, torch::optim::Optimizer& o
   target.classes = d.shape.classes;
   target.class_counts = d.class_counts;
   target.standardized_target = c.data.normalize_target.value_or(true);
+  if (d.task == Task::Regression && !target.standardized_target && d.train.size() > 1) {
+    const torch::Tensor y = d.train.y.to(torch::kFloat64);
+    target.target_mean = y.mean().item<double>();
+    target.target_variance = y.var().item<double>();
+  }
   target.init_output_bias = c.model.init_output_bias;
   doctor->set_target(target);
   doctor->set_output_bias("output.bias");
@@ -273,11 +280,40 @@ std::unique_ptr<Doctor> make_doctor(NetworkImpl& net, torch::optim::Optimizer& o
   return doctor;
 }
 
-// Preflight on up to 256 training rows. Embedding ids travel as extra float
+// Connects the network's activations to the doctor for as long as both live.
+class ActivationWatch {
+ public:
+  ActivationWatch(NetworkImpl& net, Doctor& doctor) : net_(net) {
+    // Training forwards only: evaluation batches are not what the monitors judge.
+    net_.set_activation_observer([this, &doctor](const std::string& layer, const std::string& kind,
+                                                 const torch::Tensor& t) {
+      if (net_.is_training()) doctor.observe_activation(layer, kind, t);
+    });
+  }
+  ~ActivationWatch() { net_.set_activation_observer({}); }
+  ActivationWatch(const ActivationWatch&) = delete;
+  ActivationWatch& operator=(const ActivationWatch&) = delete;
+
+ private:
+  NetworkImpl& net_;
+};
+
+// Rows of a batch the network classifies right (train.val_better_than_train
+// compares this, measured while training, with validation accuracy).
+int64_t correct_predictions(const torch::Tensor& out, const torch::Tensor& y, bool logits) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor predicted =
+      out.size(1) == 1 ? (out.squeeze(1) > (logits ? 0.0 : 0.5)).to(torch::kLong) : out.argmax(1);
+  return (predicted == y).sum().item<int64_t>();
+}
+
+// Preflight on a batch of training rows. Embedding ids travel as extra float
 // columns of x (exact below 2^24), so that the Doctor sees one input tensor.
 std::vector<Finding> run_preflight(Doctor& doctor, NetworkImpl& net, const TensorData& train, const LossFunction& loss,
                                    uint64_t seed, const torch::Device& device) {
-  BatchIterator it(train, 256, /*shuffle=*/true, seed ^ 0x9e3779b97f4a7c15ULL);
+  // Tables: 1024 rows, so that baseline.input_independent has rows to hold
+  // out; images: 256 (a CNN step on more costs seconds).
+  BatchIterator it(train, train.x.dim() == 2 ? 1024 : 256, /*shuffle=*/true, seed ^ 0x9e3779b97f4a7c15ULL);
   it.start_epoch(0);
   Batch b;
   if (!it.next(b)) return {};
@@ -300,8 +336,11 @@ FindingSet Trainer::preflight() {
   auto optimizer = make_optimizer(c, apply_freeze(*net_, c));
   const LossFunction loss(resolved_loss(c, data_.task), data_.task, data_.shape.classes, {});
   auto doctor = make_doctor(*net_, *optimizer, c, data_);
+  const ActivationWatch watch(*net_, *doctor);
   run_preflight(*doctor, *net_, data_.train, loss, seed, device_);
-  return doctor->findings();
+  FindingSet found = doctor->findings();
+  suggest_config_fixes(found.findings, c);
+  return found;
 }
 
 TrainOutcome Trainer::fit() {
@@ -360,14 +399,21 @@ TrainOutcome Trainer::fit() {
 
   // The doctor: preflight before the first epoch, monitors at every step.
   std::unique_ptr<Doctor> doctor;
+  std::optional<ActivationWatch> watch;
+  const bool count_correct = data_.task != Task::Regression;
+  const bool logits = resolved_loss(c, data_.task) == "bce" && c.model.output_activation == "none";
   const auto report = [&] {
-    for (const Finding& f : doctor->take_new_findings()) {
+    std::vector<Finding> fresh = doctor->take_new_findings();
+    suggest_config_fixes(fresh, c);
+    for (const Finding& f : fresh) {
       if (options_.on_finding) options_.on_finding(f);
     }
     outcome.findings = doctor->findings();
+    suggest_config_fixes(outcome.findings.findings, c);
   };
   if (options_.checks) {
     doctor = make_doctor(*net_, *optimizer, c, data_);
+    watch.emplace(*net_, *doctor);
     if (!options_.resume) {
       run_preflight(*doctor, *net_, data_.train, loss, seed, device_);
       report();
@@ -396,7 +442,7 @@ TrainOutcome Trainer::fit() {
     batches.start_epoch(static_cast<uint64_t>(epoch));
     Batch b;
     double total = 0;
-    int64_t seen = 0, step = 0;
+    int64_t seen = 0, step = 0, correct = 0;
     const int64_t steps = batches.batches_per_epoch();
     while (batches.next(b)) {
       // Gradients set to none rather than zeroed: backward then writes them
@@ -404,8 +450,10 @@ TrainOutcome Trainer::fit() {
       for (auto& p : trainable) p.mutable_grad().reset();
       if (augment) b.x = augment_images(b.x, *data_.image_norm);
       to_device(b, device_);
-      const torch::Tensor l = loss(net_->forward(b.x, b.ids), b.y);
+      const torch::Tensor out = net_->forward(b.x, b.ids);
+      const torch::Tensor l = loss(out, b.y);
       l.backward();
+      if (doctor && count_correct) correct += correct_predictions(out, b.y, logits);
       if (doctor) doctor->after_backward();
       if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
       optimizer->step();
@@ -446,6 +494,16 @@ TrainOutcome Trainer::fit() {
     } else {
       outcome.best_epoch = log.epoch;
       best_state = snapshot(*net_);
+    }
+    if (doctor) {
+      EpochStats stats;
+      stats.epoch = log.epoch;
+      stats.train_loss = log.train_loss;
+      if (has_val) stats.val_loss = log.val_loss;
+      if (count_correct && seen > 0) stats.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+      if (log.val_metrics.count("accuracy")) stats.val_accuracy = log.val_metrics.at("accuracy");
+      doctor->after_epoch(stats);
+      report();
     }
     log.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     outcome.history.push_back(log);

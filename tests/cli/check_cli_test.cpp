@@ -2,6 +2,9 @@
 // first, as a user runs them.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <random>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,6 +97,119 @@ TEST(CheckCli, NoPreflightSkipsTheChecks) {
                                        quote(run));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_FALSE(exists(run + "/findings.json"));
+}
+
+TEST(CheckCli, FixWritesACorrectedConfigBesideTheOriginalAndNeverOverIt) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  const std::string config = dir.file("credit.yaml");
+  const std::string original = "data:\n  train: " + shared_dataset("credit_data.csv") +
+                               "\n  target: Status\nmodel:\n  dropout: 0.9\n  init_output_bias: false\n"
+                               "train:\n  lr: 5\n  loss: mse\n";
+  write_text(config, original);
+  const CommandResult r = run_nnrecipe("check " + quote(config) + " --fix");
+  // The corrected config checks clean, so the command exits 0.
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(read_text(config), original);  // never changed in place
+  const std::string fixed = dir.file("credit.fixed.yaml");
+  ASSERT_TRUE(exists(fixed)) << r.out;
+  for (const char* change : {"train.loss: mse -> auto", "train.lr: 5 -> 0.0003", "model.dropout: 0.9 -> 0",
+                             "model.init_output_bias: false -> true  (init.output_bias)"}) {
+    EXPECT_NE(r.out.find(change), std::string::npos) << change << "\n" << r.out;
+  }
+  // The written file is a config like any other: it checks clean from anywhere.
+  const CommandResult again = run_nnrecipe("check " + quote(fixed));
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("checks: no findings"), std::string::npos) << again.out;
+  // Naming the input as the output is refused, and the input survives.
+  const CommandResult refused = run_nnrecipe("check " + quote(config) + " --fix " + quote(config));
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("never overwrites"), std::string::npos) << refused.err;
+  EXPECT_EQ(read_text(config), original);
+}
+
+TEST(CheckCli, FixWithNothingMechanicalWritesNothing) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  const std::string out = dir.file("fixed.yaml");
+  const CommandResult r = run_nnrecipe("check " + credit_args() + " --fix " + quote(out));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("nothing written"), std::string::npos) << r.out;
+  EXPECT_FALSE(exists(out));
+}
+
+// Labels shuffled against their rows: the loss still falls to the prior's,
+// and only the comparison with a constant model shows that nothing is learnt.
+TEST(CheckCli, ShuffledLabelsStopTheRunBeforeTraining) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(read_text(shared_dataset("credit_data.csv")));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  // Status is the first column: permute it across the data rows.
+  std::vector<std::string> labels, rests;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto comma = lines[i].find(',');
+    labels.push_back(lines[i].substr(0, comma));
+    rests.push_back(lines[i].substr(comma));
+  }
+  std::shuffle(labels.begin(), labels.end(), std::mt19937(7));
+  std::string csv = lines[0] + "\n";
+  for (std::size_t i = 0; i < labels.size(); ++i) csv += labels[i] + rests[i] + "\n";
+  const std::string data = dir.file("shuffled.csv");
+  write_text(data, csv);
+  const std::string run = dir.file("run");
+  const CommandResult r = run_nnrecipe("train --set data.train=" + quote(data) +
+                                       " --set data.target=Status --quiet --out " + quote(run));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("error baseline.input_independent"), std::string::npos) << r.out;
+  EXPECT_FALSE(exists(run + "/summary.json"));
+  // The same command on the real file trains (HealthyTrainingRunsRaiseNoWarning covers that).
+}
+
+// The trainer's networks report their activations to the doctor: at init
+// (preflight) and on check steps while training.
+TEST(CheckCli, DeadReluUnitsInTheConfiguredNetwork) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  const std::string json = dir.file("findings.json");
+  const CommandResult r =
+      run_nnrecipe("check " + credit_args() + " --set model.hidden_bias_init=-10 --json " + quote(json));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // grad.coverage and overfit.one_batch are errors
+  bool dead = false;
+  const nlohmann::json found = json_file(json);  // outlives the loop (a temporary's member would not)
+  for (const auto& f : found.at("findings")) {
+    if (f.at("id") != "train.dead_relu") continue;
+    dead = true;
+    EXPECT_EQ(f.at("stage"), "preflight");
+    EXPECT_EQ(f.at("evidence").at("layer"), "body.1");
+    EXPECT_EQ(f.at("fix_set"), (nlohmann::json{{"model.hidden_bias_init", nullptr}}));
+  }
+  EXPECT_TRUE(dead) << r.out;
+}
+
+TEST(CheckCli, EpochMonitorsSeeTheTrainersCurves) {
+  REQUIRE_SHARED("letter.csv");
+  TempDir dir;
+  const std::string run = dir.file("run");
+  // Heavy dropout: accuracy measured while training trails validation's.
+  const CommandResult r = run_nnrecipe("train --set data.train=" + quote(shared_dataset("letter.csv")) +
+                                       " --set data.target=lettr --set model.dropout=0.6 --set train.epochs=6 "
+                                       "--set train.seed=1 --quiet --out " + quote(run));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  bool found = false;
+  const nlohmann::json j = json_file(run + "/findings.json");
+  for (const auto& f : j.at("findings")) {
+    if (f.at("id") == "train.val_better_than_train") {
+      found = true;
+      EXPECT_GT(f.at("evidence").at("val_accuracy").get<double>(),
+                f.at("evidence").at("train_accuracy").get<double>() + 0.05);
+      EXPECT_GE(f.at("seconds").get<double>(), 0.0);
+    }
+  }
+  EXPECT_TRUE(found) << read_text(run + "/findings.json");
 }
 
 TEST(ChecksCli, ListsEveryRegisteredCheck) {

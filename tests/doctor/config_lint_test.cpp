@@ -60,11 +60,12 @@ TEST(ConfigLint, EveryFindingIsRegisteredAndCarriesEvidenceAndFix) {
   c.model.augment = true;
   c.train.seed.reset();
   c.train.early_stopping.metric = "accuracy";
+  c.model.outputs = 2;
   DataFacts f = binary_facts(20, 980);
   f.train_rows = 3;
   f.off_scale = {{"Income", 140.0, 80.0}};
   const auto found = lint_config(c, f);
-  EXPECT_GE(found.size(), 11u);
+  EXPECT_GE(found.size(), 12u);
   for (const Finding& x : found) {
     const CheckInfo* info = find_check(x.id);
     ASSERT_NE(info, nullptr) << x.id << " is not in the catalogue";
@@ -119,6 +120,28 @@ TEST(ConfigLint, DoubleActivation) {
   c.model.output_activation = "sigmoid";
   c.train.loss = "mse";
   EXPECT_FALSE(fired(lint_config(c, regression_facts()), "config.double_activation"));
+}
+
+TEST(ConfigLint, OutputDim) {
+  Config c;
+  c.model.outputs = 2;  // two units for a binary target that takes one logit
+  const auto found = lint_config(c, binary_facts());
+  ASSERT_TRUE(fired(found, "config.output_dim"));
+  EXPECT_EQ(get(found, "config.output_dim").severity, Severity::Error);
+  EXPECT_EQ(get(found, "config.output_dim").fix_set, (nlohmann::json{{"model.outputs", 0}}));
+  c.model.outputs = 1;
+  EXPECT_FALSE(fired(lint_config(c, binary_facts()), "config.output_dim"));
+  DataFacts letters;
+  letters.task = Task::Multiclass;
+  letters.train_rows = 100;
+  letters.class_names = {"a", "b", "c"};
+  letters.class_counts = {30, 30, 40};
+  c.model.outputs = 26;
+  EXPECT_TRUE(fired(lint_config(c, letters), "config.output_dim"));
+  c.model.outputs = 3;
+  EXPECT_FALSE(fired(lint_config(c, letters), "config.output_dim"));
+  c.model.outputs = 0;  // the default: sized for the task
+  EXPECT_FALSE(fired(lint_config(c, letters), "config.output_dim"));
 }
 
 TEST(ConfigLint, LearningRateRange) {

@@ -1,0 +1,69 @@
+// Activation monitors (../shared/RECIPE.md, "Monitors"): dead ReLU units
+// and saturated sigmoid/tanh inputs, looked at on check steps and on
+// preflight's batch. During training a layer must fail several consecutive
+// checks (one batch can be unlucky); at init one batch is enough, since a
+// randomly initialized layer is not dead or saturated by chance.
+#include <fmt/format.h>
+
+#include "doctor/doctor_support.h"
+#include "nnrecipe/doctor.h"
+
+namespace nnrecipe {
+
+using namespace doctor_detail;
+
+namespace {
+
+// Share of a layer's units that are inactive (input <= 0) on every row of
+// the batch; a unit is a column of [N, H] or a channel of [N, C, ...].
+double dead_unit_share(const torch::Tensor& input) {
+  if (input.dim() < 2 || input.size(0) == 0 || input.size(1) == 0) return 0;
+  const torch::Tensor per_unit = input.transpose(0, 1).reshape({input.size(1), -1}).amax(1);
+  return (per_unit <= 0).to(torch::kFloat64).mean().item<double>();
+}
+
+}  // namespace
+
+void Doctor::observe_activation(const std::string& layer, const std::string& activation,
+                                const torch::Tensor& pre_activation) {
+  if (!wants_activations()) return;
+  torch::NoGradGuard no_grad;
+  const torch::Tensor input = pre_activation.detach();
+  const std::string stage = probing_ ? "preflight" : "train";
+  const int64_t needed = probing_ ? 1 : options_.activation_checks;
+  const std::string when = probing_ ? "on the preflight batch, at init"
+                                    : fmt::format("on {} consecutive checks, up to step {}", needed, step_ + 1);
+  if (activation == "relu") {
+    const double dead = dead_unit_share(input);
+    int64_t& streak = dead_streak_[layer];
+    streak = dead >= options_.dead_relu_share ? streak + 1 : 0;
+    if (streak >= needed) {
+      fire_once(finding("train.dead_relu", Severity::Warn, stage,
+                        fmt::format("{:.0f}% of the ReLU units after {} output nothing for any row of the batch ({}): "
+                                    "dead units get no gradient and never come back",
+                                    100 * dead, layer, when),
+                        {{"layer", layer}, {"dead_share", dead}, {"threshold", options_.dead_relu_share},
+                         {"step", step_}},
+                        "lower train.lr, check the bias init (a large negative bias kills ReLUs), or use "
+                        "model.activation=gelu / batch norm"));
+    }
+  } else if (activation == "sigmoid" || activation == "tanh") {
+    const double saturated = input.numel() > 0
+                                 ? (input.abs() > options_.saturation_bound).to(torch::kFloat64).mean().item<double>()
+                                 : 0.0;
+    int64_t& streak = saturated_streak_[layer];
+    streak = saturated > options_.saturation_share ? streak + 1 : 0;
+    if (streak >= needed) {
+      fire_once(finding("train.saturation", Severity::Warn, stage,
+                        fmt::format("{:.0f}% of the inputs to the {} after {} lie beyond +-{:g} ({}): it is "
+                                    "saturated, its gradient is ~0",
+                                    100 * saturated, activation, layer, options_.saturation_bound, when),
+                        {{"layer", layer}, {"saturated_share", saturated}, {"bound", options_.saturation_bound},
+                         {"threshold", options_.saturation_share}, {"step", step_}},
+                        "normalize the inputs (data.normalize=true), use smaller initial weights, or "
+                        "model.activation=relu"));
+    }
+  }
+}
+
+}  // namespace nnrecipe
