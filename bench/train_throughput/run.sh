@@ -47,6 +47,11 @@
 # BLAS, what PyTorch's nn.Linear uses on CPU) and oneDNN's sgemm (what
 # nnrecipe's linear layers use: include/nnrecipe/fast_linear.h).
 #
+# A separate table times the trainer with the doctor on (`--checks`:
+# preflight before the first epoch, then the monitors at the default check
+# interval) against the same trainer without, over best whole epochs;
+# `monitor_overhead_max` is the largest slowdown (issue 4: under 5%).
+#
 # Every implementation must end at the same training loss (same weights,
 # batches and math), else the run fails: a fast loop that trains something
 # else proves nothing. The last line is `speedup_vs_pytorch_min: X.XX`, the
@@ -100,7 +105,7 @@ sys_peer=0
 if [[ -n "$bench_blas_dir" && "$bench_blas_dir" != "$sys_blas_dir" ]]; then sys_peer=1; fi
 
 common=(--rows "$rows" --epochs "$epochs" --batch "$batches" --threads "$threads")
-cpp_impls=("--impl trainer"
+cpp_impls=("--impl trainer" "--impl trainer --checks"
            "--impl loop --optimizer fast --zero-grad inplace --loss-sync step"
            "--impl loop --optimizer fast --zero-grad none --loss-sync epoch --keep-heap")
 py_impls=("")
@@ -293,6 +298,22 @@ awk -v target="$target_speedup" -v variants="$variants" -v blas_dir="$bench_blas
         }
       }
     }
+    print ""
+    print "the doctor's monitors (trainer with checks on, every 20th step checked): best whole epoch, samples/s"
+    printf "%-14s %5s %9s %9s %9s\n", "model", "batch", "trainer", "+checks", "overhead"
+    max_overhead = 0
+    for (m = 1; m <= nmodels; m++) {
+      model = models[m]
+      for (b = 1; b <= nb[model]; b++) {
+        batch = batches[model, b]
+        k = model SUBSEP batch
+        plain = best["trainer" SUBSEP k]; checked = best["trainer+checks" SUBSEP k]
+        overhead = 100 * (plain / checked - 1)
+        if (overhead > max_overhead) max_overhead = overhead
+        printf "%-14s %5d %9.0f %9.0f %8.1f%%\n", model, batch, plain, checked, overhead
+      }
+    }
+    printf "monitor_overhead_max: %.1f%% (target < 5%%)\n", max_overhead
     printf "target speedup >= %.1f at every batch size: %s\n", target, (min_ratio >= target ? "met" : "MISSED")
     printf "speedup_vs_pytorch_min: %.2f\n", min_ratio
   }' "$results" >"$results.out" || { rm -f "$results.out"; die "the implementations disagree (above)"; }

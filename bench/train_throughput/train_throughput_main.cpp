@@ -81,13 +81,14 @@ struct Args {
   double lr = 3e-4;
   std::string optimizer = "adam", zero_grad = "inplace", loss_sync = "step";
   bool keep_heap = false;
+  bool checks = false;  // trainer: the doctor's preflight and monitors on
 };
 
 const char* const kUsage =
     "usage: bench_train_throughput --impl trainer|loop|gemm|steps [--hidden 256,256] [--batch 64,256,1024]\n"
     "         [--rows 100000] [--features 32] [--epochs 2] [--warmup-rows 10000] [--threads 0] [--seed 0]\n"
     "         [--lr 3e-4] [--gemm-n 2048] [--optimizer adam|fast|fast-foreach]\n"
-    "         [--zero-grad inplace|none] [--loss-sync step|epoch] [--keep-heap]\n";
+    "         [--zero-grad inplace|none] [--loss-sync step|epoch] [--keep-heap] [--checks]\n";
 
 int64_t parse_int(const std::string& option, const std::string& value, int64_t min) {
   std::size_t used = 0;
@@ -130,6 +131,10 @@ Args parse_args(int argc, char** argv) {
     }
     if (opt == "--keep-heap") {
       a.keep_heap = true;
+      continue;
+    }
+    if (opt == "--checks") {
+      a.checks = true;
       continue;
     }
     if (i + 1 >= argc) throw std::invalid_argument("unknown option or missing value: " + opt);
@@ -256,6 +261,7 @@ Timing run_trainer(const Args& a, const nnrecipe::TensorData& train, int64_t epo
   nnrecipe::Network net = nnrecipe::build_network(c.model, data.shape);
   Timing t;
   nnrecipe::TrainerOptions options;
+  options.checks = a.checks;  // preflight runs before the first epoch: not in the epoch times
   double cpu_mark = cpu_seconds();
   options.on_epoch = [&](const nnrecipe::EpochLog&, int64_t) {
     const double now = cpu_seconds();
@@ -266,6 +272,9 @@ Timing run_trainer(const Args& a, const nnrecipe::TensorData& train, int64_t epo
   options.on_step = [&](int64_t epoch, int64_t step, int64_t, double) { t.windows.mark(epoch, step); };
   nnrecipe::Trainer trainer(c, data, net, options);
   const nnrecipe::TrainOutcome out = trainer.fit();
+  if (out.stopped_by_check || out.history.empty()) {
+    throw std::runtime_error("the doctor stopped the run: " + nnrecipe::render_findings(out.findings));
+  }
   for (const nnrecipe::EpochLog& e : out.history) t.epoch_seconds.push_back(e.seconds);
   t.final_loss = out.history.back().train_loss;
   return t;
@@ -502,6 +511,7 @@ int main(int argc, char** argv) {
     std::string impl = a.impl;
     if (a.impl == "loop") impl += ":" + a.optimizer + "," + a.zero_grad + "," + a.loss_sync;
     if (a.keep_heap) impl += "+keep_heap";
+    if (a.checks) impl += "+checks";
     const double fps = flops_per_sample(a);
     for (int64_t batch : a.batches) {
       a.batch = batch;
