@@ -12,7 +12,7 @@
 # replication) to 100% on their own benchmark (AUTOTRAINER), and up to 31%
 # false positives (TrainCheck with one reference run).
 #
-#   bench/faults/run.sh [BENCH_BIN_DIR]      (~3 min on 2 cores)
+#   bench/faults/run.sh [BENCH_BIN_DIR]      (~1.5 min on 2 cores)
 # Environment: BENCH_DATASETS (default ../shared/datasets).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -8,6 +8,8 @@
 //          gflops=... final_loss=... data_sum=...
 //   RESULT impl=gemm n=2048 threads=2 seconds=... gflops=... blas=<OpenBLAS core>
 //   RESULT impl=steps model=... batch=... threads=... part=... us_per_step=...
+//   RESULT impl=doctor model=... batch=... threads=... pairs=7 overhead_median=... overhead_min=... overhead_max=...
+//          self_median=... (the monitors' own measured time over the epoch's)
 //
 // Implementations (--impl):
 //   trainer  nnrecipe::Trainer::fit on an in-memory PreparedData (val and test
@@ -24,6 +26,7 @@
 //   steps    the parts of one step in microseconds (see run_steps)
 //   gemm     torch::mm of two N x N float32 matrices (--gemm-n, default 2048), best of 3,
 //            and the same product through nnrecipe::fast_linear (oneDNN)
+//   doctor   the trainer's epoch with the doctor's checks against without (run_doctor_overhead)
 // --keep-heap (any impl): glibc malloc keeps freed memory instead of handing
 // it back to the system and faulting it in again the next step (mallopt
 // M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 1 GiB), as nnrecipe could at start-up.
@@ -85,7 +88,7 @@ struct Args {
 };
 
 const char* const kUsage =
-    "usage: bench_train_throughput --impl trainer|loop|gemm|steps [--hidden 256,256] [--batch 64,256,1024]\n"
+    "usage: bench_train_throughput --impl trainer|loop|gemm|steps|doctor [--hidden 256,256] [--batch 64,256,1024]\n"
     "         [--rows 100000] [--features 32] [--epochs 2] [--warmup-rows 10000] [--threads 0] [--seed 0]\n"
     "         [--lr 3e-4] [--gemm-n 2048] [--optimizer adam|fast|fast-foreach]\n"
     "         [--zero-grad inplace|none] [--loss-sync step|epoch] [--keep-heap] [--checks]\n";
@@ -140,7 +143,7 @@ Args parse_args(int argc, char** argv) {
     if (i + 1 >= argc) throw std::invalid_argument("unknown option or missing value: " + opt);
     const std::string v = argv[++i];
     if (opt == "--impl") {
-      a.impl = one_of(opt, v, {"trainer", "loop", "gemm", "steps"});
+      a.impl = one_of(opt, v, {"trainer", "loop", "gemm", "steps", "doctor"});
     } else if (opt == "--hidden") {
       a.hidden = parse_list(opt, v);
     } else if (opt == "--batch") {
@@ -235,6 +238,7 @@ struct Timing {
   std::vector<double> epoch_seconds, epoch_cpu_seconds;
   Windows windows;
   double final_loss = 0;
+  double monitor_seconds = 0;  // the doctor's own measure of its monitors (--checks)
 };
 
 // Each run trains a fresh network whose weights come from seed + 1 (so all
@@ -277,6 +281,7 @@ Timing run_trainer(const Args& a, const nnrecipe::TensorData& train, int64_t epo
   }
   for (const nnrecipe::EpochLog& e : out.history) t.epoch_seconds.push_back(e.seconds);
   t.final_loss = out.history.back().train_loss;
+  t.monitor_seconds = out.monitor_seconds;
   return t;
 }
 
@@ -471,6 +476,47 @@ std::string blas_core() {
 
 }  // namespace
 
+// The doctor's cost (--impl doctor): one epoch of the trainer without and
+// one with checks (preflight before it, untimed; monitors at the default
+// interval), back to back in one process, order alternating, 7 pairs per
+// batch size. The machine's load drifts between runs seconds apart, so each
+// pair's ratio is taken and their median reported, not ratios of bests.
+void run_doctor_overhead(Args a, const nnrecipe::TensorData& data, int threads) {
+  constexpr int kPairs = 7;
+  std::vector<double> self_shares;  // the monitors' own time over the epoch's
+  const auto epoch_seconds = [&](bool checks) {
+    Args b = a;
+    b.checks = checks;
+    const Timing t = run_trainer(b, data, 1);
+    if (checks) self_shares.push_back(t.monitor_seconds / t.epoch_seconds.at(0));
+    return t.epoch_seconds.at(0);
+  };
+  for (int64_t batch : a.batches) {
+    a.batch = batch;
+    epoch_seconds(true);  // warm-up: allocator, thread pools, the doctor's first use
+    self_shares.clear();
+    std::vector<double> overheads;
+    for (int i = 0; i < kPairs; ++i) {
+      double off = 0, on = 0;
+      if (i % 2 == 0) {
+        off = epoch_seconds(false);
+        on = epoch_seconds(true);
+      } else {
+        on = epoch_seconds(true);
+        off = epoch_seconds(false);
+      }
+      overheads.push_back(on / off - 1);
+    }
+    std::sort(overheads.begin(), overheads.end());
+    std::sort(self_shares.begin(), self_shares.end());
+    std::printf("RESULT impl=doctor model=%s batch=%lld threads=%d pairs=%d overhead_median=%.4f overhead_min=%.4f "
+                "overhead_max=%.4f self_median=%.4f\n",
+                model_name(a).c_str(), static_cast<long long>(batch), threads, kPairs, overheads[kPairs / 2],
+                overheads.front(), overheads.back(), self_shares[self_shares.size() / 2]);
+    std::fflush(stdout);
+  }
+}
+
 int main(int argc, char** argv) {
   Args a;
   try {
@@ -495,6 +541,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     const nnrecipe::TensorData data = make_data(a);
+    if (a.impl == "doctor") {
+      run_doctor_overhead(a, data, threads);
+      return 0;
+    }
     if (a.impl == "steps") {
       for (int64_t batch : a.batches) {
         a.batch = batch;

@@ -74,6 +74,8 @@ struct TrainOutcome {
   /// or train.nan / train.diverging during it (the last checkpoint is the
   /// last good epoch's).
   bool stopped_by_check = false;
+  /// Seconds the monitors took during training (Doctor::monitor_seconds()).
+  double monitor_seconds = 0;
 };
 
 struct TrainerOptions {

@@ -5,6 +5,8 @@
 // randomly initialized layer is not dead or saturated by chance.
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "doctor/doctor_support.h"
 #include "nnrecipe/doctor.h"
 
@@ -17,9 +19,11 @@ namespace {
 // Share of a layer's units that are inactive (input <= 0) on every row of
 // the batch; a unit is a column of [N, H] or a channel of [N, C, ...].
 double dead_unit_share(const torch::Tensor& input) {
-  if (input.dim() < 2 || input.size(0) == 0 || input.size(1) == 0) return 0;
-  const torch::Tensor per_unit = input.transpose(0, 1).reshape({input.size(1), -1}).amax(1);
-  return (per_unit <= 0).to(torch::kFloat64).mean().item<double>();
+  if (input.dim() < 2 || input.numel() == 0) return 0;
+  std::vector<int64_t> others{0};  // every dimension but the units'
+  for (int64_t d = 2; d < input.dim(); ++d) others.push_back(d);
+  const int64_t dead = (input.amax(others) <= 0).sum().item<int64_t>();
+  return static_cast<double>(dead) / static_cast<double>(input.size(1));
 }
 
 }  // namespace
@@ -27,6 +31,7 @@ double dead_unit_share(const torch::Tensor& input) {
 void Doctor::observe_activation(const std::string& layer, const std::string& activation,
                                 const torch::Tensor& pre_activation) {
   if (!wants_activations()) return;
+  const CostTimer timer(monitor_seconds_);
   torch::NoGradGuard no_grad;
   const torch::Tensor input = pre_activation.detach();
   const std::string stage = probing_ ? "preflight" : "train";
@@ -48,9 +53,10 @@ void Doctor::observe_activation(const std::string& layer, const std::string& act
                         "model.activation=gelu / batch norm"));
     }
   } else if (activation == "sigmoid" || activation == "tanh") {
-    const double saturated = input.numel() > 0
-                                 ? (input.abs() > options_.saturation_bound).to(torch::kFloat64).mean().item<double>()
-                                 : 0.0;
+    const double saturated =
+        input.numel() > 0 ? static_cast<double>((input.abs() > options_.saturation_bound).sum().item<int64_t>()) /
+                                static_cast<double>(input.numel())
+                          : 0.0;
     int64_t& streak = saturated_streak_[layer];
     streak = saturated > options_.saturation_share ? streak + 1 : 0;
     if (streak >= needed) {

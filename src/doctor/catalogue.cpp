@@ -99,12 +99,12 @@ const std::vector<CheckInfo>& check_catalogue() {
        "A learning rate far too small, or inputs that do not carry the target, leave the loss flat while "
        "training looks busy [TheDeepChecker]."},
       {"train.update_ratio", "monitor", "warn",
-       "a weight matrix's (not an embedding table's) norm(update)/norm(W), median over the first 5 checks (steps 20-100), lies outside "
+       "a weight matrix's (not an embedding table's) norm(update)/norm(W), median over the first 5 checks (steps 50-250), lies outside "
        "[1e-4, 1e-1]",
        "Updates of ~1e-3 of the weights are healthy; far smaller means no learning, far larger means "
        "thrashing [CS231n; TheDeepChecker]."},
       {"train.unchanged_params", "monitor", "error",
-       "a trainable parameter tensor is bit-identical after 20 steps",
+       "a trainable parameter tensor is bit-identical between the first check (step 50) and the next",
        "It is frozen or left out of the optimizer: training goes on without it [TrainCheck]."},
       {"train.grad_accumulation", "monitor", "error",
        "at the first backward() after a step, .grad still holds the previous step's gradients",

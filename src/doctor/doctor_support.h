@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -38,6 +39,20 @@ inline std::unordered_set<const torch::TensorImpl*> optimizer_params(torch::opti
   }
   return out;
 }
+
+/// Adds the time until it goes out of scope to a counter (the monitors'
+/// own cost, Doctor::monitor_seconds()).
+class CostTimer {
+ public:
+  explicit CostTimer(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  ~CostTimer() { total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  CostTimer(const CostTimer&) = delete;
+  CostTimer& operator=(const CostTimer&) = delete;
+
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 /// Steps averaged by the loss monitors (single batches are too noisy).
 constexpr std::size_t kWindow = 20;

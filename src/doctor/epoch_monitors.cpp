@@ -15,6 +15,7 @@ namespace nnrecipe {
 using namespace doctor_detail;
 
 void Doctor::after_epoch(const EpochStats& stats) {
+  const CostTimer timer(monitor_seconds_);
   epochs_.push_back(stats);
   const auto n = static_cast<int64_t>(epochs_.size());
   const EpochStats& now = epochs_.back();

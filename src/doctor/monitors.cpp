@@ -14,7 +14,8 @@ namespace nnrecipe {
 using namespace doctor_detail;
 
 void Doctor::after_backward() {
-  if (armed_ && !stale_.empty()) {
+  const CostTimer timer(monitor_seconds_);
+  if (!stale_.empty()) {
     std::sort(stale_.begin(), stale_.end());
     stale_.erase(std::unique(stale_.begin(), stale_.end()), stale_.end());
     fire_once(finding("train.grad_accumulation", Severity::Error, "train",
@@ -24,7 +25,7 @@ void Doctor::after_backward() {
                       {{"step", step_}, {"parameters", stale_}},
                       "call optimizer.zero_grad() (or zero_grad(set_to_none)) before each backward()"));
   }
-  armed_ = false;
+  disarm();
   stale_.clear();
   if ((step_ + 1) % options_.check_every != 0) return;
   check_gradient_flow();
@@ -52,6 +53,7 @@ void Doctor::fire_once(Finding f) {
 }
 
 void Doctor::after_step(double loss) {
+  const CostTimer timer(monitor_seconds_);
   ++step_;
 
   // train.nan: every step (one comparison).
@@ -107,7 +109,11 @@ void Doctor::after_step(double loss) {
   }
 
   if (step_ % options_.check_every != 0) return;
-  armed_ = true;  // the next backward checks that .grad was zeroed
+  // The next backward checks that .grad was zeroed: at the first 5 checks,
+  // then every 10th (a forgotten zero_grad() is there from the first step;
+  // hooks cost a check more than anything else in it).
+  if (checks_ < 5 || checks_ % 10 == 0) arm();
+  ++checks_;
 
   // train.update_ratio: |lr * update| / |W| per weight matrix over the first
   // checks; a layer outside the band at every one of them is reported.
@@ -148,21 +154,19 @@ void Doctor::after_step(double loss) {
     }
   }
 
-  // train.nan in parameters; train.unchanged_params against step 0.
-  const auto params = trainable();
-  if (start_values_.empty()) {
-    torch::NoGradGuard no_grad;
-    for (const auto& [name, p] : params) start_values_.push_back(p.detach().clone());
-    start_step_ = step_;
-    return;
-  }
-  std::vector<std::string> nonfinite, unchanged;
-  {
-    torch::NoGradGuard no_grad;
-    for (std::size_t i = 0; i < params.size() && i < start_values_.size(); ++i) {
-      const torch::Tensor& p = params[i].second;
-      if (!all_finite(p)) nonfinite.push_back(params[i].first);
-      if (torch::equal(p, start_values_[i])) unchanged.push_back(params[i].first);
+  // train.nan in parameters, every check: one norm per tensor, one read
+  // (a NaN or Inf anywhere makes its tensor's norm non-finite).
+  torch::NoGradGuard no_grad;
+  const NamedTensors& params = params_;
+  std::vector<std::string> nonfinite;
+  if (!params.empty()) {
+    std::vector<torch::Tensor> tensors;
+    for (const auto& [name, p] : params) tensors.push_back(p);
+    const torch::Tensor norms = torch::stack(at::_foreach_norm(tensors));
+    if (!torch::isfinite(norms).all().item<bool>()) {
+      for (const auto& [name, p] : params) {
+        if (!all_finite(p.detach())) nonfinite.push_back(name);
+      }
     }
   }
   if (!nonfinite.empty()) {
@@ -171,7 +175,24 @@ void Doctor::after_step(double loss) {
                       {{"step", step_}, {"parameters", nonfinite}},
                       "lower train.lr, clip gradients (train.grad_clip), and check the inputs for NaN/Inf"));
   }
-  if (!unchanged.empty() && step_ - start_step_ >= options_.unchanged_steps) {
+
+  // train.unchanged_params: the parameters at the first check against the
+  // same tensors unchanged_steps later. Judged once (the question is whether
+  // the optimizer moves a tensor at all); the copies are freed after.
+  if (unchanged_judged_) return;
+  if (start_values_.empty()) {
+    for (const auto& [name, p] : params) start_values_.push_back(p.detach().clone());
+    start_step_ = step_;
+    return;
+  }
+  if (step_ - start_step_ < options_.unchanged_steps) return;
+  std::vector<std::string> unchanged;
+  for (std::size_t i = 0; i < params.size() && i < start_values_.size(); ++i) {
+    if (torch::equal(params[i].second, start_values_[i])) unchanged.push_back(params[i].first);
+  }
+  unchanged_judged_ = true;
+  start_values_.clear();
+  if (!unchanged.empty()) {
     fire_once(finding("train.unchanged_params", Severity::Error, "train",
                       fmt::format("{} trainable parameter tensor(s) are bit-identical to their values {} steps ago "
                                   "(step {}): {}",
@@ -187,35 +208,51 @@ void Doctor::after_step(double loss) {
 // norm 10x the median of all earlier checks (a spike).
 void Doctor::check_gradient_flow() {
   torch::NoGradGuard no_grad;
-  const NamedTensors weights = weight_matrices(watched_);
-  const double ratio = first_last_gradient_ratio(weights);
+  // Every gradient's norm in one batch of ops and one read: on a CPU each op
+  // costs microseconds whatever its size, and a check must stay cheap next
+  // to a small model's step (the monitors' budget is 5% of training).
+  std::vector<torch::Tensor> grads;
+  std::vector<std::size_t> owner;  // index into watched_
+  for (std::size_t i = 0; i < watched_.size(); ++i) {
+    if (watched_[i].second.grad().defined()) {
+      grads.push_back(watched_[i].second.grad());
+      owner.push_back(i);
+    }
+  }
+  if (grads.empty()) return;
+  const torch::Tensor norms = torch::stack(at::_foreach_norm(grads)).to(torch::kCPU, torch::kFloat64).contiguous();
+  const double* n = norms.data_ptr<double>();
+  double squared = 0, first = -1, last = -1;
+  for (std::size_t k = 0; k < owner.size(); ++k) {
+    squared += n[k] * n[k];
+    if (static_cast<int64_t>(owner[k]) == flow_first_) first = n[k];
+    if (static_cast<int64_t>(owner[k]) == flow_last_) last = n[k];
+  }
+  const double ratio = first >= 0 && last > 0 ? first / last : -1;
   if (ratio >= 0 && static_cast<int64_t>(grad_ratios_.size()) < options_.grad_ratio_checks) {
     grad_ratios_.push_back(ratio);
     if (static_cast<int64_t>(grad_ratios_.size()) == options_.grad_ratio_checks) {
       std::vector<double> sorted = grad_ratios_;
       std::sort(sorted.begin(), sorted.end());
       const double median = sorted[sorted.size() / 2];
-      if (auto f = gradient_ratio_finding(median, weights.front().first, weights.back().first, "train",
+      if (auto f = gradient_ratio_finding(median, watched_[flow_first_].first, watched_[flow_last_].first, "train",
                                           fmt::format("median of the first {} checks", sorted.size()), options_)) {
         f->evidence["ratios"] = grad_ratios_;
         fire_once(std::move(*f));
       }
     }
   }
-  double squared = 0;
-  for (const auto& [name, p] : watched_) {
-    if (p.grad().defined()) squared += p.grad().pow(2).sum().item<double>();
-  }
   const double norm = std::sqrt(squared);
   if (static_cast<int64_t>(grad_norms_.size()) >= options_.grad_spike_history && std::isfinite(norm)) {
-    std::vector<double> sorted = grad_norms_;
-    std::sort(sorted.begin(), sorted.end());
-    const double median = sorted[sorted.size() / 2];
+    std::vector<double> earlier = grad_norms_;
+    auto middle = earlier.begin() + static_cast<std::ptrdiff_t>(earlier.size() / 2);
+    std::nth_element(earlier.begin(), middle, earlier.end());
+    const double median = *middle;
     if (median > 0 && norm > options_.grad_spike * median) {
       fire_once(finding("train.exploding_grad", Severity::Warn, "train",
                         fmt::format("gradient norm {:.4g} at step {}, {:.0f}x the median {:.4g} of the {} earlier "
                                     "checks: a spike",
-                                    norm, step_ + 1, norm / median, median, sorted.size()),
+                                    norm, step_ + 1, norm / median, median, earlier.size()),
                         {{"step", step_ + 1}, {"gradient_norm", norm}, {"median", median},
                          {"factor", options_.grad_spike}},
                         "lower train.lr or clip gradients (train.grad_clip, e.g. 1.0); look for rare extreme inputs"));

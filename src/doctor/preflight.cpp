@@ -160,9 +160,14 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
   // activation monitors look at this forward (dead ReLUs, saturation at init).
   model_.train(true);
   for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();
-  probing_ = true;
-  const torch::Tensor outputs = forward(x);
-  probing_ = false;
+  const torch::Tensor outputs = [&] {
+    probing_ = true;
+    struct Reset {
+      bool& flag;
+      ~Reset() { flag = false; }  // also when forward() throws
+    } reset{probing_};
+    return forward(x);
+  }();
   if (auto f = output_dim_finding(target_, outputs)) {  // the loss would throw, or quietly ignore outputs
     out.push_back(std::move(*f));
     snapshot.restore(model_);

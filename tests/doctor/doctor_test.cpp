@@ -249,7 +249,7 @@ std::vector<Finding> train_loop(LoopFaults faults, int64_t steps = 60) {
     params = {model->a->weight, model->a->bias, model->head->weight, model->head->bias};
   }
   torch::optim::Adam opt(params, faults.lr);
-  Doctor doctor(*model, opt);
+  Doctor doctor(*model, opt, test::checks_every(20));
   for (int64_t step = 0; step < steps; ++step) {
     const Batch batch = binary_batch(32, 6, 100 + static_cast<uint64_t>(step));
     if (!faults.forget_zero_grad) opt.zero_grad();

@@ -109,7 +109,7 @@ TEST(DoctorFlow, GradientNormSpikeDuringTraining) {
   const auto run = [](double late_scale) {
     torch::nn::Linear linear(4, 1);
     torch::optim::SGD opt(linear->parameters(), 0.0);  // lr 0: only the gradients matter here
-    Doctor doctor(*linear, opt);
+    Doctor doctor(*linear, opt, test::checks_every(20));
     for (int step = 1; step <= 200; ++step) {
       const double scale = step > 160 ? late_scale : 1.0;
       linear->weight.mutable_grad() = torch::full({1, 4}, scale);
@@ -150,7 +150,7 @@ TEST(DoctorFlow, UnnormalizedInputsSaturateTanhAtInit) {
 std::vector<Finding> observe(const std::string& activation, const std::function<torch::Tensor(int)>& input) {
   torch::nn::Linear linear(4, 1);
   torch::optim::SGD opt(linear->parameters(), 0.01);
-  Doctor doctor(*linear, opt);
+  Doctor doctor(*linear, opt, test::checks_every(20));
   for (int step = 0; step < 100; ++step) {
     doctor.observe_activation("hidden0", activation, input(step));
     doctor.after_step(1.0 - step * 1e-3);
