@@ -36,10 +36,11 @@ Doctor::~Doctor() { disarm(); }
 // train.grad_accumulation: for the one backward after a check step, a hook
 // on every watched parameter sees each incoming gradient before it is added
 // to .grad, and so whether .grad still holds the previous step's. Hooks are
-// there for that backward only: a hook on a parameter makes autograd copy
-// the gradient instead of moving it into .grad, at every step it is there
-// (measured: ~10% of a 256-wide MLP's step). They reach the parameters
-// through watched_ (a hook holding its own tensor would keep it alive).
+// there for that backward only (a hook runs on every gradient of every
+// backward while it is registered, and one look now and then suffices: a
+// forgotten zero_grad() is there from the first step). They reach the
+// parameters through watched_ (a hook holding its own tensor would keep it
+// alive).
 void Doctor::arm() {
   disarm();  // a loop that never calls after_backward() must not pile hooks up
   for (std::size_t i = 0; i < watched_.size(); ++i) {

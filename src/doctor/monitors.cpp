@@ -110,8 +110,8 @@ void Doctor::after_step(double loss) {
 
   if (step_ % options_.check_every != 0) return;
   // The next backward checks that .grad was zeroed: at the first 5 checks,
-  // then every 10th (a forgotten zero_grad() is there from the first step;
-  // hooks cost a check more than anything else in it).
+  // then every 10th (a forgotten zero_grad() is there from the first step,
+  // and the hooks add work to the backward they are on).
   if (checks_ < 5 || checks_ % 10 == 0) arm();
   ++checks_;
 
