@@ -10,7 +10,10 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <type_traits>
 
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
@@ -132,6 +135,34 @@ Option choice(std::string key, Get field, std::vector<std::string> choices, std:
   return opt;
 }
 
+// An option that may be null (a std::optional field): `what` names the
+// accepted values in errors, `invalid` returns why a value is refused ("" = ok).
+template <typename T, typename Get, typename Invalid>
+Option nullable(std::string key, Get field, std::string type, std::string allowed, std::string what, Invalid invalid,
+                std::string description) {
+  Option opt;
+  opt.key = key;
+  opt.type = std::move(type);
+  opt.allowed = std::move(allowed);
+  opt.description = std::move(description);
+  opt.set = [=](Config& c, const YAML::Node& n, const Origin& o) {
+    if (n.IsNull()) {
+      field(c).reset();
+      return;
+    }
+    const T v = convert<T>(n, o, key, what.c_str());
+    if (const std::string why = invalid(v); !why.empty()) bad_value(o, key, why);
+    field(c) = v;
+  };
+  opt.get = [=](const Config& c) {
+    const std::optional<T>& v = field(const_cast<Config&>(c));
+    if (!v) return YAML::Node(YAML::NodeType::Null);
+    if constexpr (std::is_floating_point_v<T>) return YAML::Node(fmt::format("{}", *v));  // as number() writes it
+    return YAML::Node(*v);
+  };
+  return opt;
+}
+
 template <typename T, typename Get>
 Option list(std::string key, Get field, const char* type, T lo, std::string description) {
   Option opt;
@@ -178,22 +209,10 @@ const std::vector<Option>& options() {
     o.push_back(number("data.val_fraction", [](Config& c) -> double& { return c.data.val_fraction; }, 0.0, 0.9, false, "Share of rows held out for validation (model selection)"));
     o.push_back(number("data.test_fraction", [](Config& c) -> double& { return c.data.test_fraction; }, 0.0, 0.9, false, "Share of rows held out for the final test, used once"));
     o.push_back(boolean("data.normalize", [](Config& c) -> bool& { return c.data.normalize; }, "Standardize numeric features (statistics from the training split only)"));
-    {
-      Option nt;
-      nt.key = "data.normalize_target";
-      nt.type = "bool";
-      nt.allowed = "true | false | null";
-      nt.description = "Standardize a regression target (null = true for regression); predictions are mapped back exactly";
-      nt.set = [](Config& c, const YAML::Node& n, const Origin& org) {
-        if (n.IsNull()) {
-          c.data.normalize_target.reset();
-        } else {
-          c.data.normalize_target = convert<bool>(n, org, "data.normalize_target", "true, false or null");
-        }
-      };
-      nt.get = [](const Config& c) { return c.data.normalize_target ? YAML::Node(*c.data.normalize_target) : YAML::Node(YAML::NodeType::Null); };
-      o.push_back(nt);
-    }
+    o.push_back(nullable<bool>(
+        "data.normalize_target", [](Config& c) -> std::optional<bool>& { return c.data.normalize_target; }, "bool",
+        "true | false | null", "true, false or null", [](bool) { return std::string(); },
+        "Standardize a regression target (null = true for regression); predictions are mapped back exactly"));
     // model
     o.push_back(choice("model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "cnn"}, "Network: linear (logistic/softmax/linear regression), mlp, or cnn (images)"));
     o.push_back(list<int64_t>("model.hidden", [](Config& c) -> std::vector<int64_t>& { return c.model.hidden; }, "int", 1, "Hidden layer widths (mlp) or channels per conv block (cnn)"));
@@ -202,27 +221,11 @@ const std::vector<Option>& options() {
     o.push_back(boolean("model.batchnorm", [](Config& c) -> bool& { return c.model.batchnorm; }, "Batch normalization after each hidden layer (always on in cnn blocks)"));
     o.push_back(choice("model.output_activation", [](Config& c) -> std::string& { return c.model.output_activation; }, {"none", "sigmoid", "softmax"}, "Activation on the output; none = logits go to the loss (recommended)"));
     o.push_back(integer("model.outputs", [](Config& c) -> int64_t& { return c.model.outputs; }, 0, 100000, "Output units; 0 = what the task needs (1 for binary and regression, the class count for multiclass)"));
-    {
-      Option hb;
-      hb.key = "model.hidden_bias_init";
-      hb.type = "float";
-      hb.allowed = "a number | null";
-      hb.description = "Fill the hidden layers' biases with this constant (null = LibTorch's default uniform init)";
-      hb.set = [](Config& c, const YAML::Node& n, const Origin& org) {
-        if (n.IsNull()) {
-          c.model.hidden_bias_init.reset();
-          return;
-        }
-        const auto v = convert<double>(n, org, "model.hidden_bias_init", "a number or null");
-        if (!std::isfinite(v)) bad_value(org, "model.hidden_bias_init", "must be finite");
-        c.model.hidden_bias_init = v;
-      };
-      hb.get = [](const Config& c) {
-        return c.model.hidden_bias_init ? YAML::Node(fmt::format("{}", *c.model.hidden_bias_init))
-                                        : YAML::Node(YAML::NodeType::Null);
-      };
-      o.push_back(hb);
-    }
+    o.push_back(nullable<double>(
+        "model.hidden_bias_init", [](Config& c) -> std::optional<double>& { return c.model.hidden_bias_init; },
+        "float", "a number | null", "a number or null",
+        [](double v) { return std::isfinite(v) ? std::string() : std::string("must be finite"); },
+        "Fill the hidden layers' biases with this constant (null = LibTorch's default uniform init)"));
     o.push_back(boolean("model.init_output_bias", [](Config& c) -> bool& { return c.model.init_output_bias; }, "Initialize the output bias to the prior: log(pos/neg), log class frequencies, or 0 for a standardized target"));
     o.push_back(boolean("model.augment", [](Config& c) -> bool& { return c.model.augment; }, "Images: random crop with 2-pixel padding and horizontal flip while training"));
     // train
@@ -239,24 +242,10 @@ const std::vector<Option>& options() {
     o.push_back(number("train.grad_clip", [](Config& c) -> double& { return c.train.grad_clip; }, 0.0, kInf, false, "Clip the global gradient norm to this value (0 = off)"));
     o.push_back(choice("train.schedule", [](Config& c) -> std::string& { return c.train.schedule; }, {"constant", "cosine", "step"}, "Learning-rate schedule (the recipe: constant until the model fits)"));
     o.push_back(list<std::string>("train.freeze", [](Config& c) -> std::vector<std::string>& { return c.train.freeze; }, "string", std::string(), "Parameter-name patterns (substrings) to keep frozen"));
-    {
-      Option seed;
-      seed.key = "train.seed";
-      seed.type = "int";
-      seed.allowed = ">= 0 | null";
-      seed.description = "Seed for the split, initialization and batch order (null = a random seed, not reproducible)";
-      seed.set = [](Config& c, const YAML::Node& n, const Origin& org) {
-        if (n.IsNull()) {
-          c.train.seed.reset();
-          return;
-        }
-        const auto v = convert<int64_t>(n, org, "train.seed", "an integer or null");
-        if (v < 0) bad_value(org, "train.seed", "must be >= 0");
-        c.train.seed = v;
-      };
-      seed.get = [](const Config& c) { return c.train.seed ? YAML::Node(*c.train.seed) : YAML::Node(YAML::NodeType::Null); };
-      o.push_back(seed);
-    }
+    o.push_back(nullable<int64_t>(
+        "train.seed", [](Config& c) -> std::optional<int64_t>& { return c.train.seed; }, "int", ">= 0 | null",
+        "an integer or null", [](int64_t v) { return v < 0 ? std::string("must be >= 0") : std::string(); },
+        "Seed for the split, initialization and batch order (null = a random seed, not reproducible)"));
     o.push_back(integer("train.threads", [](Config& c) -> int64_t& { return c.train.threads; }, 0, 1024, "Threads (0 = all cores); --threads overrides"));
     o.push_back(choice("train.device", [](Config& c) -> std::string& { return c.train.device; }, {"auto", "cpu", "cuda"}, "Device; auto = cuda when LibTorch has it, else cpu"));
     // checks
