@@ -12,6 +12,7 @@ packages=(
   libxgboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
+  chromium  # the tests render the HTML reports headless (tests/report/chromium_render_test.cpp)
 )
 # Peers for the benchmarks only (make bench); not needed to build or test.
 if [[ "${NNRECIPE_BENCH_DEPS:-0}" == 1 ]]; then
