@@ -31,6 +31,12 @@ struct DatasetSplits {
   std::size_t dropped_missing_target = 0;
 };
 
+/// Reads `path` with the column types of `reference` (read from
+/// `reference_file`), so a column is typed the same in both; throws
+/// InputError naming `path` when it lacks one of reference's columns.
+Table read_csv_like(const std::string& path, const Table& reference, const std::string& reference_file,
+                    CsvOptions csv = {});
+
 /// Loads and splits. Throws InputError naming the file for an absent target
 /// or for a val/test file that lacks a training column.
 DatasetSplits load_splits(const DatasetSources& sources);

@@ -18,22 +18,25 @@ Table drop_missing_target(const Table& t, const std::string& target, std::size_t
   return t.take(rows_with_target(t, target));
 }
 
-// Reads a val/test file with the training file's column types, so a column
-// is typed the same in every split (a categorical code column stays text
-// even where its values look numeric).
 Table read_like(const std::string& path, const Table& train, const DatasetSources& s) {
-  CsvOptions csv = s.csv;
+  return read_csv_like(path, train, s.train, s.csv);
+}
+
+}  // namespace
+
+// A column is typed the same in every split: a categorical code column
+// stays text even where the other file's values look numeric.
+Table read_csv_like(const std::string& path, const Table& reference, const std::string& reference_file,
+                    CsvOptions csv) {
   const std::vector<std::string> header = read_csv_header(path, csv);
-  for (const Column& c : train.columns()) {
+  for (const Column& c : reference.columns()) {
     if (std::find(header.begin(), header.end(), c.name) == header.end()) {
-      throw InputError(path, fmt::format("column '{}' of the training file {} is missing", c.name, s.train));
+      throw InputError(path, fmt::format("column '{}' of {} is missing", c.name, reference_file));
     }
     csv.type_overrides.emplace(c.name, c.type);
   }
   return read_csv(path, csv);
 }
-
-}  // namespace
 
 DatasetSplits load_splits(const DatasetSources& s) {
   DatasetSplits out;

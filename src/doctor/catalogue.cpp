@@ -6,6 +6,72 @@ namespace nnrecipe {
 
 const std::vector<CheckInfo>& check_catalogue() {
   static const std::vector<CheckInfo> catalogue = {
+      // Data: nnrecipe inspect, on the table and on train vs test (src/inspect/).
+      {"data.empty", "data", "error", "no rows, or no feature column with a value",
+       "Nothing to learn from; usually a wrong delimiter, header or file."},
+      {"data.target_missing", "data", "error/warn",
+       "the target column is absent (error; the CLI treats a misspelt --target as bad input, exit 2), or has "
+       "missing values (warn: those rows are dropped and counted)",
+       "Unlabeled rows silently shrink the training set; a misspelt target trains on nothing."},
+      {"data.single_class", "data", "error", "a classification target with one class",
+       "Every prediction is right and the model learns nothing: a filter upstream removed the other classes."},
+      {"data.duplicates", "data", "warn/info",
+       "exact duplicate rows (images): warn above 1% of rows, info below; with counts and example row groups",
+       "Copies weigh double in training and, split across train and validation, inflate the validation score."},
+      {"data.conflicting_labels", "data", "warn",
+       "rows (images) with identical features but different labels, for a classification target [deepchecks]",
+       "They cap the accuracy any model can reach and often point at label noise."},
+      {"data.class_imbalance", "data", "warn",
+       "rarest/commonest class count < 0.1 [deepchecks], or the rarest class's share < 0.1 x (1/K) [cleanlab]",
+       "Accuracy rewards predicting the majority; the model can look good and be useless for the rare class."},
+      {"data.missing", "data", "info/warn", "a feature column is more than 1% missing (info), more than 50% (warn) [ydata]",
+       "Imputed values are guesses; a mostly-missing column is mostly guesses."},
+      {"data.constant", "data", "warn", "a feature column with one distinct value (or none) [ydata CONSTANT]",
+       "It carries no information, and often means a broken export."},
+      {"data.id_like", "data", "warn",
+       "a text or whole-number feature column with a different value in every row [ydata UNIQUE]",
+       "A network memorizes ids: perfect training fit, nothing that generalizes."},
+      {"data.high_cardinality", "data", "info", "a categorical feature with more than 50 distinct values [ydata]",
+       "Rare categories get few training rows each; their embeddings stay near their init."},
+      {"data.mixed_types", "data", "warn", "a column holds both numbers and text, so it is read as categories "
+       "[deepchecks MixedDataTypes]",
+       "Numbers read as categories lose their order; the text cells are usually undeclared missing tokens."},
+      {"data.scale", "data", "info",
+       "numeric features with |mean| or std > 10 (or std < 0.1 outside [0, 1]), or standard deviations that differ "
+       "by more than 100x",
+       "Un-normalized inputs make training slow and lr-sensitive; nnrecipe standardizes, a hand-written loop may not."},
+      {"data.skewed", "data", "info", "a numeric feature with |skewness| > 2 (three or more distinct values)",
+       "A long tail squeezes most rows into a narrow range after standardizing; a log transform spreads them."},
+      {"data.outliers", "data", "info",
+       "more than 0.1% of a column's values lie beyond a robust z-score of 6 (0.6745 |x - median| / MAD)",
+       "Entry errors and sentinel values (999, -1) look like real extremes to a model."},
+      {"data.leakage", "data", "warn",
+       "one feature alone predicts the target on held-out rows: AUC >= 0.99 (classification, one-vs-rest) or "
+       "R^2 >= 0.99 (regression); binned per-feature model fitted on half the rows",
+       "A feature that is the target in disguise gives a great validation score and a useless model."},
+      {"data.high_correlation", "data", "info",
+       "a pair of numeric features with |Pearson| or |Spearman| > 0.95 [deepchecks 0.9], on a sample of at most "
+       "20000 rows and the first 200 numeric features",
+       "Near-copies add nothing and split the weight between them."},
+      {"data.target_scale", "data", "info", "a regression target with |mean| or std > 10, or std < 0.1",
+       "An unscaled target makes the loss and gradients huge or tiny; nnrecipe standardizes it."},
+      {"data.label_order", "data", "info",
+       "rows sorted by label: adjacent rows change class less than 10% as often as shuffled rows would (regression: "
+       "|Spearman(row number, target)| >= 0.9)",
+       "Unshuffled batches are one-class and a last-rows test split sees other labels than training."},
+      {"data.small", "data", "info",
+       "a class with fewer than 10 rows, or fewer than 10 rows per input feature (one-hot encoded, as a linear "
+       "model's weights)",
+       "Metrics on a handful of rows are noise, and any network can memorize them."},
+      {"data.train_test_overlap", "data", "warn", "test rows (images) also present in the training file "
+       "[deepchecks TrainTestSamplesMix]",
+       "The test score counts memorized rows as unseen: it is optimistic."},
+      {"data.drift", "data", "warn",
+       "a column's distribution differs between train and test: KS statistic (numbers) or Cramer's V (categories) "
+       "> 0.2 [deepchecks] and significant at p = 0.001",
+       "A model validated on one distribution is tested on another; the test score says little about either."},
+      {"data.new_categories", "data", "info", "test values of a categorical column never seen in training",
+       "The model maps them to an input it never trained on."},
       // Config lint: before any tensor is made (src/doctor/config_lint.cpp).
       {"config.loss_task_mismatch", "config lint", "error",
        "MSE/L1/Huber on a classification target, cross-entropy on a regression target, or binary "
