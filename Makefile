@@ -24,7 +24,8 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/src/nnrecipe inspect examples/data/credit_data.csv --target Status
+	@mkdir -p runs/demo
+	$(BUILD)/src/nnrecipe inspect examples/data/credit_data.csv --target Status --html runs/demo/inspect.html
 
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 900

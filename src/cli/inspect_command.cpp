@@ -1,4 +1,6 @@
-// `nnrecipe inspect DATA`: the data as read, before any training.
+// `nnrecipe inspect DATA`: stage 1 of the recipe. Profiles and checks the
+// data (src/inspect/), prints the summary, writes --json / --html; with
+// --show / --where / --sort it prints rows instead.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -7,11 +9,14 @@
 
 #include "cli/commands.h"
 #include "nnrecipe/data_source.h"
+#include "nnrecipe/dataset.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/html_report.h"
+#include "nnrecipe/inspect.h"
+#include "nnrecipe/inspect_text.h"
 #include "nnrecipe/progress.h"
-#include "nnrecipe/schema.h"
-#include "nnrecipe/text_table.h"
+#include "nnrecipe/row_view.h"
 
 namespace nnrecipe::cli {
 namespace {
@@ -19,9 +24,20 @@ namespace {
 struct InspectArgs {
   std::string data;
   std::string target;
+  std::string test;
+  std::string task;
   std::string json_path;
+  std::string html_path;
   std::vector<std::string> types;
   std::string delimiter;
+  std::vector<std::string> ignore;
+  uint64_t seed = 0;
+  // Looking at rows.
+  std::string show;
+  std::vector<std::string> where;
+  std::string sort;
+  std::size_t limit = 10;
+  std::vector<std::string> columns;
 };
 
 CsvOptions csv_options(const InspectArgs& args) {
@@ -44,39 +60,63 @@ CsvOptions csv_options(const InspectArgs& args) {
   return options;
 }
 
-int print_table_schema(const InspectArgs& args, const Table& table) {
-  if (!args.target.empty()) table.require_column(args.target, args.data, "target column");
-  const TableSchema schema = describe_schema(table);
-  fmt::print("{}: {} rows x {} columns\n\n", args.data, schema.rows, schema.columns.size());
-  using A = TextTable::Align;
-  TextTable out({"column", "type", "missing", "distinct", ""}, {A::Left, A::Left, A::Right, A::Right, A::Left});
-  for (const ColumnSchema& c : schema.columns) {
-    out.add_row({c.name, to_string(c.type), std::to_string(c.missing), std::to_string(c.distinct),
-                  c.name == args.target ? "<- target" : ""});
-  }
-  std::cout << out.render();
-  if (!args.json_path.empty()) {
-    nlohmann::json j = to_json(schema);
-    j["source"] = args.data;
-    if (!args.target.empty()) j["target"] = args.target;
-    write_json_atomic(args.json_path, j);
-  }
+bool wants_rows(const InspectArgs& args) { return !args.show.empty() || !args.where.empty() || !args.sort.empty(); }
+
+// The report files are written before anything is printed about them, each
+// atomically (a failure leaves no half-written file).
+void write_reports(const InspectArgs& args, const nlohmann::json& report) {
+  if (!args.json_path.empty()) write_json_atomic(args.json_path, report);
+  if (!args.html_path.empty()) write_file_atomic(args.html_path, render_inspect_html(report));
+}
+
+int finish(const InspectArgs& args, const nlohmann::json& report) {
+  write_reports(args, report);
+  std::cout << render_inspect_summary(report);
+  if (!args.json_path.empty()) fmt::print("wrote {}\n", args.json_path);
+  if (!args.html_path.empty()) fmt::print("wrote {}\n", args.html_path);
+  return report.at("verdict") == "fail" ? kExitFindings : kExitOk;
+}
+
+int show_rows(const InspectArgs& args, const Table& table) {
+  RowQuery query;
+  if (!args.show.empty()) query.show = args.show;
+  query.where = args.where;
+  query.sort = args.sort;
+  query.limit = args.limit;
+  query.seed = args.seed;
+  const RowSelection selection = select_rows(table, query);
+  std::cout << render_rows(table, selection, args.columns);
+  fmt::print("{} of {} rows match; showing {}\n", selection.matched, table.rows(), selection.rows.size());
   return kExitOk;
 }
 
-int print_image_summary(const InspectArgs& args, const ImageDataset& data) {
+int inspect_csv(const InspectArgs& args, const Table& table, const InspectOptions& options) {
+  if (wants_rows(args)) return show_rows(args, table);
+  // A misspelt --target is bad usage (exit 2, naming the file and listing the
+  // columns), as in every command; library callers get data.target_missing.
+  if (!args.target.empty()) table.require_column(args.target, args.data, "target column");
+  std::optional<Table> test;
+  if (!args.test.empty()) {
+    ProgressLine progress("reading " + args.test);
+    test = read_csv_like(args.test, table, args.data, csv_options(args));
+  }
+  Inspection in = [&] {
+    ProgressLine progress("inspecting " + args.data);
+    progress.show("profiling and checking " + std::to_string(table.cols()) + " columns");
+    return inspect_table(table, options, test ? &*test : nullptr);
+  }();
+  in.source = args.data;
+  in.test_source = args.test;
+  return finish(args, to_json(in));
+}
+
+int inspect_image_dir(const InspectArgs& args, const ImageDataset& data, const InspectOptions& options) {
   if (!args.target.empty()) {
     throw InputError("--target applies to CSV data; an image directory's labels are its target");
   }
-  fmt::print("{}: image dataset, {} classes\n\n", args.data, data.classes);
-  using A = TextTable::Align;
-  TextTable out({"split", "images", "height", "width"}, {A::Left, A::Right, A::Right, A::Right});
-  for (const auto& [name, set] : {std::pair<const char*, const ImageSet*>{"train", &data.train}, {"test", &data.test}}) {
-    out.add_row({name, std::to_string(set->count), std::to_string(set->rows), std::to_string(set->cols)});
-  }
-  std::cout << out.render();
-  if (!args.json_path.empty()) write_json_atomic(args.json_path, image_summary_json(data));
-  return kExitOk;
+  if (!args.test.empty()) throw InputError("--test applies to CSV data; an image directory has its own test split");
+  if (wants_rows(args)) throw InputError("--show/--where/--sort apply to CSV data");
+  return finish(args, inspect_images(data, options).report);
 }
 
 }  // namespace
@@ -85,20 +125,53 @@ CommandRunner add_inspect_command(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect",
-      "Read a dataset and show its schema: rows, and per column the inferred type, missing and "
-      "distinct counts. DATA is a CSV file or an image dataset directory (IDX files, e.g. "
-      "/usr/share/datasets/fashion-mnist).");
+      "Stage 1 of the recipe: become one with the data. Profiles every column (type, missing, distinct, top "
+      "values, quantiles, histogram, extremes), runs every data.* check (duplicates, conflicting labels, "
+      "imbalance, missing, constant and id-like columns, mixed types, scale, skew, outliers, leakage, "
+      "correlation; with --test also train/test overlap, drift and new categories), ranks features by "
+      "predictive power, and prints a verdict. DATA is a CSV file or an image dataset directory (IDX files, "
+      "e.g. /usr/share/datasets/fashion-mnist).");
   cmd->add_option("DATA", args->data, "CSV file or image dataset directory")->required();
-  cmd->add_option("--target", args->target, "Target column (must exist)");
-  cmd->add_option("--json", args->json_path, "Also write the schema as JSON to this file");
+  cmd->add_option("--target", args->target, "Target column: enables the target, leakage and label checks");
+  cmd->add_option("--test", args->test, "Test CSV (read with DATA's column types): overlap, drift, new categories");
+  cmd->add_option("--task", args->task, "binary|multiclass|regression (default: inferred from the target)");
+  cmd->add_option("--json", args->json_path, "Write everything (profiles, findings, scores) as JSON to this file");
+  cmd->add_option("--html", args->html_path, "Write a self-contained HTML report (no network) to this file");
   cmd->add_option("--type", args->types, "Force a column's type: COLUMN=numeric|categorical|boolean (repeatable)");
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter (default: detected among , ; tab)");
+  cmd->add_option("--ignore", args->ignore, "Silence a check id, e.g. data.skewed (repeatable; listed as silenced)");
+  cmd->add_option("--seed", args->seed, "Seed of the sampled parts (correlation rows, --show random, contact sheet)")
+      ->capture_default_str();
+  cmd->add_option("--show", args->show, "Print rows instead: head | random | extremes:COL | rows:N,M,... (1-based)");
+  cmd->add_option("--where", args->where,
+                  "Row filter 'COL OP VALUE' (OP: > >= < <= == != contains; or 'COL is missing'); repeatable, "
+                  "all must hold");
+  cmd->add_option("--sort", args->sort, "Sort shown rows by COL (ascending) or -COL (descending)");
+  cmd->add_option("--limit", args->limit, "Rows to show")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--columns", args->columns, "Columns to show (default: all)")->delimiter(',');
   cmd->footer(
-      "\nCSV: RFC 4180 quoting, UTF-8 (BOM optional), CRLF; missing tokens: empty, NA, NaN, null, ?.\n"
+      "\nExit code: 0 when no check found an error, 1 when one did (e.g. a target with one class), 2 for bad\n"
+      "input or usage. Findings carry their evidence (counts, shares, columns, example rows); look at the rows\n"
+      "they name with --show rows:N,M.\n\n"
+      "CSV: RFC 4180 quoting, UTF-8 (BOM optional), CRLF; missing tokens: empty, NA, NaN, null, ?.\n"
       "A column is numeric unless a non-numeric token appears, boolean when all tokens are\n"
       "true/false, categorical otherwise. Errors name FILE:LINE:COLUMN and exit with code 2.\n\n"
-      "Example:\n  nnrecipe inspect credit_data.csv --target Status --json schema.json");
+      "Examples:\n"
+      "  nnrecipe inspect credit_data.csv --target Status --html report.html\n"
+      "  nnrecipe inspect train.csv --target Status --test test.csv --json inspect.json\n"
+      "  nnrecipe inspect credit_data.csv --where 'Income > 300' --sort -Income --limit 5\n"
+      "  nnrecipe inspect credit_data.csv --show extremes:Price\n"
+      "  nnrecipe inspect /usr/share/datasets/fashion-mnist --html images.html");
   return [args] {
+    InspectOptions options;
+    options.target = args->target;
+    options.ignore = args->ignore;
+    options.seed = args->seed;
+    if (!args->task.empty()) {
+      options.task = parse_task(args->task);
+      if (!options.task) throw InputError(fmt::format("--task '{}': expected binary|multiclass|regression", args->task));
+      if (args->target.empty()) throw InputError("--task needs --target");
+    }
     DataSource source = [&] {
       CsvOptions csv = csv_options(*args);
       ProgressLine progress("reading " + args->data);  // cleared before the output below
@@ -107,8 +180,8 @@ CommandRunner add_inspect_command(CLI::App& app) {
       };
       return load_data(args->data, csv);
     }();
-    if (const auto* table = std::get_if<Table>(&source)) return print_table_schema(*args, *table);
-    return print_image_summary(*args, std::get<ImageDataset>(source));
+    if (const auto* table = std::get_if<Table>(&source)) return inspect_csv(*args, *table, options);
+    return inspect_image_dir(*args, std::get<ImageDataset>(source), options);
   };
 }
 
