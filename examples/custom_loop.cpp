@@ -117,7 +117,10 @@ int main(int argc, char** argv) {
 
   // 1. Attach the doctor and run the preflight on one real batch.
   nnrecipe::Doctor doctor(*model, optimizer);
-  doctor.set_target({nnrecipe::Task::Multiclass, 3});
+  nnrecipe::TargetInfo target;
+  target.task = nnrecipe::Task::Multiclass;
+  target.classes = 3;
+  doctor.set_target(target);
   const auto [px, py] = make_batch(128);
   doctor.preflight(px, py, forward, loss_fn);
 
