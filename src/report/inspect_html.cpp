@@ -404,9 +404,15 @@ std::string correlation_section(const json& j) {
   } else if (used) {
     body += paragraph(html_escape("Computed on all " + count_text(*used) + " rows."));
   }
+  // The column bound, like the row sample, is said rather than hidden.
+  const auto columns_used = number(at(corr, "columns_used")), numeric = number(at(corr, "numeric_features"));
+  if (columns_used && numeric && *columns_used < *numeric) {
+    body += paragraph(html_escape("Only the first " + count_text(*columns_used) + " of " + count_text(*numeric) +
+                                  " numeric features were compared (pairs grow with the square of the columns)."));
+  }
   const json& pairs = array_at(corr, "pairs");
   if (pairs.empty()) {
-    body += paragraph("No pair of columns is strongly correlated.");
+    body += paragraph("No pair of numeric features is correlated above 0.95 (Pearson or Spearman).");
   } else {
     body +=
         "<table class=\"data\"><tr><th>column</th><th>column</th><th class=\"num\">Pearson</th>"
