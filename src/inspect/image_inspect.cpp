@@ -85,7 +85,7 @@ void duplicates(const ImageSet& train, const std::vector<uint64_t>& hash, const 
   if (extra > 0) {
     const double share = static_cast<double>(extra) / static_cast<double>(train.count);
     out.push_back(finding("data.duplicates", share > kDuplicateWarnShare ? Severity::Warn : Severity::Info,
-                          fmt::format("{} training images ({}) are exact copies of another, in {} groups.", extra,
+                          fmt::format("{} training images ({}) are exact copies of another, in {} group(s).", extra,
                                       percent(share), groups.size()),
                           {{"duplicate_images", extra}, {"share", round4(share)}, {"groups", groups.size()},
                            {"example_groups", examples}},
@@ -94,7 +94,7 @@ void duplicates(const ImageSet& train, const std::vector<uint64_t>& hash, const 
   }
   if (conflicting > 0) {
     out.push_back(finding("data.conflicting_labels", Severity::Warn,
-                          fmt::format("{} groups of identical training images carry different labels.", conflicting),
+                          fmt::format("{} group(s) of identical training images carry different labels.", conflicting),
                           {{"groups", conflicting}, {"example_groups", conflict_examples}},
                           "No model can get both right: check those labels."));
   }

@@ -110,7 +110,7 @@ std::vector<Finding> row_checks(const Table& t, const Inspection& in, const Insp
     for (std::size_t g = 0; g < groups.size() && g < options.examples; ++g) examples.push_back(one_based(groups[g]));
     out.push_back(finding(
         "data.duplicates", share > kDuplicateWarnShare ? Severity::Warn : Severity::Info,
-        fmt::format("{} rows ({}) repeat an earlier row exactly, in {} groups; e.g. rows {}.", extra, percent(share),
+        fmt::format("{} rows ({}) repeat an earlier row exactly, in {} group(s); e.g. rows {}.", extra, percent(share),
                     groups.size(), examples[0].dump()),
         {{"duplicate_rows", extra}, {"share", round4(share)}, {"groups", groups.size()}, {"example_groups", examples}},
         "Look at them (nnrecipe inspect DATA --show rows:N,M). Repeated rows weigh double in training and, when a "
@@ -141,7 +141,7 @@ std::vector<Finding> row_checks(const Table& t, const Inspection& in, const Insp
   const double share = static_cast<double>(conflicting_rows) / static_cast<double>(t.rows());
   out.push_back(finding(
       "data.conflicting_labels", Severity::Warn,
-      fmt::format("{} groups of rows ({} rows, {}) have identical features but different labels; e.g. rows {}.",
+      fmt::format("{} group(s) of rows ({} rows, {}) have identical features but different labels; e.g. rows {}.",
                   conflicting_groups, conflicting_rows, percent(share), examples[0]["rows"].dump()),
       {{"groups", conflicting_groups}, {"rows", conflicting_rows}, {"share", round4(share)},
        {"example_groups", examples}},
