@@ -74,6 +74,8 @@ struct TrainOutcome {
   /// or train.nan / train.diverging during it (the last checkpoint is the
   /// last good epoch's).
   bool stopped_by_check = false;
+  /// TrainerOptions::stop_after_epoch ended the run.
+  bool stopped_by_scheduler = false;
   /// Seconds the monitors took during training (Doctor::monitor_seconds()).
   double monitor_seconds = 0;
 };
@@ -90,6 +92,9 @@ struct TrainerOptions {
   bool checks = false;
   /// Called with each finding as it happens; may be empty.
   std::function<void(const Finding&)> on_finding;
+  /// Asked after each epoch (after its checkpoint): true ends training there,
+  /// as a scheduler decides (ASHA in `nnrecipe tune`). May be empty.
+  std::function<bool(const EpochLog&)> stop_after_epoch;
 };
 
 /// Loss and metrics of a network on one split (eval mode, no gradients).

@@ -535,6 +535,10 @@ TrainOutcome Trainer::fit() {
       }
     }
     if (options_.on_epoch) options_.on_epoch(log, c.train.epochs);
+    if (options_.stop_after_epoch && epoch + 1 < c.train.epochs && options_.stop_after_epoch(log)) {
+      outcome.stopped_by_scheduler = true;
+      break;
+    }
   }
 
   if (doctor) {  // ids silenced by checks.ignore are recorded without a new finding
@@ -563,6 +567,7 @@ TrainOutcome Trainer::fit() {
                               {"selection_metric", watched.name},
                               {"stopped_early", outcome.stopped_early},
                               {"stopped_by_check", outcome.stopped_by_check},
+                              {"stopped_by_scheduler", outcome.stopped_by_scheduler},
                               {"monitor_seconds", outcome.monitor_seconds},
                               {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
     write_json_atomic(dir + "/summary.json", summary);
