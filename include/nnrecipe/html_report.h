@@ -66,6 +66,29 @@ struct HistogramOptions {
 std::string svg_histogram(const std::vector<double>& counts, double lo, double hi,
                           const HistogramOptions& options = {});
 
+/// A point of a scatter or line plot. `label` is its tooltip (escaped).
+struct PlotPoint {
+  double x = 0, y = 0;
+  std::string label;
+  bool highlight = false;  ///< drawn larger, in the highlight colour (the best trial)
+};
+
+struct PlotOptions {
+  double width = 420, height = 240;  ///< pixels, axes included
+  bool log_x = false;                ///< x on a log scale (positive x only)
+  std::string x_label, y_label;      ///< escaped
+  /// Category names for an x axis of choices (x = 0, 1, ...); empty = numeric.
+  std::vector<std::string> x_categories;
+  bool line = false;                 ///< join the points in order (a curve), else a scatter
+  /// The x axis's range (a search space's bounds); NaN = the points' range.
+  double x_min = std::numeric_limits<double>::quiet_NaN(), x_max = std::numeric_limits<double>::quiet_NaN();
+  std::string colour = "#4c78a8";
+};
+
+/// A scatter plot (or a line, with options.line) as inline <svg>, with the
+/// axis ranges written at the ends of the axes. NaN points are left out.
+std::string svg_plot(const std::vector<PlotPoint>& points, const PlotOptions& options = {});
+
 /// `<section id="ID"><h2>HEADING</h2>BODY</section>`; id and heading are
 /// escaped, `body_html` is HTML already.
 std::string html_section(const std::string& id, const std::string& heading, const std::string& body_html);

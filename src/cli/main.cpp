@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   // Each command registers itself; remember which subcommand runs what.
   std::map<CLI::App*, CommandRunner> commands;
   for (auto add : {add_inspect_command, add_config_command, add_train_command, add_predict_command,
-                    add_baseline_command, add_check_command, add_checks_command}) {
+                    add_baseline_command, add_check_command, add_checks_command, add_tune_command,
+                    add_tune_trial_command}) {
     CommandRunner run = add(app);
     commands[app.get_subcommands({}).back()] = std::move(run);
   }

@@ -1,0 +1,92 @@
+#pragma once
+// `nnrecipe tune`: a hyperparameter study (stage 5 of the recipe, "search,
+// don't guess"). Points from a sampler (random, Sobol', grid) become trial
+// configs; each trial is a normal training run in its own worker process
+// (`--parallel P` at once, the threads divided among them), optionally cut
+// short by ASHA. Selection uses the validation split only.
+//
+// The study directory (OUT):
+//   study.json            what was asked (config, space, sampler, seed, ...):
+//                         a rerun with the same OUT resumes, a different
+//                         study there is refused
+//   trials/NNNN/          config.yaml, params.json, run/ (a normal run
+//                         directory), log.txt (the worker's output),
+//                         result.json (written last: a trial with it is done)
+//   asha.jsonl            every rung record and decision (ASHA only)
+//   trials.csv, best.yaml (the best trial's full config, ready to train),
+//   summary.json, report.html
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "nnrecipe/asha.h"
+#include "nnrecipe/config.h"
+#include "nnrecipe/search_space.h"
+
+namespace nnrecipe {
+
+struct TuneOptions {
+  Config base;                      ///< the config every trial starts from
+  std::string config_source;        ///< where it came from (for the report)
+  SearchSpace space;
+  std::string space_source;
+  std::string sampler = "sobol";    ///< random | sobol | grid
+  std::size_t trials = 20;          ///< ignored by grid (its size is the grid's)
+  std::size_t grid_points = 3;      ///< values per numeric axis of a grid
+  std::string scheduler = "asha";   ///< none | asha
+  AshaOptions asha;                 ///< max_epochs is base.train.epochs
+  double budget_minutes = 0;        ///< 0 = no limit: no trial starts after it
+  std::size_t parallel = 1;         ///< worker processes at once
+  std::size_t threads = 0;          ///< threads in all (0 = all cores), divided among workers
+  uint64_t seed = 0;                ///< sampler seed
+  std::string out_dir;
+  std::string worker_binary;        ///< the nnrecipe executable (runs `tune-trial`)
+  /// Called as trials start and finish (progress display).
+  std::function<void(const std::string& line)> on_progress;
+};
+
+struct TrialResult {
+  std::size_t index = 0;
+  Assignment params;
+  std::string metric;
+  double score = 0;        ///< best validation value of the metric (NaN if none)
+  int64_t epochs = 0;      ///< epochs trained
+  int64_t best_epoch = 0;
+  std::string stopped;     ///< "completed", "early_stopping", "asha" or "failed"
+  double seconds = 0;
+  std::vector<double> curve;  ///< validation metric after each epoch
+  std::string error;       ///< "failed": the worker's last message
+};
+
+struct StudyResult {
+  std::vector<TrialResult> trials;  ///< by index (finished ones)
+  std::string metric;
+  bool higher_is_better = true;
+  std::ptrdiff_t best = -1;         ///< index into trials
+  std::size_t resumed = 0;          ///< trials found finished in OUT
+  std::size_t not_started = 0;      ///< trials the budget left out
+  int64_t total_epochs = 0;
+  double seconds = 0;
+  std::vector<std::string> warnings;  ///< e.g. the best value at the edge of the space
+};
+
+/// Runs (or resumes) a study; writes everything into options.out_dir.
+StudyResult run_study(const TuneOptions& options);
+
+/// The worker: runs trial `index` of the study in `study_dir` and writes its
+/// result.json (a training failure is recorded as "failed", not thrown).
+void run_trial(const std::string& study_dir, std::size_t index);
+
+nlohmann::json to_json(const TrialResult& trial);
+TrialResult trial_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const StudyResult& study);
+
+/// The study's self-contained HTML report: best trial, trials table, metric
+/// against each hyperparameter (best marked), best-so-far curve, warnings.
+std::string render_tune_html(const TuneOptions& options, const StudyResult& study);
+
+}  // namespace nnrecipe

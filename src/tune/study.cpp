@@ -1,0 +1,330 @@
+// run_study: samples the trials, runs them in worker processes (at most
+// `parallel` at once), resumes from what a study directory already holds,
+// and writes the trials table, the best config and the report.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
+#include "nnrecipe/metrics.h"
+#include "nnrecipe/parallel.h"
+#include "nnrecipe/samplers.h"
+#include "nnrecipe/tune.h"
+#include "tune/tune_support.h"
+
+extern char** environ;
+
+namespace nnrecipe {
+
+using namespace tune_detail;
+
+namespace {
+
+// Edge warning: the best value within this share of either end of its range
+// (Tuning Playbook: "the best trials are near the boundary of the space").
+constexpr double kEdge = 0.1;
+
+nlohmann::json space_json(const SearchSpace& space) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SearchParam& p : space.params) {
+    out.push_back({{"key", p.key}, {"kind", to_string(p.kind)}, {"lo", p.lo}, {"hi", p.hi}, {"choices", p.choices},
+                   {"when_key", p.when_key}, {"when_values", p.when_values}});
+  }
+  return out;
+}
+
+nlohmann::json study_spec(const TuneOptions& o, std::size_t trials) {
+  return {{"version", 1},
+          {"config", to_yaml(o.base)},
+          {"space", space_json(o.space)},
+          {"sampler", o.sampler},
+          {"trials", trials},
+          {"grid_points", o.grid_points},
+          {"seed", o.seed},
+          {"scheduler", o.scheduler},
+          {"asha", {{"grace", o.asha.grace}, {"eta", o.asha.eta}, {"max_epochs", o.base.train.epochs}}}};
+}
+
+// The study directory holds this study (resume) or nothing yet; anything
+// else is refused rather than mixed.
+void claim_directory(const TuneOptions& o, const nlohmann::json& spec) {
+  const std::string path = o.out_dir + "/study.json";
+  if (exists_file(path)) {
+    const nlohmann::json old = read_json_file(path);
+    if (old != spec) {
+      std::string differs;
+      for (const auto& [k, v] : spec.items()) {
+        if (!old.contains(k) || old.at(k) != v) differs += (differs.empty() ? "" : ", ") + k;
+      }
+      throw InputError(path, fmt::format("this directory holds a different study (it differs in: {}); use another "
+                                         "--out, or the same config, space and options to resume it",
+                                         differs));
+    }
+    return;
+  }
+  make_directories(o.out_dir + "/trials");
+  write_json_atomic(path, spec);
+}
+
+struct Worker {
+  pid_t pid = -1;
+  std::size_t index = 0;
+  std::chrono::steady_clock::time_point start;
+};
+
+pid_t spawn_worker(const TuneOptions& o, std::size_t index, std::size_t threads) {
+  const std::string dir = trial_dir(o.out_dir, index);
+  const std::string log = dir + "/log.txt";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<std::string> args = {o.worker_binary, "--threads", std::to_string(threads), "tune-trial", o.out_dir,
+                                   std::to_string(index)};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, o.worker_binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw InputError(o.worker_binary, fmt::format("cannot start a trial worker: {}", std::strerror(rc)));
+  return pid;
+}
+
+std::string last_line(const std::string& path) {
+  const std::string text = read_file_or_empty(path);
+  std::string line;
+  std::size_t end = text.find_last_not_of("\n ");
+  if (end == std::string::npos) return "";
+  const std::size_t start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+double unit_position(const SearchParam& p, double v) {
+  const bool log = p.kind == SearchParam::Kind::LogUniform || p.kind == SearchParam::Kind::LogInt;
+  const double lo = log ? std::log(p.lo) : p.lo, hi = log ? std::log(p.hi) : p.hi;
+  const double x = log ? std::log(v) : v;
+  return hi > lo ? (x - lo) / (hi - lo) : 0.5;
+}
+
+std::vector<std::string> edge_warnings(const SearchSpace& space, const TrialResult& best) {
+  std::vector<std::string> out;
+  for (const SearchParam& p : space.params) {
+    if (p.kind == SearchParam::Kind::Choice || p.hi <= p.lo) continue;
+    for (const auto& [k, v] : best.params) {
+      if (k != p.key) continue;
+      const double u = unit_position(p, std::stod(v));
+      if (u > kEdge && u < 1 - kEdge) continue;
+      out.push_back(fmt::format("the best trial's {} = {} lies at the {} edge of its range [{}, {}]: the best value "
+                                "may lie outside it; widen the range that way and tune again",
+                                p.key, v, u <= kEdge ? "lower" : "upper", p.lo, p.hi));
+    }
+  }
+  return out;
+}
+
+std::string trials_csv(const StudyResult& study, const SearchSpace& space) {
+  std::string out = "trial";
+  for (const SearchParam& p : space.params) out += "," + csv_field(p.key);
+  out += "," + study.metric + ",epochs,best_epoch,stopped,seconds\n";
+  for (const TrialResult& t : study.trials) {
+    out += std::to_string(t.index);
+    for (const SearchParam& p : space.params) {
+      std::string value;
+      for (const auto& [k, v] : t.params) {
+        if (k == p.key) value = v;
+      }
+      out += "," + csv_field(value);
+    }
+    out += fmt::format(",{},{},{},{},{:.2f}\n", t.score, t.epochs, t.best_epoch, t.stopped, t.seconds);
+  }
+  return out;
+}
+
+}  // namespace
+
+StudyResult run_study(const TuneOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.space.dims() == 0) throw InputError("--space: the search space has no parameter");
+  const std::vector<UnitPoint> points = sample_points(o.sampler, o.space, o.trials, o.seed, o.grid_points);
+  claim_directory(o, study_spec(o, points.size()));
+
+  // Trial configs, written once (identical on resume: the sampler is seeded).
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string dir = trial_dir(o.out_dir, i);
+    if (exists_file(dir + "/config.yaml")) continue;
+    const Assignment params = assign(o.space, points[i], o.base);
+    make_directories(dir);
+    nlohmann::json pj = nlohmann::json::object();
+    for (const auto& [k, v] : params) pj[k] = v;
+    write_json_atomic(dir + "/params.json", pj);
+    write_file_atomic(dir + "/config.yaml", to_yaml(apply_assignment(o.base, params)));
+  }
+
+  StudyResult study;
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (exists_file(trial_dir(o.out_dir, i) + "/result.json")) {
+      ++study.resumed;
+    } else {
+      pending.push_back(i);
+    }
+  }
+  const std::size_t parallel = std::max<std::size_t>(1, std::min(o.parallel, std::max<std::size_t>(pending.size(), 1)));
+  const std::size_t threads = std::max<std::size_t>(1, (o.threads ? o.threads : available_cores()) / parallel);
+  const auto say = [&](const std::string& line) {
+    if (o.on_progress) o.on_progress(line);
+  };
+  if (study.resumed) say(fmt::format("{} of {} trials already finished in {}: not rerun", study.resumed, points.size(), o.out_dir));
+
+  std::vector<Worker> running;
+  std::size_t next = 0, finished = study.resumed;
+  const auto elapsed_minutes = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60;
+  };
+  while (next < pending.size() || !running.empty()) {
+    while (running.size() < parallel && next < pending.size()) {
+      if (o.budget_minutes > 0 && elapsed_minutes() >= o.budget_minutes) {
+        study.not_started = pending.size() - next;
+        next = pending.size();
+        say(fmt::format("budget of {} min spent: {} trials not started", o.budget_minutes, study.not_started));
+        break;
+      }
+      const std::size_t index = pending[next++];
+      running.push_back({spawn_worker(o, index, threads), index, std::chrono::steady_clock::now()});
+      say(fmt::format("trial {} started ({} running, {} of {} done)", index, running.size(), finished, points.size()));
+    }
+    if (running.empty()) break;
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(fmt::format("waiting for trial workers: {}", std::strerror(errno)));
+    }
+    const auto it = std::find_if(running.begin(), running.end(), [&](const Worker& w) { return w.pid == pid; });
+    if (it == running.end()) continue;
+    const Worker w = *it;
+    running.erase(it);
+    const std::string dir = trial_dir(o.out_dir, w.index);
+    if (WIFSIGNALED(status)) {
+      // Killed (Ctrl-C, OOM...): no result, so a rerun runs it again.
+      throw InputError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
+                                   w.index, WTERMSIG(status)));
+    }
+    if (!exists_file(dir + "/result.json")) {
+      // The worker records training failures itself; this is a crash or a
+      // bad config: recorded as failed, with the worker's last words.
+      TrialResult failed;
+      failed.index = w.index;
+      failed.stopped = "failed";
+      failed.score = NAN;
+      failed.error = last_line(dir + "/log.txt");
+      failed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - w.start).count();
+      write_json_atomic(dir + "/result.json", to_json(failed));
+    }
+    ++finished;
+    const TrialResult r = trial_from_json(read_json_file(dir + "/result.json"));
+    say(fmt::format("trial {} {}: {} {} after {} epochs ({}/{} done)", w.index, r.stopped, r.metric, r.score, r.epochs,
+                    finished, points.size()));
+  }
+
+  // Collect every finished trial, in index order.
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string path = trial_dir(o.out_dir, i) + "/result.json";
+    if (!exists_file(path)) continue;
+    TrialResult t = trial_from_json(read_json_file(path));
+    t.params.clear();
+    const nlohmann::json pj = read_json_file(trial_dir(o.out_dir, i) + "/params.json");
+    for (const SearchParam& p : o.space.params) {
+      if (pj.contains(p.key)) t.params.emplace_back(p.key, pj.at(p.key).get<std::string>());
+    }
+    study.trials.push_back(std::move(t));
+  }
+  for (const TrialResult& t : study.trials) {
+    if (study.metric.empty() && !t.metric.empty()) study.metric = t.metric;
+    study.total_epochs += t.epochs;
+  }
+  if (!study.metric.empty()) study.higher_is_better = selection_metric(study.metric).higher_is_better;
+  const SelectionMetric metric{study.metric, study.higher_is_better};
+  for (std::size_t k = 0; k < study.trials.size(); ++k) {
+    const TrialResult& t = study.trials[k];
+    if (t.stopped == "failed" || std::isnan(t.score)) continue;
+    if (study.best < 0 || is_better(metric, t.score, study.trials[static_cast<std::size_t>(study.best)].score)) {
+      study.best = static_cast<std::ptrdiff_t>(k);
+    }
+  }
+  if (study.best >= 0) {
+    const TrialResult& best = study.trials[static_cast<std::size_t>(study.best)];
+    study.warnings = edge_warnings(o.space, best);
+    write_file_atomic(o.out_dir + "/best.yaml",
+                      "# nnrecipe tune: the best trial (" + std::to_string(best.index) + ", validation " + study.metric +
+                          " " + fmt::format("{}", best.score) + ")\n# " + to_string(best.params) + "\n" +
+                          to_yaml(apply_assignment(o.base, best.params)));
+  }
+  study.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_file_atomic(o.out_dir + "/trials.csv", trials_csv(study, o.space));
+  write_json_atomic(o.out_dir + "/summary.json", to_json(study));
+  write_file_atomic(o.out_dir + "/report.html", render_tune_html(o, study));
+  return study;
+}
+
+nlohmann::json to_json(const TrialResult& t) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [k, v] : t.params) params[k] = v;
+  const auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  nlohmann::json curve = nlohmann::json::array();
+  for (double c : t.curve) curve.push_back(num(c));
+  nlohmann::json j = {{"trial", t.index},      {"params", params},         {"metric", t.metric},
+                      {"score", num(t.score)}, {"epochs", t.epochs},       {"best_epoch", t.best_epoch},
+                      {"stopped", t.stopped},  {"seconds", t.seconds},     {"curve", curve}};
+  if (!t.error.empty()) j["error"] = t.error;
+  return j;
+}
+
+TrialResult trial_from_json(const nlohmann::json& j) {
+  TrialResult t;
+  t.index = j.at("trial").get<std::size_t>();
+  for (const auto& [k, v] : j.at("params").items()) t.params.emplace_back(k, v.get<std::string>());
+  t.metric = j.at("metric").get<std::string>();
+  t.score = j.at("score").is_number() ? j.at("score").get<double>() : NAN;
+  t.epochs = j.at("epochs").get<int64_t>();
+  t.best_epoch = j.at("best_epoch").get<int64_t>();
+  t.stopped = j.at("stopped").get<std::string>();
+  t.seconds = j.at("seconds").get<double>();
+  for (const auto& c : j.at("curve")) t.curve.push_back(c.is_number() ? c.get<double>() : NAN);
+  if (j.contains("error")) t.error = j.at("error").get<std::string>();
+  return t;
+}
+
+nlohmann::json to_json(const StudyResult& s) {
+  nlohmann::json trials = nlohmann::json::array();
+  for (const TrialResult& t : s.trials) trials.push_back(to_json(t));
+  nlohmann::json j = {{"metric", s.metric},
+                      {"higher_is_better", s.higher_is_better},
+                      {"trials", trials},
+                      {"resumed", s.resumed},
+                      {"not_started", s.not_started},
+                      {"total_epochs", s.total_epochs},
+                      {"seconds", s.seconds},
+                      {"warnings", s.warnings}};
+  if (s.best >= 0) {
+    const TrialResult& b = s.trials[static_cast<std::size_t>(s.best)];
+    j["best"] = {{"trial", b.index}, {"score", b.score}, {"params", to_json(b).at("params")}};
+  }
+  return j;
+}
+
+}  // namespace nnrecipe

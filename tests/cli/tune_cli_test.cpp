@@ -1,0 +1,103 @@
+// `nnrecipe tune` end to end on the bundled credit data: a small study with
+// ASHA writes every artefact, resumes without rerunning finished trials,
+// refuses to mix studies, runs trials in parallel, honours the budget, and a
+// grid has the grid's size.
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace nnrecipe::test {
+namespace {
+
+const char* kSpace =
+    "train.lr: {log_uniform: [1.0e-3, 1.0e-2]}\n"
+    "model.hidden: {choice: [[16], [32, 32]]}\n";
+
+std::string tune(const TempDir& dir, const std::string& extra) {
+  write_text(dir.file("space.yaml"), kSpace);
+  return "tune " + quote(source_dir() + "/examples/configs/credit_mlp.yaml") +
+         " --set train.epochs=4 --set train.early_stopping.patience=0 --space " + quote(dir.file("space.yaml")) +
+         " --out " + quote(dir.file("study")) + " " + extra;
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(TuneCli, StudyWithAshaWritesEverythingAndResumes) {
+  TempDir dir;
+  const CommandResult r = run_nnrecipe(tune(dir, "--trials 5 --grace 1 --eta 2"), 300);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("best: trial"), std::string::npos) << r.out;
+  const nlohmann::json s = nlohmann::json::parse(read_text(dir.file("study/summary.json")));
+  EXPECT_EQ(s.at("metric"), "auc");
+  ASSERT_EQ(s.at("trials").size(), 5u);
+  int64_t epochs = 0;
+  for (const auto& t : s.at("trials")) {
+    EXPECT_NE(t.at("stopped"), "failed") << t.dump();
+    EXPECT_EQ(t.at("curve").size(), t.at("epochs").get<std::size_t>());
+    epochs += t.at("epochs").get<int64_t>();
+  }
+  EXPECT_EQ(s.at("total_epochs"), epochs);
+  EXPECT_LT(epochs, 5 * 4) << "ASHA stopped no trial";
+  // Every rung decision is logged, with the scores it compared.
+  const std::string asha = read_text(dir.file("study/asha.jsonl"));
+  EXPECT_GE(count(asha, "\"decision\""), 5u);
+  EXPECT_NE(asha.find("\"decision\":\"stop\""), std::string::npos) << asha;
+  EXPECT_EQ(count(read_text(dir.file("study/trials.csv")), "\n"), 6u);
+  // The best config trains as it is.
+  EXPECT_EQ(run_nnrecipe("config " + quote(dir.file("study/best.yaml"))).exit_code, 0);
+  const std::string html = read_text(dir.file("study/report.html"));
+  for (const char* id : {"id=\"overview\"", "id=\"best-so-far\"", "id=\"parameters\"", "id=\"trials\"", "<svg"}) {
+    EXPECT_NE(html.find(id), std::string::npos) << id;
+  }
+
+  // Rerun: nothing trains again; the same best.
+  const CommandResult again = run_nnrecipe(tune(dir, "--trials 5 --grace 1 --eta 2"), 300);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("5 of 5 trials already finished"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("started"), std::string::npos) << again.out;
+  // A trial whose result is missing (killed before it finished) runs again, alone.
+  std::remove(dir.file("study/trials/0003/result.json").c_str());
+  const CommandResult one = run_nnrecipe(tune(dir, "--trials 5 --grace 1 --eta 2"), 300);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(count(one.out, "started"), 1u) << one.out;
+  EXPECT_NE(one.out.find("trial 3 started"), std::string::npos) << one.out;
+  // Another study in the same directory is refused, naming what differs.
+  const CommandResult other = run_nnrecipe(tune(dir, "--trials 6"), 60);
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("trials"), std::string::npos) << other.err;
+}
+
+TEST(TuneCli, ParallelGridAndBudget) {
+  TempDir dir;
+  const CommandResult grid = run_nnrecipe(tune(dir, "--sampler grid --grid-points 2 --scheduler none --parallel 2"), 300);
+  ASSERT_EQ(grid.exit_code, 0) << grid.out << grid.err;
+  const nlohmann::json s = nlohmann::json::parse(read_text(dir.file("study/summary.json")));
+  ASSERT_EQ(s.at("trials").size(), 4u);  // 2 learning rates x 2 widths
+  for (const auto& t : s.at("trials")) EXPECT_EQ(t.at("epochs"), 4) << t.dump();
+  EXPECT_EQ(s.at("total_epochs"), 16);
+
+  TempDir other;
+  const CommandResult budget = run_nnrecipe(tune(other, "--trials 4 --budget 0.001"), 300);
+  ASSERT_EQ(budget.exit_code, 0) << budget.err;
+  const nlohmann::json b = nlohmann::json::parse(read_text(other.file("study/summary.json")));
+  EXPECT_EQ(b.at("trials").size(), 1u);
+  EXPECT_EQ(b.at("not_started"), 3);
+  EXPECT_NE(budget.out.find("trials not started"), std::string::npos) << budget.out;
+}
+
+TEST(TuneCli, BadSpaceIsBadInput) {
+  TempDir dir;
+  write_text(dir.file("space.yaml"), "train.lr: {log_uniform: [0, 1]}\n");
+  const CommandResult r = run_nnrecipe("tune " + quote(source_dir() + "/examples/configs/credit_mlp.yaml") +
+                                       " --space " + quote(dir.file("space.yaml")) + " --out " + quote(dir.file("s")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("space.yaml:1"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(dir.file("s/study.json")));
+}
+
+}  // namespace
+}  // namespace nnrecipe::test
