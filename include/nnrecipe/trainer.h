@@ -95,6 +95,9 @@ struct TrainerOptions {
   /// Asked after each epoch (after its checkpoint): true ends training there,
   /// as a scheduler decides (ASHA in `nnrecipe tune`). May be empty.
   std::function<bool(const EpochLog&)> stop_after_epoch;
+  /// Called after every optimizer step (pruning masks re-applied so pruned
+  /// weights stay zero while fine-tuning). May be empty.
+  std::function<void()> after_optimizer_step;
 };
 
 /// Loss and metrics of a network on one split (eval mode, no gradients).

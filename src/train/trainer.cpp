@@ -466,6 +466,7 @@ TrainOutcome Trainer::fit() {
       if (doctor) doctor->after_backward();
       if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
       optimizer->step();
+      if (options_.after_optimizer_step) options_.after_optimizer_step();
       const double lv = l.item<double>();
       if (doctor) {
         doctor->after_step(lv);
