@@ -36,6 +36,7 @@ CommandRunner add_checks_command(CLI::App& app);
 CommandRunner add_check_command(CLI::App& app);
 CommandRunner add_tune_command(CLI::App& app);
 CommandRunner add_tune_trial_command(CLI::App& app);
+CommandRunner add_prune_command(CLI::App& app);
 
 // Shared by `check` and `train` (check_command.cpp).
 /// Config lint on the config and its prepared data, checks.ignore applied.

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   std::map<CLI::App*, CommandRunner> commands;
   for (auto add : {add_inspect_command, add_config_command, add_train_command, add_predict_command,
                     add_baseline_command, add_check_command, add_checks_command, add_tune_command,
-                    add_tune_trial_command}) {
+                    add_tune_trial_command, add_prune_command}) {
     CommandRunner run = add(app);
     commands[app.get_subcommands({}).back()] = std::move(run);
   }
