@@ -2,7 +2,6 @@
 // `parallel` at once), resumes from what a study directory already holds,
 // and writes the trials table, the best config and the report.
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,10 +10,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <map>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "nnrecipe/error.h"
@@ -106,11 +105,11 @@ pid_t spawn_worker(const TuneOptions& o, std::size_t index, std::size_t threads)
 
 std::string last_line(const std::string& path) {
   const std::string text = read_file_or_empty(path);
-  std::string line;
-  std::size_t end = text.find_last_not_of("\n ");
+  const std::size_t end = text.find_last_not_of("\n ");
   if (end == std::string::npos) return "";
-  const std::size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  const std::size_t newline = text.rfind('\n', end);
+  const std::size_t start = newline == std::string::npos ? 0 : newline + 1;
+  return text.substr(start, end - start + 1);
 }
 
 double unit_position(const SearchParam& p, double v) {
