@@ -1,7 +1,7 @@
 #pragma once
 // Writing artefacts so that a failure never leaves a half-written file: the
 // content goes to a temporary file beside the target, which is then renamed
-// over it (rename is atomic within a directory).
+// over it (rename is atomic within a directory). And reading files whole.
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -17,5 +17,10 @@ void make_directories(const std::string& path);
 /// Reads and parses a JSON file; errors name the file (and line/column for
 /// syntax errors).
 nlohmann::json read_json_file(const std::string& path);
+/// The whole content of a file; throws InputError(path, `cannot_open`) when
+/// it cannot be opened ("cannot open the config file").
+std::string read_text_file(const std::string& path, const std::string& cannot_open = "cannot open for reading");
+/// Whether something exists at `path`.
+bool path_exists(const std::string& path);
 
 }  // namespace nnrecipe

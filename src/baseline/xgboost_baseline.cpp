@@ -6,9 +6,7 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -100,13 +98,6 @@ std::string get_attr(void* booster, const char* key, const std::string& path) {
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open the xgboost model");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
@@ -249,7 +240,7 @@ void XgboostBaseline::save(const std::string& path) const {
 
 XgboostBaseline XgboostBaseline::load(const std::string& path, const FittedTransform& ft, int threads) {
   if (!ft.target()) throw std::invalid_argument("xgboost: the transform has no target");
-  const std::string text = read_file(path);
+  const std::string text = read_text_file(path, "cannot open the xgboost model");
   silence();
   XgboostBaseline b;
   BoosterHandle h = nullptr;

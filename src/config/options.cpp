@@ -7,16 +7,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <type_traits>
 
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
 
 namespace nnrecipe {
 namespace {
@@ -363,11 +362,7 @@ Config parse_config(const std::string& yaml_text_in, const std::string& source) 
 }
 
 Config load_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open the config file");
-  std::stringstream text;
-  text << in.rdbuf();
-  Config c = parse_config(text.str(), path);
+  Config c = parse_config(read_text_file(path, "cannot open the config file"), path);
   // Data paths in a config are relative to the config's folder.
   const std::string base = folder_of(path);
   for (std::string* p : {&c.data.train, &c.data.test, &c.data.val}) {

@@ -5,8 +5,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
@@ -120,11 +118,7 @@ PruneResult prune_run(const PruneOptions& o) {
   // The run's own config.yaml keeps the data paths as the run read them
   // (model/config.yaml's are taken relative to the model folder).
   const std::string config_path = o.run_dir + "/config.yaml";
-  std::ifstream in(config_path);
-  if (!in) throw InputError(config_path, "cannot open the run's config");
-  std::stringstream text;
-  text << in.rdbuf();
-  Config config = parse_config(text.str(), config_path);
+  Config config = parse_config(read_text_file(config_path, "cannot open the run's config"), config_path);
   const PreparedData data = prepare_data(config);
   const std::string name = config.train.early_stopping.metric;
   const SelectionMetric metric = name == "auto" || name == "val_loss" ? default_selection_metric(data.task) : selection_metric(name);

@@ -56,13 +56,23 @@ void make_directories(const std::string& path) {
   }
 }
 
-nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open for reading");
+std::string read_text_file(const std::string& path, const std::string& cannot_open) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, cannot_open);
   std::stringstream text;
   text << in.rdbuf();
+  return text.str();
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  const std::string text = read_text_file(path);
   try {
-    return nlohmann::json::parse(text.str());
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(path, std::string("invalid JSON: ") + e.what());
   }

@@ -1,7 +1,6 @@
 #include "nnrecipe/trainer.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -174,11 +173,6 @@ std::string archive_key(std::string name) {
     if (ch == '.') ch = '/';
   }
   return name;
-}
-
-bool file_exists(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0;
 }
 
 }  // namespace
@@ -371,7 +365,7 @@ TrainOutcome Trainer::fit() {
   const std::string checkpoint = dir.empty() ? "" : dir + "/checkpoint.pt";
   if (!dir.empty()) make_directories(dir);
   if (options_.resume) {
-    if (!file_exists(checkpoint)) throw InputError(dir, "no checkpoint.pt to resume from");
+    if (!path_exists(checkpoint)) throw InputError(dir, "no checkpoint.pt to resume from");
     torch::serialize::InputArchive in;
     in.load_from(checkpoint);
     net_->load(in);

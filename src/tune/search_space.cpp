@@ -7,10 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
 
 namespace nnrecipe {
 namespace {
@@ -178,11 +177,7 @@ SearchSpace parse_search_space(const std::string& text, const std::string& sourc
 }
 
 SearchSpace load_search_space(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open the search space file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_search_space(text.str(), path);
+  return parse_search_space(read_text_file(path, "cannot open the search space file"), path);
 }
 
 Assignment assign(const SearchSpace& space, const std::vector<double>& unit, const Config& base) {

@@ -61,7 +61,7 @@ nlohmann::json study_spec(const TuneOptions& o, std::size_t trials) {
 // else is refused rather than mixed.
 void claim_directory(const TuneOptions& o, const nlohmann::json& spec) {
   const std::string path = o.out_dir + "/study.json";
-  if (exists_file(path)) {
+  if (path_exists(path)) {
     const nlohmann::json old = read_json_file(path);
     if (old != spec) {
       std::string differs;
@@ -164,7 +164,7 @@ StudyResult run_study(const TuneOptions& o) {
   // Trial configs, written once (identical on resume: the sampler is seeded).
   for (std::size_t i = 0; i < points.size(); ++i) {
     const std::string dir = trial_dir(o.out_dir, i);
-    if (exists_file(dir + "/config.yaml")) continue;
+    if (path_exists(dir + "/config.yaml")) continue;
     const Assignment params = assign(o.space, points[i], o.base);
     make_directories(dir);
     nlohmann::json pj = nlohmann::json::object();
@@ -176,7 +176,7 @@ StudyResult run_study(const TuneOptions& o) {
   StudyResult study;
   std::vector<std::size_t> pending;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    if (exists_file(trial_dir(o.out_dir, i) + "/result.json")) {
+    if (path_exists(trial_dir(o.out_dir, i) + "/result.json")) {
       ++study.resumed;
     } else {
       pending.push_back(i);
@@ -223,7 +223,7 @@ StudyResult run_study(const TuneOptions& o) {
       throw InputError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
                                    w.index, WTERMSIG(status)));
     }
-    if (!exists_file(dir + "/result.json")) {
+    if (!path_exists(dir + "/result.json")) {
       // The worker records training failures itself; this is a crash or a
       // bad config: recorded as failed, with the worker's last words.
       TrialResult failed;
@@ -243,7 +243,7 @@ StudyResult run_study(const TuneOptions& o) {
   // Collect every finished trial, in index order.
   for (std::size_t i = 0; i < points.size(); ++i) {
     const std::string path = trial_dir(o.out_dir, i) + "/result.json";
-    if (!exists_file(path)) continue;
+    if (!path_exists(path)) continue;
     TrialResult t = trial_from_json(read_json_file(path));
     t.params.clear();
     const nlohmann::json pj = read_json_file(trial_dir(o.out_dir, i) + "/params.json");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <sstream>
 #include <cmath>
 #include <nlohmann/json.hpp>
 

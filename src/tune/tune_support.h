@@ -1,11 +1,10 @@
 #pragma once
 // Helpers shared by the tune sources (src/tune/): not installed.
 #include <fmt/format.h>
-#include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "nnrecipe/file_io.h"
 
 namespace nnrecipe::tune_detail {
 
@@ -13,16 +12,10 @@ inline std::string trial_dir(const std::string& study, std::size_t index) {
   return fmt::format("{}/trials/{:04d}", study, index);
 }
 
-inline bool exists_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
+/// A file's content, or "" when it does not exist (a worker's log, the ASHA
+/// records before the first one).
 inline std::string read_file_or_empty(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return path_exists(path) ? read_text_file(path) : std::string();
 }
 
 /// A CSV field, quoted when it holds a delimiter, quote or line break.
