@@ -2,24 +2,11 @@
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/table.h"
+#include "column_builders.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
 namespace {
-
-Column numeric(const std::string& name, std::vector<double> v) {
-  Column c;
-  c.name = name;
-  c.missing.assign(v.size(), 0);
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (std::isnan(v[i])) {
-      c.missing[i] = 1;
-      ++c.missing_count;
-    }
-  }
-  c.values = std::move(v);
-  return c;
-}
 
 TEST(Table, CountDistinctIgnoresMissingAndSignOfZero) {
   const Column c = numeric("x", {1.0, 2.0, NAN, 1.0, 0.0, -0.0});

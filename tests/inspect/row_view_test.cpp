@@ -9,27 +9,13 @@
 #include "nnrecipe/csv.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/row_view.h"
+#include "column_builders.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
 namespace {
 
 using Rows = std::vector<std::size_t>;
-
-Column numeric(const std::string& name, std::vector<double> v, ColumnType type = ColumnType::Numeric) {
-  Column c;
-  c.name = name;
-  c.type = type;
-  c.missing.assign(v.size(), 0);
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (std::isnan(v[i])) {
-      c.missing[i] = 1;
-      ++c.missing_count;
-    }
-  }
-  c.values = std::move(v);
-  return c;
-}
 
 /// A categorical column; "<NA>" marks a missing cell.
 Column categorical(const std::string& name, const std::vector<std::string>& cells) {
