@@ -102,4 +102,20 @@ std::string html_document(const std::string& title, const std::string& body_html
 /// type are left out of the page, never an error.
 std::string render_inspect_html(const nlohmann::json& inspection);
 
+/// One curve of a line plot (svg_lines).
+struct Series {
+  std::string name;               ///< legend entry (escaped); "" = not in the legend
+  std::vector<PlotPoint> points;  ///< in drawing order; a NaN point breaks the line
+  std::string colour;             ///< "" = the next colour of the shared palette
+  bool dashed = false;            ///< a reference line (the diagonal, a threshold)
+  bool markers = false;           ///< a dot, with its label as tooltip, at every point
+};
+
+/// Several curves on shared axes as inline <svg>, in svg_plot's look, with a
+/// legend of the named series above the plot; highlighted points (the best
+/// epoch, the suggested learning rate) drawn larger, on top. Uses options'
+/// size, log_x, labels and x_min/x_max (x_categories, line and colour are
+/// ignored). Points that are not finite (or x <= 0 on a log axis) are left out.
+std::string svg_lines(const std::vector<Series>& series, const PlotOptions& options = {});
+
 }  // namespace nnrecipe

@@ -122,6 +122,12 @@ table.sheet td, table.sheet th { vertical-align: middle; }
 figure { display: inline-block; margin: 0 18px 8px 0; vertical-align: top; }
 figcaption { color: var(--muted); font-size: 12px; }
 @media print { nav { display: none; } .card, .finding { break-inside: avoid; } }
+table.data tr.winner td { background: #edf7ee; }
+table.data td.cells { font-size: 12px; max-width: 560px; word-break: break-word; }
+table.confusion td.count { text-align: right; font-variant-numeric: tabular-nums; min-width: 48px; }
+.winner-line { font-size: 17px; font-weight: 600; margin: 14px 0 6px; }
+svg.plot { max-width: 100%; height: auto; }
+h3.sub { margin-top: 18px; }
 )css";
 
 // Bytes 16..23 of a PNG are IHDR's width and height; 32 base64 characters

@@ -1,0 +1,157 @@
+#pragma once
+// `nnrecipe run`: the whole recipe of ../shared/RECIPE.md, stage by stage —
+// inspect, baseline, overfit, regularize, tune, squeeze — within a time
+// budget, every selection on the validation split, the test split scored
+// once at the end. The run directory:
+//   report.html        self-contained (inline SVG, PNG data URIs, no script)
+//   summary.json       {"winner","metric","candidates":[{"name","val","test"}],
+//                       "stages":[{"name","verdict","seconds"}], ...}
+//   findings.json      every finding of every stage
+//   leaderboard.csv    candidate, kind, val and test metrics, seconds
+//   model/             the winner, loadable by `nnrecipe predict` (a network;
+//                      an ensemble or xgboost winner also saves the best
+//                      single network there and says so)
+//   stages/            the run directories of the networks trained
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "nnrecipe/analysis.h"
+#include "nnrecipe/config.h"
+#include "nnrecipe/findings.h"
+#include "nnrecipe/inspect.h"
+
+namespace nnrecipe {
+
+struct RecipeOptions {
+  Config config;               ///< data.train/test/target and the starting network
+  std::string config_source;   ///< "credit.csv --target Status" or the config file
+  double budget_minutes = 10;  ///< the whole run
+  std::string out_dir;
+  bool strict = false;         ///< an error finding in inspect (leakage) stops the run
+  /// The progress display: stage, trial and time left (one line, redrawn).
+  std::function<void(const std::string& status)> on_progress;
+  /// One line per finished step ("baseline: xgboost val auc 0.8312 (4.1s)").
+  std::function<void(const std::string& line)> on_log;
+};
+
+/// A loss curve of one network trained in a stage.
+struct TrainCurve {
+  std::string label;  ///< "baseline network", "width x2", ...
+  std::vector<double> train_loss, val_loss, val_metric;  ///< per epoch
+  int64_t best_epoch = 0;
+};
+
+/// One row of an ablation table: one change to the incumbent configuration.
+struct AblationRow {
+  std::string change;      ///< "hidden [128,128] -> [256,256]"
+  double train_loss = std::numeric_limits<double>::quiet_NaN();  ///< at the best epoch
+  double val_metric = std::numeric_limits<double>::quiet_NaN();  ///< the selection metric
+  double delta = 0;        ///< against the incumbent, higher-is-better sign (loss decrease for overfit)
+  bool kept = false;
+  int64_t epochs = 0;
+  double seconds = 0;
+  std::string note;        ///< "cut by the budget", "diverged", ...
+};
+
+struct StageReport {
+  std::string name;     ///< inspect | baseline | overfit | regularize | tune | squeeze
+  std::string verdict;  ///< pass | warn | fail | skipped
+  std::string summary;  ///< one sentence with the numbers
+  double seconds = 0;
+  double budget_seconds = 0;      ///< its share of the budget
+  std::vector<std::string> cut;   ///< what the budget left out, in words
+  std::vector<TrainCurve> curves;
+  std::vector<AblationRow> ablation;
+};
+
+/// A model on the final leaderboard.
+struct Candidate {
+  std::string name;  ///< "majority", "linear", "xgboost", "network", "tuned", "ensemble", ...
+  std::string kind;  ///< dumb | linear | xgboost | network | tuned | ensemble
+  std::map<std::string, double> val, test;
+  double seconds = 0;
+  std::string detail;
+};
+
+/// A row worth looking at, from the test split.
+struct ShownRow {
+  std::size_t row = 0;            ///< 0-based within the test split
+  std::string given, predicted;   ///< class names, or numbers for regression
+  double loss = 0;                ///< log loss / squared error
+  double confidence = 0;          ///< probability of the predicted class (classification)
+  std::vector<std::pair<std::string, std::string>> cells;  ///< tabular: the raw feature values
+  std::string image_png;          ///< images: a PNG data URI
+};
+
+struct ErrorAnalysis {
+  std::string split = "test";
+  std::vector<std::string> class_names;        ///< classification
+  std::vector<std::vector<int64_t>> confusion;  ///< [true][predicted]
+  std::vector<ClassMetrics> per_class;
+  Calibration calibration;                      ///< classification
+  std::vector<ShownRow> top_losses;
+  std::vector<ShownRow> confident_mistakes;     ///< classification
+  std::vector<Slice> worst_slices;              ///< tabular
+  /// From out-of-fold predictions on the training split: rows shown are
+  /// training rows (0-based within it).
+  std::vector<ShownRow> label_issues;
+  std::size_t label_issue_count = 0;  ///< confident-learning candidates
+  std::size_t label_issue_rows = 0;   ///< rows the out-of-fold predictions covered
+  /// Candidates whose suggested class has an out-of-fold probability of at
+  /// least 0.9: the model disputes the label at 9 to 1 or more.
+  std::size_t confident_disputes = 0;
+};
+
+struct RecipeResult {
+  std::string task;              ///< binary | multiclass | regression
+  std::string metric;            ///< the selection metric (trainer's names)
+  bool higher_is_better = true;
+  std::string winner;            ///< a candidate name
+  std::string winner_sentence;   ///< e.g. "xgboost wins: test auc 0.8412, 0.0061 above the best network"
+  std::vector<Candidate> candidates;  ///< ranked by validation, best first
+  std::vector<StageReport> stages;
+  FindingSet findings;
+  Inspection inspection;          ///< tabular data
+  bool image_data = false;
+  ImageInspection image_inspection;  ///< image data
+  std::size_t train_rows = 0, val_rows = 0, test_rows = 0;
+  std::vector<std::string> dropped_columns;  ///< by the inspect stage, with why in the findings
+  LrRangeResult lr_range;
+  std::vector<LearningCurvePoint> learning_curve;
+  LearningCurveVerdict learning_curve_verdict;
+  ErrorAnalysis analysis;
+  std::string final_config_yaml;  ///< the winning network's config
+  double budget_seconds = 0;
+  double seconds = 0;
+  bool stopped = false;           ///< --strict stopped it after inspect
+};
+
+/// Runs the recipe; writes the run directory. Throws InputError on bad
+/// input (file, target), like the other commands.
+RecipeResult run_recipe(const RecipeOptions& options);
+
+/// The evaluation checks on a leaderboard ranked by validation and the
+/// winner's error analysis: eval.no_better_than_dumb (the best network vs
+/// the dumb baseline), eval.behind_gbdt (vs xgboost), eval.calibration (the
+/// winner's ECE), analyze.label_issues. Candidates are found by kind.
+std::vector<Finding> evaluation_findings(const std::vector<Candidate>& ranked, const std::string& metric,
+                                         bool higher_is_better, bool classification, const ErrorAnalysis& analysis);
+
+/// summary.json as described above (plus task, budget, findings counts).
+nlohmann::json summary_json(const RecipeResult& result);
+/// leaderboard.csv: name,kind,split metrics..., seconds.
+std::string leaderboard_csv(const RecipeResult& result);
+/// The terminal summary: one line per stage with its verdict, the
+/// leaderboard, then the findings (errors first) with evidence and fix.
+std::string render_recipe_text(const RecipeResult& result);
+/// report.html: self-contained, every data string escaped.
+std::string render_recipe_html(const RecipeOptions& options, const RecipeResult& result);
+
+}  // namespace nnrecipe

@@ -1,0 +1,121 @@
+// summary.json and leaderboard.csv of `nnrecipe run` (include/nnrecipe/recipe.h).
+// Numbers that are not finite (a metric a candidate could not compute, a
+// learning rate the range test could not suggest) are written as JSON null
+// and as an empty CSV cell: neither format has a spelling for NaN.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "nnrecipe/recipe.h"
+
+namespace nnrecipe {
+namespace {
+
+using nlohmann::json;
+
+json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json metrics(const std::map<std::string, double>& values) {
+  json out = json::object();
+  for (const auto& [name, value] : values) out[name] = number(value);
+  return out;
+}
+
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string csv_number(const std::map<std::string, double>& values, const std::string& name) {
+  const auto it = values.find(name);
+  if (it == values.end() || std::isnan(it->second)) return "";
+  if (std::isinf(it->second)) return it->second > 0 ? "inf" : "-inf";
+  return fmt::format("{}", it->second);  // shortest text that reads back as the same double
+}
+
+}  // namespace
+
+nlohmann::json summary_json(const RecipeResult& r) {
+  json candidates = json::array();
+  for (const Candidate& c : r.candidates) {
+    candidates.push_back({{"name", c.name},
+                          {"kind", c.kind},
+                          {"val", metrics(c.val)},
+                          {"test", metrics(c.test)},
+                          {"seconds", number(c.seconds)},
+                          {"detail", c.detail}});
+  }
+  json stages = json::array();
+  for (const StageReport& s : r.stages) {
+    stages.push_back({{"name", s.name},
+                      {"verdict", s.verdict},
+                      {"seconds", number(s.seconds)},
+                      {"budget_seconds", number(s.budget_seconds)},
+                      {"summary", s.summary},
+                      {"cut", s.cut}});
+  }
+  std::size_t counts[3] = {0, 0, 0};  // error, warn, info
+  for (const Finding& f : r.findings.findings) {
+    ++counts[f.severity == Severity::Error ? 0 : f.severity == Severity::Warn ? 1 : 2];
+  }
+  json curve = json::array();
+  for (const LearningCurvePoint& p : r.learning_curve) {
+    curve.push_back({{"fraction", number(p.fraction)},
+                     {"rows", p.rows},
+                     {"train", number(p.train_metric)},
+                     {"val", number(p.val_metric)}});
+  }
+  return {{"winner", r.winner},
+          {"metric", r.metric},
+          {"higher_is_better", r.higher_is_better},
+          {"task", r.task},
+          {"winner_sentence", r.winner_sentence},
+          {"candidates", candidates},
+          {"stages", stages},
+          {"budget_seconds", number(r.budget_seconds)},
+          {"seconds", number(r.seconds)},
+          {"dropped_columns", r.dropped_columns},
+          {"findings", {{"error", counts[0]}, {"warn", counts[1]}, {"info", counts[2]}}},
+          {"lr_range", {{"suggested_lr", number(r.lr_range.suggested_lr)}, {"steps", r.lr_range.lrs.size()}}},
+          {"learning_curve", curve},
+          {"more_data_pays", r.learning_curve_verdict.more_data_pays},
+          {"stopped", r.stopped}};
+}
+
+std::string leaderboard_csv(const RecipeResult& r) {
+  // One set of metric columns for both splits: the selection metric first,
+  // then every other metric any candidate has, sorted.
+  std::set<std::string> names;
+  for (const Candidate& c : r.candidates) {
+    for (const auto& [name, value] : c.val) names.insert(name);
+    for (const auto& [name, value] : c.test) names.insert(name);
+  }
+  std::vector<std::string> columns;
+  if (!r.metric.empty()) columns.push_back(r.metric);
+  for (const std::string& name : names) {
+    if (name != r.metric) columns.push_back(name);
+  }
+  std::string out = "name,kind";
+  for (const char* split : {"val_", "test_"}) {
+    for (const std::string& name : columns) out += "," + csv_field(split + name);
+  }
+  out += ",seconds\n";
+  for (const Candidate& c : r.candidates) {
+    out += csv_field(c.name) + "," + csv_field(c.kind);
+    for (const std::string& name : columns) out += "," + csv_number(c.val, name);
+    for (const std::string& name : columns) out += "," + csv_number(c.test, name);
+    out += "," + (std::isfinite(c.seconds) ? fmt::format("{:.3f}", c.seconds) : std::string()) + "\n";
+  }
+  return out;
+}
+
+}  // namespace nnrecipe
