@@ -16,6 +16,7 @@ struct DataConfig {
   std::string test;              ///< optional test CSV
   std::string val;               ///< optional validation CSV
   std::string target;            ///< target column
+  std::vector<std::string> drop; ///< columns left out of the features (ids, constants)
   std::string task = "auto";     ///< auto | binary | multiclass | regression
   double val_fraction = 0.1;
   double test_fraction = 0.2;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nnrecipe/config.h"
+#include "nnrecipe/dataset.h"
 #include "nnrecipe/findings.h"
 #include "nnrecipe/models.h"
 #include "nnrecipe/tensors.h"
@@ -43,8 +44,13 @@ struct EncodedSplits {
 /// train.loss with "auto" resolved for the task: bce, ce or mse.
 std::string resolved_loss(const Config& config, Task task);
 
-/// Loads data.train as a CSV, splits it (seeded, stratified) or reads
-/// data.val / data.test, fits the transforms on train only and applies them.
+/// Loads data.train as a CSV and splits it (seeded, stratified) or reads
+/// data.val / data.test; data.drop columns are removed (InputError naming a
+/// column that is not there).
+DatasetSplits load_config_splits(const Config& config);
+/// Fits the transforms on `raw.train` only and applies them to every split.
+EncodedSplits encode_splits(const Config& config, const DatasetSplits& raw);
+/// load_config_splits then encode_splits.
 EncodedSplits encode_splits(const Config& config);
 
 /// Loads data.train (CSV or image directory) as encode_splits does, or an
@@ -130,6 +136,10 @@ class Trainer {
 /// train.device as a torch device: auto = cuda when available, else cpu.
 /// Throws InputError for cuda without a CUDA device.
 torch::Device resolve_device(const std::string& name);
+
+/// The network train_network trains: torch seeded from train.seed, built
+/// from the config, output bias at the prior (model.init_output_bias).
+Network configured_network(const Config& config, const PreparedData& data);
 
 /// The usual run: seed torch from train.seed, build the configured network,
 /// set its output bias to the prior (model.init_output_bias), and fit.

@@ -204,6 +204,7 @@ const std::vector<Option>& options() {
     o.push_back(text("data.test", [](Config& c) -> std::string& { return c.data.test; }, "Test CSV; when given, no test split is taken from data.train"));
     o.push_back(text("data.val", [](Config& c) -> std::string& { return c.data.val; }, "Validation CSV; when given, no validation split is taken from data.train"));
     o.push_back(text("data.target", [](Config& c) -> std::string& { return c.data.target; }, "Target column"));
+    o.push_back(list<std::string>("data.drop", [](Config& c) -> std::vector<std::string>& { return c.data.drop; }, "string", std::string(), "Columns left out of the features (id-like or constant columns; `nnrecipe run` drops those inspect finds)"));
     o.push_back(choice("data.task", [](Config& c) -> std::string& { return c.data.task; }, {"auto", "binary", "multiclass", "regression"}, "Learning task; auto infers it from the target column"));
     o.push_back(number("data.val_fraction", [](Config& c) -> double& { return c.data.val_fraction; }, 0.0, 0.9, false, "Share of rows held out for validation (model selection)"));
     o.push_back(number("data.test_fraction", [](Config& c) -> double& { return c.data.test_fraction; }, 0.0, 0.9, false, "Share of rows held out for the final test, used once"));

@@ -52,7 +52,7 @@ PreparedData prepare_images(const Config& config, ImageDataset images) {
 
 }  // namespace
 
-EncodedSplits encode_splits(const Config& config) {
+DatasetSplits load_config_splits(const Config& config) {
   if (config.data.train.empty()) throw InputError("data.train: no training data given");
   if (config.data.target.empty()) throw InputError("data.target: no target column given");
   DatasetSources sources;
@@ -63,8 +63,18 @@ EncodedSplits encode_splits(const Config& config) {
   if (config.data.task != "auto") sources.task = parse_task(config.data.task);
   sources.split = {config.data.val_fraction, config.data.test_fraction,
                    static_cast<uint64_t>(config.train.seed.value_or(0))};
-  const DatasetSplits splits = load_splits(sources);
+  DatasetSplits splits = load_splits(sources);
+  for (const std::string& name : config.data.drop) {
+    if (name == config.data.target) throw InputError("data.drop: '" + name + "' is the target column");
+    splits.train.require_column(name, config.data.train, "data.drop column");
+    splits.train.drop_column(name);
+    splits.val.drop_column(name);
+    splits.test.drop_column(name);
+  }
+  return splits;
+}
 
+EncodedSplits encode_splits(const Config& config, const DatasetSplits& splits) {
   TransformOptions topt;
   topt.target = config.data.target;
   topt.task = splits.task;
@@ -76,6 +86,8 @@ EncodedSplits encode_splits(const Config& config) {
   out.test = out.transform.apply(splits.test);
   return out;
 }
+
+EncodedSplits encode_splits(const Config& config) { return encode_splits(config, load_config_splits(config)); }
 
 PreparedData prepare_data(const EncodedSplits& splits) {
   PreparedData out;

@@ -16,6 +16,7 @@
 #include "nnrecipe/fast_adam.h"
 #include "nnrecipe/file_io.h"
 #include "nnrecipe/metrics.h"
+#include "train/train_support.h"
 
 namespace nnrecipe {
 
@@ -27,46 +28,9 @@ std::string resolved_loss(const Config& c, Task task) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The loss of a batch: outputs [N, units], targets y (int64 classes or
-// float [N, 1]), optional per-class weights.
-class LossFunction {
- public:
-  LossFunction(std::string name, Task task, int64_t classes, torch::Tensor class_weights)
-      : name_(std::move(name)), task_(task), classes_(classes), weights_(std::move(class_weights)) {
-    const bool classification = task != Task::Regression;
-    if (name_ == "bce" && task != Task::Binary) {
-      throw InputError("train.loss: bce needs a binary target; this task is " + std::string(to_string(task)));
-    }
-    if (name_ == "ce" && !classification) throw InputError("train.loss: ce needs a classification target");
-  }
-
-  torch::Tensor operator()(const torch::Tensor& out, const torch::Tensor& y) const {
-    if (name_ == "bce") {
-      const torch::Tensor t = y.to(torch::kFloat32).view({-1, 1});
-      torch::Tensor l = torch::binary_cross_entropy_with_logits(out, t, {}, {}, at::Reduction::None);
-      if (weights_.defined()) l = l * weights_.index_select(0, y).view({-1, 1});
-      return l.mean();
-    }
-    if (name_ == "ce") return torch::nn::functional::cross_entropy(out, y, torch::nn::functional::CrossEntropyFuncOptions().weight(weights_));
-    // Regression losses; on a classification target they compare outputs
-    // with 0/1 (one-hot) targets, the silent mistake the doctor flags.
-    torch::Tensor t = y;
-    if (task_ != Task::Regression) {
-      t = task_ == Task::Binary ? y.to(torch::kFloat32).view({-1, 1})
-                                : torch::one_hot(y, classes_).to(torch::kFloat32);
-    }
-    if (name_ == "l1") return torch::l1_loss(out, t);
-    if (name_ == "huber") return torch::huber_loss(out, t);
-    return torch::mse_loss(out, t);
-  }
-
- private:
-  std::string name_;
-  Task task_;
-  int64_t classes_;
-  torch::Tensor weights_;
-};
+using train_detail::LossFunction;
+using train_detail::make_optimizer;
+using train_detail::set_lr;
 
 torch::Tensor balanced_weights(const std::vector<int64_t>& counts) {
   double total = 0;
@@ -74,18 +38,6 @@ torch::Tensor balanced_weights(const std::vector<int64_t>& counts) {
   std::vector<float> w;
   for (int64_t n : counts) w.push_back(static_cast<float>(total / (static_cast<double>(counts.size()) * std::max<double>(1, static_cast<double>(n)))));
   return torch::tensor(w);
-}
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c, const std::vector<torch::Tensor>& params) {
-  const auto& t = c.train;
-  if (t.optimizer == "sgd") {
-    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
-  }
-  // FastAdam: the stock Adam/AdamW math and checkpoint format in one fused
-  // pass over all parameters (per-step overhead dominates small models;
-  // bench/train_throughput: optimizer step 191 -> 55 us on a 32-256-256-1 MLP).
-  if (t.optimizer == "adamw") return std::make_unique<FastAdam>(params, fast_adamw_options(t.lr, t.weight_decay));
-  return std::make_unique<FastAdam>(params, FastAdamOptions(t.lr).weight_decay(t.weight_decay));
 }
 
 // The learning rate of an epoch (0-based) under the configured schedule.
@@ -97,9 +49,6 @@ double scheduled_lr(const Config& c, int64_t epoch) {
   return lr;
 }
 
-void set_lr(torch::optim::Optimizer& opt, double lr) {
-  for (auto& group : opt.param_groups()) group.options().set_lr(lr);
-}
 
 // Image augmentation (model.augment): each image shifted by a random crop
 // of the 2-pixel padded image, and flipped left-right with probability 1/2.
@@ -570,16 +519,12 @@ TrainOutcome Trainer::fit() {
   return outcome;
 }
 
-namespace {
-
 Network configured_network(const Config& config, const PreparedData& data) {
   if (config.train.seed) torch::manual_seed(static_cast<uint64_t>(*config.train.seed));
   Network net = build_network(config.model, data.shape);
   if (config.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
   return net;
 }
-
-}  // namespace
 
 TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options) {
   return Trainer(config, data, configured_network(config, data), std::move(options)).fit();

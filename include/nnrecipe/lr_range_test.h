@@ -1,0 +1,28 @@
+#pragma once
+// The learning-rate range test (Smith 2017, "Cyclical Learning Rates";
+// fastai's lr_find, Lightning's lr_finder): a copy of the configured network
+// trained for a few hundred steps while the learning rate grows
+// exponentially; the sweep stops once the smoothed loss passes 4x its best,
+// and the suggestion is the learning rate of the steepest descent
+// (analysis.h, LrRangeTracker). The network it trains is thrown away.
+#include <cstddef>
+
+#include "nnrecipe/analysis.h"
+#include "nnrecipe/config.h"
+#include "nnrecipe/trainer.h"
+
+namespace nnrecipe {
+
+struct LrRangeTestOptions {
+  double lr_min = 1e-6;
+  double lr_max = 1.0;
+  /// At most; batches cycle through the training split. The smoothing
+  /// averages ~50 steps, so a sweep needs about that many per decade.
+  std::size_t steps = 300;
+};
+
+/// Runs the sweep with the configured optimizer, loss, batch size and seed.
+/// Throws InputError on an invalid loss/task combination, as the trainer.
+LrRangeResult lr_range_test(const Config& config, const PreparedData& data, const LrRangeTestOptions& options = {});
+
+}  // namespace nnrecipe
