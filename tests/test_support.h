@@ -25,6 +25,9 @@ inline bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
+/// Skips the test when a shared dataset is not beside the checkout.
+#define REQUIRE_SHARED(file) \
+  if (!::nnrecipe::test::exists(::nnrecipe::test::shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
 
 /// A fresh temporary directory, removed with its content at scope exit.
 class TempDir {

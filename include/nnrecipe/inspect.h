@@ -129,6 +129,12 @@ struct Inspection {
   std::string verdict() const { return verdict_of(findings); }
 };
 
+/// data.constant's rule: a feature with at most one distinct present value.
+bool is_constant_column(const ColumnProfile& column);
+/// data.id_like's rule: a whole-number or text feature with no missing cell
+/// and a different value in every row (of more than one).
+bool is_id_like_column(const ColumnProfile& column, std::size_t rows);
+
 /// Profiles `train` and runs the data.* checks; with `test`, also the
 /// train-vs-test ones (the test table must have train's columns).
 Inspection inspect_table(const Table& train, const InspectOptions& options, const Table* test = nullptr);

@@ -14,17 +14,6 @@
 #include "nnrecipe/runtime.h"
 
 namespace nnrecipe::cli {
-namespace {
-
-bool is_yaml(const std::string& path) {
-  for (const char* ext : {".yaml", ".yml"}) {
-    const std::string e(ext);
-    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 CommandRunner add_baseline_command(CLI::App& app) {
   struct Args {
@@ -43,7 +32,7 @@ CommandRunner add_baseline_command(CLI::App& app) {
   cmd->add_option("--out", args->out, "Directory for leaderboard.json and the network's run (default: runs/baseline-<name>)");
   return [args] {
     Config config;
-    if (is_yaml(args->input)) {
+    if (is_yaml_path(args->input)) {
       config = load_config(args->input);
     } else {
       config.data.train = args->input;

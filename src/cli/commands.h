@@ -25,6 +25,15 @@ inline std::string file_stem(const std::string& path) {
   return name.substr(0, name.find('.'));
 }
 
+/// Whether a command's input names a YAML config (.yaml / .yml) rather
+/// than a data file.
+inline bool is_yaml_path(const std::string& path) {
+  for (const std::string e : {".yaml", ".yml"}) {
+    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
 enum ExitCode { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2 };
 
 CommandRunner add_inspect_command(CLI::App& app);
@@ -37,6 +46,7 @@ CommandRunner add_check_command(CLI::App& app);
 CommandRunner add_tune_command(CLI::App& app);
 CommandRunner add_tune_trial_command(CLI::App& app);
 CommandRunner add_prune_command(CLI::App& app);
+CommandRunner add_run_command(CLI::App& app);
 
 // Shared by `check` and `train` (check_command.cpp).
 /// Config lint on the config and its prepared data, checks.ignore applied.

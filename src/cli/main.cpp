@@ -43,13 +43,14 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options are accepted after the command too
   app.footer(
       "\nExamples:\n"
+      "  nnrecipe run examples/data/credit_data.csv --target Status --budget 10\n"
       "  nnrecipe inspect examples/data/credit_data.csv --target Status\n"
       "  nnrecipe inspect /usr/share/datasets/fashion-mnist --json schema.json\n"
       "  nnrecipe <command> --help      options of one command");
 
   // Each command registers itself; remember which subcommand runs what.
   std::map<CLI::App*, CommandRunner> commands;
-  for (auto add : {add_inspect_command, add_config_command, add_train_command, add_predict_command,
+  for (auto add : {add_run_command, add_inspect_command, add_config_command, add_train_command, add_predict_command,
                     add_baseline_command, add_check_command, add_checks_command, add_tune_command,
                     add_tune_trial_command, add_prune_command}) {
     CommandRunner run = add(app);

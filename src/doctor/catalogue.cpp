@@ -212,6 +212,24 @@ const std::vector<CheckInfo>& check_catalogue() {
        "consecutive epochs, from epoch 5 on",
        "Expected with heavy dropout or augmentation; otherwise a sign of validation rows leaking from "
        "training or an easier validation split [UMLAUT]."},
+      // Evaluation and analysis: `nnrecipe run`'s squeeze stage (src/recipe/stage_squeeze.cpp).
+      {"eval.no_better_than_dumb", "evaluation", "error",
+       "the best network does not beat the majority/mean baseline on the validation selection metric",
+       "A network that cannot beat the prior has learned nothing usable; its other numbers mean nothing."},
+      {"eval.behind_gbdt", "evaluation", "info",
+       "the best network trails xgboost on validation by more than 0.01 (AUC, PR-AUC, accuracy) or 5% (RMSE)",
+       "On tabular data gradient-boosted trees often win; the user must see it and by how much, and pick the "
+       "trees (or the ensemble) when they do."},
+      {"eval.calibration", "evaluation", "info",
+       "the winner's expected calibration error (10 equal-width bins of the top-class probability) on the test "
+       "split is above 0.1",
+       "Probabilities that are not frequencies mislead every threshold and expected-cost decision made from them "
+       "(Guo et al. 2017)."},
+      {"analyze.label_issues", "evaluation", "info",
+       "over 2% of the training rows (and at least 10) are confident-learning candidates whose suggested class "
+       "has an out-of-fold probability >= 0.9",
+       "Wrong labels cap what any model can reach and mislead its evaluation; a short list of the most disputed "
+       "rows is cheap to review (Northcutt et al. 2021)."},
   };
   return catalogue;
 }

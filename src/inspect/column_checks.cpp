@@ -69,11 +69,31 @@ void missing(const Inspection& in, std::vector<Finding>& out) {
   }
 }
 
+}  // namespace
+}  // namespace nnrecipe::inspect_detail
+
+namespace nnrecipe {
+
+bool is_constant_column(const ColumnProfile& column) { return column.distinct <= 1; }
+
+bool is_id_like_column(const ColumnProfile& column, std::size_t rows) {
+  // [ydata UNIQUE]: as many distinct values as rows, in a column that is
+  // not a float measurement (text, or whole numbers such as customer ids).
+  const bool whole =
+      column.type == ColumnType::Categorical || (column.numeric && column.numeric->integer_valued);
+  return whole && column.missing == 0 && column.distinct == rows && rows > 1;
+}
+
+}  // namespace nnrecipe
+
+namespace nnrecipe::inspect_detail {
+namespace {
+
 void constant_and_ids(const Inspection& in, std::vector<Finding>& out) {
   Listed constant, ids, wide;
   for (const ColumnProfile& p : in.columns) {
     if (!is_feature(p) || in.rows == 0) continue;
-    if (p.distinct <= 1) {
+    if (is_constant_column(p)) {
       constant.add(p.name, {{"column", p.name},
                             {"distinct", p.distinct},
                             {"value", p.distinct == 0 ? "(all missing)"
@@ -81,10 +101,7 @@ void constant_and_ids(const Inspection& in, std::vector<Finding>& out) {
                                                               : fmt::format("{}", p.numeric->min)}});
       continue;
     }
-    // [ydata UNIQUE]: as many distinct values as rows, in a column that is
-    // not a float measurement (text, or whole numbers such as customer ids).
-    const bool whole = p.type == ColumnType::Categorical || (p.numeric && p.numeric->integer_valued);
-    if (whole && p.missing == 0 && p.distinct == in.rows && in.rows > 1) {
+    if (is_id_like_column(p, in.rows)) {
       ids.add(p.name, {{"column", p.name}, {"distinct", p.distinct}, {"rows", in.rows}});
     } else if (p.type == ColumnType::Categorical && p.distinct > kHighCardinality) {
       wide.add(p.name, {{"column", p.name}, {"distinct", p.distinct}});

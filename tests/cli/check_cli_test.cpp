@@ -15,9 +15,6 @@
 namespace nnrecipe::test {
 namespace {
 
-#define REQUIRE_SHARED(file) \
-  if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
-
 std::string credit_args() {
   return "--set data.train=" + quote(shared_dataset("credit_data.csv")) + " --set data.target=Status";
 }

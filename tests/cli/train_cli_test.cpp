@@ -8,9 +8,6 @@
 namespace nnrecipe::test {
 namespace {
 
-#define REQUIRE_SHARED(file) \
-  if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
-
 std::string data_args(const std::string& file, const std::string& target) {
   return "--set data.train=" + quote(shared_dataset(file)) + " --set data.target=" + target;
 }

@@ -20,9 +20,6 @@ Config config_for(const std::string& file, const std::string& target) {
 
 TrainOutcome train(const Config& c) { return train_network(c, prepare_data(c)); }
 
-#define REQUIRE_SHARED(file) \
-  if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
-
 // The scikit-learn MLP reference on credit_data is AUC 0.837 (80/20 split,
 // ../shared/datasets/README.md); our split is 70/10/20, so allow a margin.
 TEST(Trainer, DefaultMlpLearnsCreditData) {

@@ -1,0 +1,201 @@
+// Training one network for a stage of `nnrecipe run`: its own run
+// directory, the budget's deadline, the progress line, and the predictions
+// the later stages compare and ensemble.
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include "nnrecipe/leaderboard.h"
+#include "nnrecipe/progress.h"
+#include "recipe/recipe_support.h"
+
+namespace nnrecipe::recipe_detail {
+namespace {
+
+std::string slug(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "network" : out.substr(0, 40);
+}
+
+/// Weights of an MLP of this shape (input -> hidden... -> outputs): what a
+/// training epoch's cost grows with.
+double mlp_weights(const std::vector<int64_t>& hidden, int64_t inputs, int64_t outputs) {
+  double total = 0;
+  int64_t previous = std::max<int64_t>(inputs, 1);
+  for (int64_t h : hidden) {
+    total += static_cast<double>(previous) * static_cast<double>(h);
+    previous = h;
+  }
+  return total + static_cast<double>(previous) * static_cast<double>(std::max<int64_t>(outputs, 1));
+}
+
+std::vector<int64_t> labels_of(const torch::Tensor& y) {
+  const torch::Tensor c = y.to(torch::kCPU).to(torch::kInt64).contiguous();
+  return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
+}
+
+}  // namespace
+
+double NetworkRun::seconds_per_epoch() const {
+  return outcome.history.empty() ? seconds : seconds / static_cast<double>(outcome.history.size());
+}
+
+double NetworkRun::val_score(const std::string& metric) const {
+  const auto it = val.metrics.find(metric);
+  return it == val.metrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+}
+
+double NetworkRun::best_train_loss() const {
+  double best = std::numeric_limits<double>::infinity();
+  for (const EpochLog& e : outcome.history) {
+    if (std::isfinite(e.train_loss)) best = std::min(best, e.train_loss);
+  }
+  return std::isfinite(best) ? best : std::numeric_limits<double>::quiet_NaN();
+}
+
+void Context::log(const std::string& line) const {
+  if (options.on_log) options.on_log(line);
+}
+
+void Context::progress(const std::string& stage_name, const std::string& what) const {
+  if (!options.on_progress) return;
+  options.on_progress(fmt::format("{} | {} | {} left of {}", stage_name, what,
+                                  format_duration(std::max(0.0, budget.left())), format_duration(budget.total())));
+}
+
+void add_findings(FindingSet& into, const FindingSet& from) {
+  for (const std::string& id : from.ignored) {
+    if (std::find(into.ignored.begin(), into.ignored.end(), id) == into.ignored.end()) into.ignored.push_back(id);
+  }
+  into.add(from.findings, {});
+}
+
+StageReport& Context::begin_stage(const std::string& name, double cumulative_share) {
+  StageReport report;
+  report.name = name;
+  result.stages.push_back(std::move(report));
+  budget.begin_stage(cumulative_share);
+  stage().budget_seconds = budget.stage_budget();
+  return stage();
+}
+
+std::string hidden_text(const std::vector<int64_t>& hidden) { return fmt::format("[{}]", fmt::join(hidden, ", ")); }
+
+std::string number_text(double value) { return fmt::format("{:.3g}", value); }
+
+std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& request) {
+  const std::string dir = !request.resume_dir.empty()
+                              ? request.resume_dir
+                              : fmt::format("{}/stages/{:02d}-{}", ctx.options.out_dir, ++ctx.run_counter, slug(request.name));
+  PreparedData subset;
+  const PreparedData* data = &ctx.data;
+  if (request.train_subset) {
+    subset = ctx.data;  // tensors are shared, not copied
+    subset.train = *request.train_subset;
+    data = &subset;
+  }
+  const std::string stage_name = ctx.stage().name;
+  bool cut = false;
+  TrainerOptions options;
+  options.run_dir = dir;
+  options.resume = !request.resume_dir.empty();
+  options.checks = request.checks;
+  options.on_epoch = [&](const EpochLog& e, int64_t epochs) {
+    const auto m = e.val_metrics.find(ctx.metric.name);
+    ctx.progress(stage_name, fmt::format("{}: epoch {}/{}, val {} {}", request.name, e.epoch, epochs, ctx.metric.name,
+                                         m == e.val_metrics.end() ? std::string("n/a") : fmt::format("{:.4f}", m->second)));
+  };
+  // The stage's deadline ends training after the current epoch; the trainer
+  // then keeps the best weights so far, so a cut run is still a usable model.
+  options.stop_after_epoch = [&](const EpochLog&) { return cut = ctx.budget.stage_over(); };
+  ctx.progress(stage_name, request.name + ": starting");
+
+  NetworkRun run;
+  run.name = request.name;
+  run.stage = stage_name;
+  run.full_data = !request.train_subset;
+  run.config = request.config;
+  run.run_dir = dir;
+  const auto start = Clock::now();
+  try {
+    Trainer trainer(request.config, *data, configured_network(request.config, *data), options);
+    run.outcome = trainer.fit();
+    run.val = trainer.evaluate(data->val);
+    run.test = trainer.evaluate(data->test);
+    run.train_metrics = trainer.evaluate(data->train).metrics;
+  } catch (const std::exception& e) {
+    ctx.log(fmt::format("{}: {} failed: {}", stage_name, request.name, e.what()));
+    ctx.stage().cut.push_back(fmt::format("{} failed: {}", request.name, e.what()));
+    return std::nullopt;
+  }
+  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  run.cut_by_budget = cut;
+  add_findings(ctx.result.findings, run.outcome.findings);
+
+  TrainCurve curve;
+  curve.label = request.name;
+  curve.best_epoch = run.outcome.best_epoch;
+  for (const EpochLog& e : run.outcome.history) {
+    curve.train_loss.push_back(e.train_loss);
+    curve.val_loss.push_back(e.val_loss);
+    const auto m = e.val_metrics.find(ctx.metric.name);
+    curve.val_metric.push_back(m == e.val_metrics.end() ? std::numeric_limits<double>::quiet_NaN() : m->second);
+  }
+  ctx.stage().curves.push_back(std::move(curve));
+  ctx.log(fmt::format("{}: {} val {} {:.4f}, best epoch {} of {}{} ({})", stage_name, request.name, ctx.metric.name,
+                      run.val_score(ctx.metric.name), run.outcome.best_epoch, run.outcome.history.size(),
+                      cut ? ", cut by the budget" : "", format_duration(run.seconds)));
+  ctx.networks.push_back(std::move(run));
+  return ctx.networks.size() - 1;
+}
+
+double expected_seconds(const Context& ctx, const Config& config) {
+  if (!ctx.incumbent_run) return 0;
+  const NetworkRun& ref = ctx.networks[*ctx.incumbent_run];
+  const int64_t inputs = ctx.data.shape.input_dim;
+  const int64_t outputs = ctx.data.shape.classes > 2 ? ctx.data.shape.classes : 1;
+  double scale = mlp_weights(config.model.hidden, inputs, outputs) /
+                 mlp_weights(ref.config.model.hidden, inputs, outputs);
+  // Smaller batches cost more per epoch (more steps, each with overhead).
+  scale *= std::sqrt(static_cast<double>(ref.config.train.batch_size) / static_cast<double>(config.train.batch_size));
+  scale = std::max(scale, 0.25);
+  const double epochs = static_cast<double>(std::max<std::size_t>(ref.outcome.history.size(), 1));
+  return ref.seconds_per_epoch() * epochs * scale;
+}
+
+Predictions predictions_of(const Context& ctx, const Evaluation& e) {
+  Predictions p;
+  p.task = ctx.data.task;
+  p.probs = e.probs;
+  p.values = e.values;
+  if (p.task == Task::Regression) {
+    p.rows = e.values.size();
+  } else {
+    p.classes = static_cast<std::size_t>(ctx.data.shape.classes);
+    p.rows = p.classes == 0 ? 0 : e.probs.size() / p.classes;
+  }
+  return p;
+}
+
+std::map<std::string, double> score(const Context& ctx, const Predictions& p, bool test) {
+  if (ctx.encoded) {
+    return score_predictions(p, test ? ctx.encoded->test : ctx.encoded->val, ctx.encoded->transform);
+  }
+  // Image data: always classification.
+  const TensorData& split = test ? ctx.data.test : ctx.data.val;
+  return classification_metrics(labels_of(split.y), p.probs, p.classes);
+}
+
+}  // namespace nnrecipe::recipe_detail

@@ -1,0 +1,147 @@
+#pragma once
+// What the stages of `nnrecipe run` share (src/recipe/): the budget, the
+// data in its three forms (raw tables, encoded, tensors), the incumbent
+// configuration and every network trained so far with its predictions.
+// Internal to src/recipe.
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nnrecipe/baselines.h"
+#include "nnrecipe/config.h"
+#include "nnrecipe/dataset.h"
+#include "nnrecipe/metrics.h"
+#include "nnrecipe/recipe.h"
+#include "nnrecipe/trainer.h"
+
+namespace nnrecipe::recipe_detail {
+
+using Clock = std::chrono::steady_clock;
+
+/// The run's time budget. Each stage gets a deadline at a fixed share of
+/// the whole budget, cumulatively, so time a stage leaves unused passes to
+/// the next, and an overrun (an epoch cannot be cut) is taken from them.
+class Budget {
+ public:
+  explicit Budget(double seconds) : start_(Clock::now()), total_(seconds) {}
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  double total() const { return total_; }
+  double left() const { return total_ - elapsed(); }
+  /// Sets the current stage's deadline to `cumulative_share` of the budget.
+  void begin_stage(double cumulative_share) {
+    stage_start_ = elapsed();
+    stage_end_ = cumulative_share * total_;
+  }
+  double stage_left() const { return stage_end_ - elapsed(); }
+  double stage_budget() const { return std::max(0.0, stage_end_ - stage_start_); }
+  bool stage_over() const { return stage_left() <= 0; }
+
+ private:
+  Clock::time_point start_;
+  double total_;
+  double stage_start_ = 0, stage_end_ = 0;
+};
+
+/// A network trained by some stage, with its best weights' predictions on
+/// validation and test (the test ones are only read by the squeeze stage).
+struct NetworkRun {
+  std::string name;  ///< "baseline network", "hidden [256, 256]", "tune trial 3"
+  std::string stage;
+  bool full_data = true;  ///< false for the learning curve's smaller training sets
+  Config config;
+  TrainOutcome outcome;
+  Evaluation val, test;
+  std::map<std::string, double> train_metrics;  ///< best weights on the rows trained on (learning curve)
+  std::string run_dir;  ///< holds model/ (loadable by predict)
+  double seconds = 0;
+  bool cut_by_budget = false;
+  double seconds_per_epoch() const;
+  double val_score(const std::string& metric) const;
+  /// The lowest training loss of any epoch (the overfit stage's measure).
+  double best_train_loss() const;
+};
+
+struct Context {
+  const RecipeOptions& options;
+  RecipeResult& result;
+  Budget budget;
+  Config base;  ///< the user's config after the inspect stage's drops
+  bool images = false;
+  std::optional<DatasetSplits> raw;      ///< tabular
+  std::optional<EncodedSplits> encoded;  ///< tabular
+  PreparedData data;
+  SelectionMetric metric;
+  Config incumbent;  ///< the configuration the next stage starts from
+  std::optional<std::size_t> incumbent_run;  ///< index into networks
+  std::vector<NetworkRun> networks;
+  std::optional<std::size_t> baseline_run, tuned_run;  ///< into networks
+  /// Baselines' predictions (tabular).
+  std::optional<Predictions> prior_val, prior_test, linear_val, linear_test, xgb_val, xgb_test;
+  double xgb_seconds = 0, linear_seconds = 0;
+  std::string xgb_detail, linear_detail;
+  std::string xgb_model_path;
+  std::size_t run_counter = 0;
+
+  Context(const RecipeOptions& o, RecipeResult& r, double budget_seconds)
+      : options(o), result(r), budget(budget_seconds) {}
+  void log(const std::string& line) const;
+  void progress(const std::string& stage, const std::string& what) const;
+  StageReport& stage() { return result.stages.back(); }
+  /// Starts a stage: its report, and its deadline at `cumulative_share` of
+  /// the budget.
+  StageReport& begin_stage(const std::string& name, double cumulative_share);
+};
+
+/// How a stage trains one network: the config, a label, whether to run the
+/// doctor, and the rows to train on (all when empty).
+struct TrainRequest {
+  TrainRequest(std::string name_, Config config_, bool checks_ = false)
+      : name(std::move(name_)), config(std::move(config_)), checks(checks_) {}
+  std::string name;
+  Config config;
+  bool checks = false;
+  std::optional<TensorData> train_subset;
+  /// Continue the run in this directory from its checkpoint ("train longer").
+  std::string resume_dir;
+};
+
+/// Trains one network in its own run directory under OUT/stages/, cut at the
+/// stage's deadline (after an epoch: the best weights so far are kept), and
+/// records its loss curve in the current stage. Returns the run (also
+/// appended to ctx.networks) or nullopt when training threw (the error is
+/// logged and noted in the stage).
+std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& request);
+
+/// Seconds a training of `config` is expected to take, from the runs so far
+/// (seconds per epoch of the most similar run times the epochs it ran).
+double expected_seconds(const Context& ctx, const Config& config);
+
+/// The validation/test predictions of a network run as baselines.h's type.
+Predictions predictions_of(const Context& ctx, const Evaluation& e);
+/// Scores predictions on the validation or test split (tabular or images).
+std::map<std::string, double> score(const Context& ctx, const Predictions& p, bool test);
+
+/// Adds `from`'s findings and silenced ids to `into` (each id silenced once).
+void add_findings(FindingSet& into, const FindingSet& from);
+
+/// "[128, 128]"
+std::string hidden_text(const std::vector<int64_t>& hidden);
+/// "0.0003"
+std::string number_text(double value);
+
+// The stages, in order. Each appends its StageReport, fills its verdict and
+// may update ctx.incumbent.
+void run_inspect_stage(Context& ctx);
+void run_baseline_stage(Context& ctx);
+void run_overfit_stage(Context& ctx);
+void run_regularize_stage(Context& ctx);
+void run_tune_stage(Context& ctx);
+void run_squeeze_stage(Context& ctx);
+
+/// Error analysis of the winner's test predictions (and label issues from
+/// out-of-fold predictions on the training split).
+ErrorAnalysis analyse_errors(Context& ctx, const Predictions& test_predictions);
+
+}  // namespace nnrecipe::recipe_detail

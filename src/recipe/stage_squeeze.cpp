@@ -1,0 +1,258 @@
+// Stage 6, squeeze (../shared/RECIPE.md): train the incumbent longer when
+// the budget cut it, ensemble the best networks (and xgboost where that
+// helps validation), then score every candidate once on the untouched test
+// split, name the winner honestly, and analyse the winner's errors.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "recipe/recipe_support.h"
+
+namespace nnrecipe::recipe_detail {
+namespace {
+
+/// Networks averaged into the ensemble (the best by validation, distinct
+/// configurations, trained on all rows).
+constexpr std::size_t kEnsembleSize = 3;
+
+/// Candidate predictions kept until the final scoring.
+struct Entry {
+  Candidate candidate;
+  Predictions val, test;
+  std::optional<std::size_t> network;  ///< its run, when a single network
+};
+
+Predictions average(const std::vector<const Predictions*>& parts) {
+  Predictions out = *parts.front();
+  std::vector<double>& acc = out.task == Task::Regression ? out.values : out.probs;
+  for (std::size_t k = 1; k < parts.size(); ++k) {
+    const std::vector<double>& v = out.task == Task::Regression ? parts[k]->values : parts[k]->probs;
+    for (std::size_t i = 0; i < acc.size(); ++i) acc[i] += v[i];
+  }
+  for (double& a : acc) a /= static_cast<double>(parts.size());
+  return out;
+}
+
+void train_longer(Context& ctx) {
+  NetworkRun& run = ctx.networks[*ctx.incumbent_run];
+  if (!run.cut_by_budget) return;
+  // Keep a third of the stage for the ensemble and the error analysis.
+  if (run.seconds_per_epoch() * 2 > ctx.budget.stage_left() * 2 / 3) {
+    ctx.stage().cut.push_back("training the incumbent longer: no budget left for it");
+    return;
+  }
+  TrainRequest request(run.name + " (trained longer)", run.config);
+  request.resume_dir = run.run_dir;
+  const double old_score = run.val_score(ctx.metric.name);
+  const std::size_t old_epochs = run.outcome.history.size();
+  const auto index = train_candidate(ctx, request);
+  if (!index) return;
+  NetworkRun& longer = ctx.networks[*index];
+  longer.seconds += ctx.networks[*ctx.incumbent_run].seconds;
+  ctx.stage().ablation.push_back({fmt::format("train longer: {} -> {} epochs", old_epochs, longer.outcome.history.size()),
+                                  longer.best_train_loss(), longer.val_score(ctx.metric.name),
+                                  (ctx.metric.higher_is_better ? 1.0 : -1.0) * (longer.val_score(ctx.metric.name) - old_score),
+                                  true, static_cast<int64_t>(longer.outcome.history.size()), longer.seconds,
+                                  longer.cut_by_budget ? "cut by the budget again" : ""});
+  ctx.incumbent_run = index;
+}
+
+std::vector<Entry> collect_candidates(Context& ctx) {
+  std::vector<Entry> out;
+  const bool regression = ctx.data.task == Task::Regression;
+  if (ctx.prior_val) {
+    out.push_back({{regression ? "mean" : "majority", "dumb", {}, {}, 0, "predicts the training prior"},
+                   *ctx.prior_val, *ctx.prior_test, std::nullopt});
+  } else if (!regression) {
+    // Image data: the majority class from the training counts.
+    Predictions val, test;
+    const auto shares = [&] {
+      std::vector<double> s;
+      double total = 0;
+      for (int64_t n : ctx.data.class_counts) total += static_cast<double>(n);
+      for (int64_t n : ctx.data.class_counts) s.push_back(static_cast<double>(n) / total);
+      return s;
+    }();
+    for (auto [p, rows] : {std::pair{&val, ctx.data.val.size()}, std::pair{&test, ctx.data.test.size()}}) {
+      p->task = ctx.data.task;
+      p->classes = shares.size();
+      p->rows = static_cast<std::size_t>(rows);
+      for (int64_t i = 0; i < rows; ++i) p->probs.insert(p->probs.end(), shares.begin(), shares.end());
+    }
+    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, std::nullopt});
+  }
+  if (ctx.linear_val) {
+    out.push_back({{"linear", "linear", {}, {}, ctx.linear_seconds, ctx.linear_detail}, *ctx.linear_val,
+                   *ctx.linear_test, std::nullopt});
+  }
+  if (ctx.xgb_val) {
+    out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail}, *ctx.xgb_val, *ctx.xgb_test,
+                   std::nullopt});
+  }
+  const auto add_network = [&](std::size_t index, const std::string& name, const std::string& kind) {
+    const NetworkRun& run = ctx.networks[index];
+    out.push_back({{name, kind, {}, {}, run.seconds,
+                    fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type,
+                                hidden_text(run.config.model.hidden), number_text(run.config.train.lr),
+                                run.outcome.best_epoch, run.outcome.history.size())},
+                   predictions_of(ctx, run.val), predictions_of(ctx, run.test), index});
+  };
+  if (ctx.baseline_run) add_network(*ctx.baseline_run, "network", "network");
+  if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {
+    add_network(*ctx.incumbent_run, "recipe network", "network");
+  }
+  if (ctx.tuned_run) add_network(*ctx.tuned_run, "tuned", "tuned");
+  return out;
+}
+
+/// The best networks (full training data, not the linear baseline), best
+/// first by validation.
+std::vector<std::size_t> ranked_networks(const Context& ctx) {
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < ctx.networks.size(); ++i) {
+    const NetworkRun& r = ctx.networks[i];
+    if (r.full_data && r.config.model.type != "linear" && !std::isnan(r.val_score(ctx.metric.name))) idx.push_back(i);
+  }
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return is_better(ctx.metric, ctx.networks[a].val_score(ctx.metric.name), ctx.networks[b].val_score(ctx.metric.name));
+  });
+  return idx;
+}
+
+void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
+  const std::vector<std::size_t> ranked = ranked_networks(ctx);
+  std::vector<const Predictions*> val_parts, test_parts;
+  std::vector<Predictions> storage_val, storage_test;
+  storage_val.reserve(kEnsembleSize + 1);
+  storage_test.reserve(kEnsembleSize + 1);
+  std::vector<std::string> members;
+  std::set<std::string> seen_dirs;
+  for (std::size_t i : ranked) {
+    if (members.size() == kEnsembleSize) break;
+    // A run trained longer shares its directory with the run it continued.
+    if (!seen_dirs.insert(ctx.networks[i].run_dir).second) continue;
+    storage_val.push_back(predictions_of(ctx, ctx.networks[i].val));
+    storage_test.push_back(predictions_of(ctx, ctx.networks[i].test));
+    members.push_back(ctx.networks[i].name);
+  }
+  if (members.size() < 2) {
+    ctx.stage().cut.push_back("ensemble: fewer than two networks were trained");
+    return;
+  }
+  for (std::size_t k = 0; k < storage_val.size(); ++k) {
+    val_parts.push_back(&storage_val[k]);
+    test_parts.push_back(&storage_test[k]);
+  }
+  Predictions val = average(val_parts), test = average(test_parts);
+  double score_val = score(ctx, val, false).at(ctx.metric.name);
+  std::string detail = fmt::format("mean of {} networks: {}", members.size(), fmt::join(members, "; "));
+  // xgboost joins (as one more equal member) only where validation says so.
+  if (ctx.xgb_val) {
+    val_parts.push_back(&*ctx.xgb_val);
+    test_parts.push_back(&*ctx.xgb_test);
+    const Predictions with_val = average(val_parts);
+    const double with_score = score(ctx, with_val, false).at(ctx.metric.name);
+    if (is_better(ctx.metric, with_score, score_val)) {
+      val = with_val;
+      test = average(test_parts);
+      score_val = with_score;
+      detail += "; + xgboost (it improved validation)";
+    } else {
+      detail += "; xgboost left out (it did not improve validation)";
+    }
+  }
+  entries.push_back({{"ensemble", "ensemble", {}, {}, 0, detail}, val, test, std::nullopt});
+}
+
+std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ranked) {
+  const Candidate& w = ranked.front();
+  const std::string& m = ctx.metric.name;
+  std::string s = fmt::format("{} wins on validation {} ({:.4f}); its test {} is {:.4f}.", w.name, m, w.val.at(m), m,
+                              w.test.at(m));
+  const auto best_of = [&](auto pred) -> const Candidate* {
+    for (const Candidate& c : ranked) {
+      if (pred(c)) return &c;
+    }
+    return nullptr;
+  };
+  const Candidate* net = best_of([](const Candidate& c) { return c.kind == "network" || c.kind == "tuned" || c.kind == "ensemble"; });
+  const Candidate* xgb = best_of([](const Candidate& c) { return c.kind == "xgboost"; });
+  if (w.kind == "xgboost" && net) {
+    s += fmt::format(" Gradient-boosted trees beat the best network ({}) by {:.4f} on validation and {:.4f} on test: on "
+                     "this table, use the trees or the ensemble.",
+                     net->name, std::abs(w.val.at(m) - net->val.at(m)), (ctx.metric.higher_is_better ? 1 : -1) * (w.test.at(m) - net->test.at(m)));
+  } else if (xgb && w.kind != "xgboost") {
+    s += fmt::format(" xgboost: validation {:.4f}, test {:.4f}.", xgb->val.at(m), xgb->test.at(m));
+  }
+  return s;
+}
+
+void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::string& winner) {
+  namespace fs = std::filesystem;
+  // The winner's network, or the best single network when the winner is
+  // not one (an ensemble or the trees; the report says which).
+  std::optional<std::size_t> net;
+  for (const Entry& e : entries) {
+    if (e.candidate.name == winner && e.network) net = e.network;
+  }
+  std::string note;
+  if (!net) {
+    const std::vector<std::size_t> ranked = ranked_networks(ctx);
+    if (ranked.empty()) return;
+    net = ranked.front();
+    note = fmt::format("model/ holds the best single network ({}); the winner ({}) is not a single network", 
+                       ctx.networks[*net].name, winner);
+    ctx.stage().cut.push_back(note);
+  }
+  const fs::path from = fs::path(ctx.networks[*net].run_dir) / "model";
+  const fs::path to = fs::path(ctx.options.out_dir) / "model";
+  std::error_code ec;
+  fs::remove_all(to, ec);
+  fs::copy(from, to, fs::copy_options::recursive);
+  ctx.result.final_config_yaml = to_yaml(ctx.networks[*net].config);
+}
+
+}  // namespace
+
+void run_squeeze_stage(Context& ctx) {
+  StageReport& stage = ctx.begin_stage("squeeze", 1.0);
+  const auto start = Clock::now();
+  if (ctx.incumbent_run) train_longer(ctx);
+
+  std::vector<Entry> entries = collect_candidates(ctx);
+  add_ensemble(ctx, entries);
+  // Selection on validation only; the test split is scored here, once per
+  // candidate, after every choice is made.
+  for (Entry& e : entries) e.candidate.val = score(ctx, e.val, false);
+  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    return is_better(ctx.metric, a.candidate.val.at(ctx.metric.name), b.candidate.val.at(ctx.metric.name));
+  });
+  for (Entry& e : entries) e.candidate.test = score(ctx, e.test, true);
+  std::vector<Candidate> ranked;
+  for (const Entry& e : entries) ranked.push_back(e.candidate);
+  ctx.result.candidates = ranked;
+  ctx.result.winner = ranked.front().name;
+  ctx.result.winner_sentence = winner_sentence(ctx, ranked);
+
+  ctx.progress("squeeze", "error analysis");
+  ctx.result.analysis = analyse_errors(ctx, entries.front().test);
+  FindingSet checks;
+  checks.add(evaluation_findings(ranked, ctx.metric.name, ctx.metric.higher_is_better, ctx.data.task != Task::Regression,
+                                 ctx.result.analysis),
+             ctx.base.checks.ignore);
+  add_findings(ctx.result.findings, checks);
+  save_winner(ctx, entries, ctx.result.winner);
+
+  stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  stage.verdict = "pass";
+  for (const Finding& f : ctx.result.findings.findings) {
+    if (f.stage == "eval" && f.severity == Severity::Error) stage.verdict = "fail";
+  }
+  stage.summary = ctx.result.winner_sentence;
+  ctx.log("squeeze: " + stage.summary);
+}
+
+}  // namespace nnrecipe::recipe_detail

@@ -1,0 +1,97 @@
+// Stage 5, tune (../shared/RECIPE.md): search, don't guess. A short Sobol'
+// search around the incumbent (the Deep Learning Tuning Playbook's choice
+// for exploration) over the learning rate, dropout and AdamW weight decay,
+// trials run one after another until the stage's budget is spent. The full
+// study (parallel workers, ASHA, resumable) is `nnrecipe tune`.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "nnrecipe/samplers.h"
+#include "recipe/recipe_support.h"
+
+namespace nnrecipe::recipe_detail {
+namespace {
+
+/// The search box around the incumbent: the learning rate within 3x either
+/// way (the range test already placed it), dropout in [0, 0.5] (the
+/// config.dropout_range warning starts above 0.5), weight decay log-uniform
+/// in [1e-6, 1e-1].
+constexpr double kLrSpread = 3.0;
+constexpr double kMaxDropout = 0.5;
+constexpr double kWdLogMin = -6.0, kWdLogMax = -1.0;
+/// Points drawn; the budget usually ends the search sooner.
+constexpr std::size_t kMaxTrials = 32;
+
+Config trial_config(const Config& incumbent, const UnitPoint& u) {
+  Config c = incumbent;
+  c.train.lr = incumbent.train.lr * std::pow(kLrSpread, 2.0 * u[0] - 1.0);
+  if (c.model.type != "linear") c.model.dropout = kMaxDropout * u[1];
+  c.train.optimizer = "adamw";
+  c.train.weight_decay = std::pow(10.0, kWdLogMin + (kWdLogMax - kWdLogMin) * u[2]);
+  return c;
+}
+
+}  // namespace
+
+void run_tune_stage(Context& ctx) {
+  StageReport& stage = ctx.begin_stage("tune", 0.85);
+  const auto start = Clock::now();
+  if (!ctx.incumbent_run) {
+    stage.verdict = "skipped";
+    stage.summary = "no network to tune";
+    return;
+  }
+  const std::size_t start_index = *ctx.incumbent_run;
+  const double before = ctx.networks[start_index].val_score(ctx.metric.name);
+  const std::vector<UnitPoint> points =
+      sobol_points(3, kMaxTrials, static_cast<uint64_t>(ctx.incumbent.train.seed.value_or(0)) + 1);
+  const Config center = ctx.incumbent;
+  std::optional<std::size_t> best_trial;
+  std::size_t trials = 0;
+  for (const UnitPoint& u : points) {
+    const Config c = trial_config(center, u);
+    if (expected_seconds(ctx, c) > ctx.budget.stage_left()) {
+      if (trials == 0) stage.cut.push_back("every trial: the stage's budget would not cover one");
+      break;
+    }
+    ++trials;
+    const std::string name = fmt::format("tune trial {}: lr {}, dropout {}, weight decay {}", trials,
+                                         number_text(c.train.lr), number_text(c.model.dropout),
+                                         number_text(c.train.weight_decay));
+    const auto index = train_candidate(ctx, {name, c, false});
+    if (!index) continue;
+    const NetworkRun& run = ctx.networks[*index];
+    AblationRow row;
+    row.change = name.substr(name.find(": ") + 2);
+    row.train_loss = run.best_train_loss();
+    row.val_metric = run.val_score(ctx.metric.name);
+    row.delta = (ctx.metric.higher_is_better ? 1.0 : -1.0) * (row.val_metric - before);
+    row.epochs = static_cast<int64_t>(run.outcome.history.size());
+    row.seconds = run.seconds;
+    if (run.cut_by_budget) row.note = "cut by the budget";
+    if (!best_trial || is_better(ctx.metric, row.val_metric, ctx.networks[*best_trial].val_score(ctx.metric.name))) {
+      best_trial = index;
+    }
+    stage.ablation.push_back(row);
+  }
+  if (trials < points.size()) stage.cut.push_back(fmt::format("{} of {} Sobol' points tried", trials, points.size()));
+  if (best_trial) {
+    const double best = ctx.networks[*best_trial].val_score(ctx.metric.name);
+    for (AblationRow& r : stage.ablation) r.kept = r.val_metric == best && is_better(ctx.metric, best, before);
+    ctx.tuned_run = best_trial;
+    if (is_better(ctx.metric, best, before)) {
+      ctx.incumbent = ctx.networks[*best_trial].config;
+      ctx.incumbent_run = best_trial;
+    }
+  }
+  stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double after = ctx.networks[*ctx.incumbent_run].val_score(ctx.metric.name);
+  stage.verdict = trials == 0 ? "skipped" : "pass";
+  stage.summary = trials == 0 ? "no trial fitted in the budget"
+                              : fmt::format("{} trial(s); val {} {:.4f} -> {:.4f}{}", trials, ctx.metric.name, before,
+                                            after, after == before ? " (the incumbent stays)" : "");
+  ctx.log("tune: " + stage.summary);
+}
+
+}  // namespace nnrecipe::recipe_detail
