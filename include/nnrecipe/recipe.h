@@ -8,9 +8,11 @@
 //                       "stages":[{"name","verdict","seconds"}], ...}
 //   findings.json      every finding of every stage
 //   leaderboard.csv    candidate, kind, val and test metrics, seconds
-//   model/             the winner, loadable by `nnrecipe predict` (a network;
-//                      an ensemble or xgboost winner also saves the best
-//                      single network there and says so)
+//   model/             the winner, loadable by `nnrecipe predict`: a network,
+//                      or for tables an ensemble directory (prediction.h)
+//                      when the ensemble or xgboost wins; for images an
+//                      ensemble winner leaves the best single network, and
+//                      the squeeze stage says so
 //   stages/            the run directories of the networks trained
 #include <cstddef>
 #include <cstdint>

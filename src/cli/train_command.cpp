@@ -10,6 +10,7 @@
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
 #include "nnrecipe/parallel.h"
+#include "nnrecipe/prediction.h"
 #include "nnrecipe/progress.h"
 #include "nnrecipe/runtime.h"
 #include "nnrecipe/text_table.h"
@@ -143,13 +144,12 @@ CommandRunner add_predict_command(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("predict", "Score a CSV with a trained model and write a predictions CSV.");
-  cmd->add_option("MODEL_DIR", args->model, "A run's model directory (RUN_DIR/model)")->required();
+  cmd->add_option("MODEL_DIR", args->model, "A run's model directory (RUN_DIR/model; an ensemble that `run` saved too)")->required();
   cmd->add_option("DATA", args->data, "CSV with the training feature columns (the target may be absent)")->required();
   cmd->add_option("--out", args->out, "Predictions CSV (default: predictions.csv)");
   return [args] {
-    const LoadedModel model = load_model(args->model);
     const std::string out = args->out.empty() ? "predictions.csv" : args->out;
-    const std::size_t n = predict_csv(model, args->data, out);
+    const std::size_t n = predict_model_csv(args->model, args->data, out);
     fmt::print("{} predictions written to {}\n", n, out);
     return kExitOk;
   };

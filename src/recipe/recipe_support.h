@@ -76,7 +76,7 @@ struct Context {
   Config incumbent;  ///< the configuration the next stage starts from
   std::optional<std::size_t> incumbent_run;  ///< index into networks
   std::vector<NetworkRun> networks;
-  std::optional<std::size_t> baseline_run, tuned_run;  ///< into networks
+  std::optional<std::size_t> baseline_run, tuned_run, linear_run;  ///< into networks
   /// Baselines' predictions (tabular).
   std::optional<Predictions> prior_val, prior_test, linear_val, linear_test, xgb_val, xgb_test;
   double xgb_seconds = 0, linear_seconds = 0;

@@ -9,20 +9,27 @@
 #include <filesystem>
 #include <set>
 
+#include "nnrecipe/prediction.h"
 #include "recipe/recipe_support.h"
 
 namespace nnrecipe::recipe_detail {
 namespace {
 
 /// Networks averaged into the ensemble (the best by validation, distinct
-/// configurations, trained on all rows).
-constexpr std::size_t kEnsembleSize = 3;
+/// runs, trained on all rows).
+constexpr std::size_t kEnsembleSize = 5;
+/// Copies of the incumbent trained from other seeds for the ensemble:
+/// averaging seeds removes the variance of one initialization (Lakshminarayanan
+/// et al. 2017 use 5 members).
+constexpr std::size_t kSeedReplicas = 4;
 
 /// Candidate predictions kept until the final scoring.
 struct Entry {
   Candidate candidate;
   Predictions val, test;
   std::optional<std::size_t> network;  ///< its run, when a single network
+  std::vector<std::size_t> members;    ///< the ensemble's networks
+  bool with_xgboost = false;           ///< the ensemble includes xgboost, or is it
 };
 
 Predictions average(const std::vector<const Predictions*>& parts) {
@@ -60,12 +67,27 @@ void train_longer(Context& ctx) {
   ctx.incumbent_run = index;
 }
 
+void train_seed_replicas(Context& ctx) {
+  const Config incumbent = ctx.networks[*ctx.incumbent_run].config;
+  for (std::size_t k = 1; k <= kSeedReplicas; ++k) {
+    Config c = incumbent;
+    c.train.seed = incumbent.train.seed.value_or(0) + static_cast<int64_t>(k);
+    // A third of the stage stays for the ensemble and the error analysis.
+    if (expected_seconds(ctx, c) > ctx.budget.stage_left() * 2 / 3) {
+      ctx.stage().cut.push_back(fmt::format("seed replicas of the incumbent: {} of {} trained (budget)", k - 1,
+                                            kSeedReplicas));
+      return;
+    }
+    train_candidate(ctx, {fmt::format("incumbent, seed {}", *c.train.seed), c, false});
+  }
+}
+
 std::vector<Entry> collect_candidates(Context& ctx) {
   std::vector<Entry> out;
   const bool regression = ctx.data.task == Task::Regression;
   if (ctx.prior_val) {
     out.push_back({{regression ? "mean" : "majority", "dumb", {}, {}, 0, "predicts the training prior"},
-                   *ctx.prior_val, *ctx.prior_test, std::nullopt});
+                   *ctx.prior_val, *ctx.prior_test, std::nullopt, {}, false});
   } else if (!regression) {
     // Image data: the majority class from the training counts.
     Predictions val, test;
@@ -82,15 +104,15 @@ std::vector<Entry> collect_candidates(Context& ctx) {
       p->rows = static_cast<std::size_t>(rows);
       for (int64_t i = 0; i < rows; ++i) p->probs.insert(p->probs.end(), shares.begin(), shares.end());
     }
-    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, std::nullopt});
+    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, std::nullopt, {}, false});
   }
   if (ctx.linear_val) {
     out.push_back({{"linear", "linear", {}, {}, ctx.linear_seconds, ctx.linear_detail}, *ctx.linear_val,
-                   *ctx.linear_test, std::nullopt});
+                   *ctx.linear_test, std::nullopt, {}, false});
   }
   if (ctx.xgb_val) {
     out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail}, *ctx.xgb_val, *ctx.xgb_test,
-                   std::nullopt});
+                   std::nullopt, {}, true});
   }
   const auto add_network = [&](std::size_t index, const std::string& name, const std::string& kind) {
     const NetworkRun& run = ctx.networks[index];
@@ -98,7 +120,7 @@ std::vector<Entry> collect_candidates(Context& ctx) {
                     fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type,
                                 hidden_text(run.config.model.hidden), number_text(run.config.train.lr),
                                 run.outcome.best_epoch, run.outcome.history.size())},
-                   predictions_of(ctx, run.val), predictions_of(ctx, run.test), index});
+                   predictions_of(ctx, run.val), predictions_of(ctx, run.test), index, {}, false});
   };
   if (ctx.baseline_run) add_network(*ctx.baseline_run, "network", "network");
   if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {
@@ -129,6 +151,7 @@ void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
   storage_val.reserve(kEnsembleSize + 1);
   storage_test.reserve(kEnsembleSize + 1);
   std::vector<std::string> members;
+  std::vector<std::size_t> member_runs;
   std::set<std::string> seen_dirs;
   for (std::size_t i : ranked) {
     if (members.size() == kEnsembleSize) break;
@@ -137,6 +160,7 @@ void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
     storage_val.push_back(predictions_of(ctx, ctx.networks[i].val));
     storage_test.push_back(predictions_of(ctx, ctx.networks[i].test));
     members.push_back(ctx.networks[i].name);
+    member_runs.push_back(i);
   }
   if (members.size() < 2) {
     ctx.stage().cut.push_back("ensemble: fewer than two networks were trained");
@@ -149,22 +173,31 @@ void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
   Predictions val = average(val_parts), test = average(test_parts);
   double score_val = score(ctx, val, false).at(ctx.metric.name);
   std::string detail = fmt::format("mean of {} networks: {}", members.size(), fmt::join(members, "; "));
-  // xgboost joins (as one more equal member) only where validation says so.
-  if (ctx.xgb_val) {
-    val_parts.push_back(&*ctx.xgb_val);
-    test_parts.push_back(&*ctx.xgb_test);
+  bool with_xgboost = false;
+  // The linear model and xgboost join (each as one more equal member) only
+  // where validation says so.
+  const auto try_member = [&](const Predictions& v, const Predictions& t, const std::string& name) {
+    val_parts.push_back(&v);
+    test_parts.push_back(&t);
     const Predictions with_val = average(val_parts);
     const double with_score = score(ctx, with_val, false).at(ctx.metric.name);
     if (is_better(ctx.metric, with_score, score_val)) {
       val = with_val;
       test = average(test_parts);
       score_val = with_score;
-      detail += "; + xgboost (it improved validation)";
-    } else {
-      detail += "; xgboost left out (it did not improve validation)";
+      detail += "; + " + name + " (it improved validation)";
+      return true;
     }
+    val_parts.pop_back();
+    test_parts.pop_back();
+    detail += "; " + name + " left out (it did not improve validation)";
+    return false;
+  };
+  if (ctx.linear_val && ctx.linear_run && try_member(*ctx.linear_val, *ctx.linear_test, "linear")) {
+    member_runs.push_back(*ctx.linear_run);
   }
-  entries.push_back({{"ensemble", "ensemble", {}, {}, 0, detail}, val, test, std::nullopt});
+  if (ctx.xgb_val) with_xgboost = try_member(*ctx.xgb_val, *ctx.xgb_test, "xgboost");
+  entries.push_back({{"ensemble", "ensemble", {}, {}, 0, detail}, val, test, std::nullopt, member_runs, with_xgboost});
 }
 
 std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ranked) {
@@ -190,28 +223,36 @@ std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ra
   return s;
 }
 
+/// model/: the winner itself where `predict` can load it — a network, or
+/// (tables) an ensemble directory of its networks and xgboost; otherwise
+/// the best single network, and the stage says so.
 void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::string& winner) {
   namespace fs = std::filesystem;
-  // The winner's network, or the best single network when the winner is
-  // not one (an ensemble or the trees; the report says which).
-  std::optional<std::size_t> net;
+  const std::string to = ctx.options.out_dir + "/model";
+  const Entry* w = nullptr;
   for (const Entry& e : entries) {
-    if (e.candidate.name == winner && e.network) net = e.network;
+    if (e.candidate.name == winner) w = &e;
   }
-  std::string note;
+  std::optional<std::size_t> net = w ? w->network : std::nullopt;
+  if (w && !net && ctx.encoded && (!w->members.empty() || w->with_xgboost)) {
+    std::vector<std::string> dirs;
+    for (std::size_t i : w->members) dirs.push_back(ctx.networks[i].run_dir + "/model");
+    save_ensemble(to, dirs, w->with_xgboost ? ctx.xgb_model_path : "", ctx.encoded->transform, ctx.data.task,
+                  ctx.data.class_names);
+    if (!w->members.empty()) ctx.result.final_config_yaml = to_yaml(ctx.networks[w->members.front()].config);
+    return;
+  }
   if (!net) {
     const std::vector<std::size_t> ranked = ranked_networks(ctx);
     if (ranked.empty()) return;
     net = ranked.front();
-    note = fmt::format("model/ holds the best single network ({}); the winner ({}) is not a single network", 
-                       ctx.networks[*net].name, winner);
-    ctx.stage().cut.push_back(note);
+    ctx.stage().cut.push_back(fmt::format("model/ holds the best single network ({}): the winner ({}) cannot be saved "
+                                          "as one model here",
+                                          ctx.networks[*net].name, winner));
   }
-  const fs::path from = fs::path(ctx.networks[*net].run_dir) / "model";
-  const fs::path to = fs::path(ctx.options.out_dir) / "model";
   std::error_code ec;
   fs::remove_all(to, ec);
-  fs::copy(from, to, fs::copy_options::recursive);
+  fs::copy(fs::path(ctx.networks[*net].run_dir) / "model", to, fs::copy_options::recursive);
   ctx.result.final_config_yaml = to_yaml(ctx.networks[*net].config);
 }
 
@@ -220,7 +261,10 @@ void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::str
 void run_squeeze_stage(Context& ctx) {
   StageReport& stage = ctx.begin_stage("squeeze", 1.0);
   const auto start = Clock::now();
-  if (ctx.incumbent_run) train_longer(ctx);
+  if (ctx.incumbent_run) {
+    train_longer(ctx);
+    train_seed_replicas(ctx);
+  }
 
   std::vector<Entry> entries = collect_candidates(ctx);
   add_ensemble(ctx, entries);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "nnrecipe/csv.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/prediction.h"
 #include "nnrecipe/trainer.h"
 
 namespace nnrecipe {
@@ -75,36 +77,54 @@ LoadedModel load_model(const std::string& model_dir) {
   return m;
 }
 
-std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv) {
-  if (!model.meta.transform) throw InputError(data_csv, "this model was trained on images; predict takes CSV data for tabular models");
+Predictions predict_table(const LoadedModel& model, const Table& table) {
+  if (!model.meta.transform) throw InputError("this model was trained on images; predict takes CSV data for tabular models");
   const FittedTransform& ft = *model.meta.transform;
-  CsvOptions csv;
-  csv.type_overrides = ft.column_types();
-  const Table table = read_csv(data_csv, csv);
   TensorData data = to_tensors(ft.apply(table, /*require_target=*/false));
   torch::NoGradGuard no_grad;
   const torch::Tensor out = model.net->forward(data.x, data.ids).to(torch::kFloat64).contiguous();
+  Predictions p;
+  p.task = model.meta.task;
+  p.rows = static_cast<std::size_t>(out.size(0));
+  if (p.task == Task::Regression) {
+    for (int64_t i = 0; i < out.size(0); ++i) p.values.push_back(ft.inverse_target(out[i][0].item<double>()));
+    return p;
+  }
+  const torch::Tensor probs = (p.task == Task::Binary ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
+                                                      : torch::softmax(out, 1))
+                                  .contiguous();
+  p.classes = static_cast<std::size_t>(probs.size(1));
+  p.probs.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+  return p;
+}
+
+void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names, const std::string& out_csv) {
   std::ostringstream text;
-  const int64_t n = out.size(0);
-  if (model.meta.task == Task::Regression) {
+  if (p.task == Task::Regression) {
     text << "prediction\n";
-    for (int64_t i = 0; i < n; ++i) text << fmt::format("{}\n", ft.inverse_target(out[i][0].item<double>()));
+    for (double v : p.values) text << fmt::format("{}\n", v);
   } else {
-    const torch::Tensor probs = model.meta.task == Task::Binary ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
-                                                                : torch::softmax(out, 1);
-    const auto& names = model.meta.class_names;
     text << "prediction";
-    for (const std::string& c : names) text << "," << csv_field("prob_" + c);
+    for (const std::string& c : class_names) text << "," << csv_field("prob_" + c);
     text << "\n";
-    const torch::Tensor best = probs.argmax(1);
-    for (int64_t i = 0; i < n; ++i) {
-      text << csv_field(names[static_cast<std::size_t>(best[i].item<int64_t>())]);
-      for (int64_t k = 0; k < probs.size(1); ++k) text << fmt::format(",{:.6g}", probs[i][k].item<double>());
+    for (std::size_t i = 0; i < p.rows; ++i) {
+      const auto row = p.probs.begin() + static_cast<std::ptrdiff_t>(i * p.classes);
+      const auto best = static_cast<std::size_t>(std::max_element(row, row + static_cast<std::ptrdiff_t>(p.classes)) - row);
+      text << csv_field(class_names[best]);
+      for (std::size_t k = 0; k < p.classes; ++k) text << fmt::format(",{:.6g}", row[static_cast<std::ptrdiff_t>(k)]);
       text << "\n";
     }
   }
   write_file_atomic(out_csv, text.str());
-  return static_cast<std::size_t>(n);
+}
+
+std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv) {
+  if (!model.meta.transform) throw InputError(data_csv, "this model was trained on images; predict takes CSV data for tabular models");
+  CsvOptions csv;
+  csv.type_overrides = model.meta.transform->column_types();
+  const Predictions p = predict_table(model, read_csv(data_csv, csv));
+  write_predictions_csv(p, model.meta.class_names, out_csv);
+  return p.rows;
 }
 
 }  // namespace nnrecipe
