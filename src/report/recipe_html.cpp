@@ -220,37 +220,44 @@ void leaderboard(Page& page, const RecipeResult& r) {
     for (const auto& [name, v] : c.test) others.insert(name);
   }
   others.erase(r.metric);
-  Row header = {{"#", "num"}, {"model"}, {"kind"}, {"val " + r.metric, "num"}, {"test " + r.metric, "num"}};
+  // The ranking with its detail, then every other metric in a table of
+  // numbers only (a long detail in a wide table made rows tall and narrow).
+  HtmlTable t({{"#", "num"}, {"model"}, {"kind"}, {"val " + r.metric, "num"}, {"test " + r.metric, "num"},
+               {"seconds", "num"}, {"detail"}});
+  Row metrics_header = {{"model"}};
   for (const std::string& m : others) {
-    header.push_back({"val " + m, "num"});
-    header.push_back({"test " + m, "num"});
+    metrics_header.push_back({"val " + m, "num"});
+    metrics_header.push_back({"test " + m, "num"});
   }
-  header.push_back({"seconds", "num"});
-  header.push_back({"detail"});
-  HtmlTable t(header);
+  HtmlTable all(metrics_header);
   std::vector<Bar> bars;
   for (std::size_t i = 0; i < r.candidates.size(); ++i) {
     const Candidate& c = r.candidates[i];
     const bool winner = c.name == r.winner;
-    Row cells = {{std::to_string(i + 1), "num"},
-                 {esc(c.name) + (winner ? " " + badge("winner", "pass") : "")},
-                 {esc(c.kind)},
-                 {"<strong>" + metric_of(c.val, r.metric) + "</strong>", "num"},
-                 {metric_of(c.test, r.metric), "num"}};
+    t.row({{std::to_string(i + 1), "num"},
+           {esc(c.name) + (winner ? " " + badge("winner", "pass") : "")},
+           {esc(c.kind)},
+           {"<strong>" + metric_of(c.val, r.metric) + "</strong>", "num"},
+           {metric_of(c.test, r.metric), "num"},
+           {num(c.seconds), "num"},
+           {"<span class=\"small\">" + esc(c.detail) + "</span>"}},
+          winner);
+    Row cells = {{esc(c.name)}};
     for (const std::string& m : others) {
       cells.push_back({metric_of(c.val, m), "num"});
       cells.push_back({metric_of(c.test, m), "num"});
     }
-    cells.push_back({num(c.seconds), "num"});
-    cells.push_back({"<span class=\"small\">" + esc(c.detail) + "</span>"});
-    t.row(cells, winner);
+    all.row(cells, winner);
     const auto v = c.val.find(r.metric);
     const double value = v == c.val.end() ? NAN : v->second;
     bars.push_back({c.name, value, format_number(value)});
   }
   std::string body = paragraph(esc("Ranked on validation " + r.metric + ", best first; " +
                                    (r.higher_is_better ? "higher" : "lower") + " is better."));
-  body += "<div style=\"overflow-x:auto\">" + t.done() + "</div>";
+  body += t.done();
+  if (!others.empty()) {
+    body += "<h4>Every metric</h4><div style=\"overflow-x:auto\">" + all.done() + "</div>";
+  }
   BarChartOptions options;
   options.colour = "#59a14f";
   if (r.metric == "auc") options.reference = 0.5;
