@@ -6,6 +6,7 @@
 // and the suggestion is the learning rate of the steepest descent
 // (analysis.h, LrRangeTracker). The network it trains is thrown away.
 #include <cstddef>
+#include <functional>
 
 #include "nnrecipe/analysis.h"
 #include "nnrecipe/config.h"
@@ -19,6 +20,8 @@ struct LrRangeTestOptions {
   /// At most; batches cycle through the training split. The smoothing
   /// averages ~50 steps, so a sweep needs about that many per decade.
   std::size_t steps = 300;
+  /// Asked before each step: true ends the sweep there (a time budget).
+  std::function<bool()> stop;
 };
 
 /// Runs the sweep with the configured optimizer, loss, batch size and seed.

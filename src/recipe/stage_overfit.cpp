@@ -28,7 +28,15 @@ constexpr double kLrFloor = 1e-5, kLrCeiling = 1e-2;
 void range_test(Context& ctx) {
   StageReport& stage = ctx.stage();
   ctx.progress("overfit", "learning-rate range test");
-  LrRangeResult r = lr_range_test(ctx.incumbent, ctx.data);
+  // The sweep may take at most a third of the stage (a few hundred steps of
+  // a CNN are not free); a cut sweep suggests from what it saw.
+  LrRangeTestOptions lo;
+  const double sweep_end = ctx.budget.elapsed() + ctx.budget.stage_left() / 3;
+  lo.stop = [&] { return ctx.budget.elapsed() > sweep_end; };
+  LrRangeResult r = lr_range_test(ctx.incumbent, ctx.data, lo);
+  if (r.lrs.size() < lo.steps && r.stop_index == r.lrs.size()) {
+    stage.cut.push_back(fmt::format("learning-rate range test: {} of {} steps (budget)", r.lrs.size(), lo.steps));
+  }
   ctx.result.lr_range = r;
   ctx.log("overfit: learning-rate range test: " + r.note);
   const double old_lr = ctx.incumbent.train.lr;

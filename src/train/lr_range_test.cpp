@@ -25,6 +25,7 @@ LrRangeResult lr_range_test(const Config& config, const PreparedData& data, cons
   LrRangeTracker tracker;
   Batch b;
   for (double lr : schedule) {
+    if (options.stop && options.stop()) break;
     if (!batches.next(b)) {
       batches.start_epoch(++epoch);
       if (!batches.next(b)) break;  // an empty training split
