@@ -161,6 +161,18 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   return ctx.networks.size() - 1;
 }
 
+AblationRow ablation_row(const Context& ctx, const std::string& change, const NetworkRun& run, double before_val) {
+  AblationRow row;
+  row.change = change;
+  row.train_loss = run.best_train_loss();
+  row.val_metric = run.val_score(ctx.metric.name);
+  row.delta = (ctx.metric.higher_is_better ? 1.0 : -1.0) * (row.val_metric - before_val);
+  row.epochs = static_cast<int64_t>(run.outcome.history.size());
+  row.seconds = run.seconds;
+  if (run.cut_by_budget) row.note = "cut by the budget";
+  return row;
+}
+
 double expected_seconds(const Context& ctx, const Config& config) {
   if (!ctx.incumbent_run) return 0;
   const NetworkRun& ref = ctx.networks[*ctx.incumbent_run];

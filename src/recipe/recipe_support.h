@@ -114,6 +114,11 @@ struct TrainRequest {
 /// logged and noted in the stage).
 std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& request);
 
+/// The ablation row of a trained change: its losses, validation metric,
+/// delta against `before_val` (higher-is-better sign), epochs, seconds and a
+/// note when the budget cut it; `kept` is the caller's decision.
+AblationRow ablation_row(const Context& ctx, const std::string& change, const NetworkRun& run, double before_val);
+
 /// Seconds a training of `config` is expected to take, from the runs so far
 /// (seconds per epoch of the most similar run times the epochs it ran).
 double expected_seconds(const Context& ctx, const Config& config);

@@ -51,22 +51,14 @@ void range_test(Context& ctx) {
   if (r.stop_index < r.lrs.size()) lr = std::min(lr, r.lrs[r.stop_index] / 10.0);
   Config candidate = ctx.incumbent;
   candidate.train.lr = lr;
-  AblationRow row;
-  row.change = fmt::format("lr {} -> {} (range test)", number_text(old_lr), number_text(lr));
-  const NetworkRun& before = ctx.networks[*ctx.incumbent_run];
+  const double before = ctx.networks[*ctx.incumbent_run].val_score(ctx.metric.name);
   const auto index = train_candidate(ctx, {fmt::format("lr {}", number_text(lr)), candidate, false});
   if (!index) return;
-  const NetworkRun& after = ctx.networks[*index];
-  row.train_loss = after.best_train_loss();
-  row.val_metric = after.val_score(ctx.metric.name);
-  row.epochs = static_cast<int64_t>(after.outcome.history.size());
-  row.seconds = after.seconds;
   // The step size is judged by validation (a faster fall in training loss
   // that generalizes worse is not a better learning rate).
-  const double sign = ctx.metric.higher_is_better ? 1.0 : -1.0;
-  row.delta = sign * (row.val_metric - before.val_score(ctx.metric.name));
-  row.kept = is_better(ctx.metric, row.val_metric, before.val_score(ctx.metric.name));
-  if (after.cut_by_budget) row.note = "cut by the budget";
+  AblationRow row = ablation_row(ctx, fmt::format("lr {} -> {} (range test)", number_text(old_lr), number_text(lr)),
+                                 ctx.networks[*index], before);
+  row.kept = is_better(ctx.metric, row.val_metric, before);
   if (row.kept) {
     ctx.incumbent = candidate;
     ctx.incumbent_run = index;
@@ -111,20 +103,15 @@ void grow_capacity(Context& ctx) {
         stage.cut.push_back(change + ": not tried, the stage's budget would not cover it");
         continue;
       }
-      const NetworkRun& before = ctx.networks[*ctx.incumbent_run];
-      const double before_loss = before.best_train_loss();
+      // Copied before training: train_candidate appends to ctx.networks.
+      const double before_loss = ctx.networks[*ctx.incumbent_run].best_train_loss();
+      const double before_val = ctx.networks[*ctx.incumbent_run].val_score(ctx.metric.name);
       const auto index = train_candidate(ctx, {"hidden " + hidden_text(hidden), candidate, false});
       if (!index) continue;
-      const NetworkRun& after = ctx.networks[*index];
-      AblationRow row;
-      row.change = change;
-      row.train_loss = after.best_train_loss();
-      row.val_metric = after.val_score(ctx.metric.name);
-      row.epochs = static_cast<int64_t>(after.outcome.history.size());
-      row.seconds = after.seconds;
+      // Capacity is judged by the training loss: the stage's goal is to fit.
+      AblationRow row = ablation_row(ctx, change, ctx.networks[*index], before_val);
       row.delta = before_loss - row.train_loss;
       row.kept = std::isfinite(row.train_loss) && row.train_loss < before_loss * (1.0 - kMinLossGain);
-      if (after.cut_by_budget) row.note = "cut by the budget";
       stage.ablation.push_back(row);
       if (row.kept) {
         ctx.incumbent = candidate;

@@ -130,14 +130,8 @@ void one_change_at_a_time(Context& ctx) {
       stage.ablation.push_back(row);
       continue;
     }
-    const NetworkRun& run = ctx.networks[*index];
-    row.train_loss = run.best_train_loss();
-    row.val_metric = run.val_score(ctx.metric.name);
-    row.delta = (ctx.metric.higher_is_better ? 1.0 : -1.0) * (row.val_metric - before);
+    row = ablation_row(ctx, next->what, ctx.networks[*index], before);
     row.kept = is_better(ctx.metric, row.val_metric, before);
-    row.epochs = static_cast<int64_t>(run.outcome.history.size());
-    row.seconds = run.seconds;
-    if (run.cut_by_budget) row.note = "cut by the budget";
     stage.ablation.push_back(row);
     if (row.kept) {
       ctx.incumbent = next->config;

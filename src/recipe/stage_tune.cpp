@@ -61,15 +61,7 @@ void run_tune_stage(Context& ctx) {
                                          number_text(c.train.weight_decay));
     const auto index = train_candidate(ctx, {name, c, false});
     if (!index) continue;
-    const NetworkRun& run = ctx.networks[*index];
-    AblationRow row;
-    row.change = name.substr(name.find(": ") + 2);
-    row.train_loss = run.best_train_loss();
-    row.val_metric = run.val_score(ctx.metric.name);
-    row.delta = (ctx.metric.higher_is_better ? 1.0 : -1.0) * (row.val_metric - before);
-    row.epochs = static_cast<int64_t>(run.outcome.history.size());
-    row.seconds = run.seconds;
-    if (run.cut_by_budget) row.note = "cut by the budget";
+    const AblationRow row = ablation_row(ctx, name.substr(name.find(": ") + 2), ctx.networks[*index], before);
     if (!best_trial || is_better(ctx.metric, row.val_metric, ctx.networks[*best_trial].val_score(ctx.metric.name))) {
       best_trial = index;
     }

@@ -5,21 +5,12 @@
 #include <vector>
 
 #include "nnrecipe/analysis.h"
+#include "prob_builders.h"
 
 namespace nnrecipe::test {
 namespace {
 
 constexpr double kTol = 1e-12;
-
-// Row-major rows x 2 probabilities from the positive-class probability.
-std::vector<double> binary_probs(const std::vector<double>& p1) {
-  std::vector<double> probs;
-  for (double p : p1) {
-    probs.push_back(1.0 - p);
-    probs.push_back(p);
-  }
-  return probs;
-}
 
 TEST(Calibration, HandComputedEce) {
   // 5 bins of width 0.2. Top-label confidence and correctness per row:

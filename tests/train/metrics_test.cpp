@@ -7,21 +7,12 @@
 #include <stdexcept>
 
 #include "nnrecipe/metrics.h"
+#include "prob_builders.h"
 
 namespace nnrecipe::test {
 namespace {
 
 constexpr double kTol = 1e-12;
-
-// Row-major rows x 2 probabilities from the positive-class probability.
-std::vector<double> binary_probs(const std::vector<double>& p1) {
-  std::vector<double> probs;
-  for (double p : p1) {
-    probs.push_back(1.0 - p);
-    probs.push_back(p);
-  }
-  return probs;
-}
 
 // ---------------------------------------------------------------- ROC-AUC
 
