@@ -4,12 +4,14 @@
 // `nnrecipe run` writes when an ensemble or the trees win:
 //   MODEL_DIR/ensemble.json   {"format": "nnrecipe.ensemble/1", "task",
 //                              "class_names", "members": ["members/0", ...],
-//                              "xgboost": "xgboost.json" or null}
+//                              "xgboost": "xgboost.json" or null,
+//                              "weights": [w_member0, ..., w_xgboost]}
 //   MODEL_DIR/transform.json  the transforms every member was trained with
 //   MODEL_DIR/members/N/      network model directories
 //   MODEL_DIR/xgboost.json    the xgboost model (XgboostBaseline::save)
-// An ensemble predicts the mean of its members' probabilities
-// (classification) or values (regression, original units).
+// An ensemble predicts the weighted mean of its members' probabilities
+// (classification) or values (regression, original units); "weights" (one
+// per member, then xgboost's) is optional, equal weights without it.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -32,10 +34,12 @@ void write_predictions_csv(const Predictions& p, const std::vector<std::string>&
 
 /// Writes `dir` as an ensemble of copies of the network model directories
 /// and, if `xgboost_json` is not empty, that xgboost model; `transform` is
-/// the one all members were trained with. Replaces an existing `dir`.
+/// the one all members were trained with; `weights` (empty: equal) has one
+/// non-negative weight per network, then xgboost's. Replaces an existing
+/// `dir`.
 void save_ensemble(const std::string& dir, const std::vector<std::string>& network_model_dirs,
                    const std::string& xgboost_json, const FittedTransform& transform, Task task,
-                   const std::vector<std::string>& class_names);
+                   const std::vector<std::string>& class_names, const std::vector<double>& weights = {});
 bool is_ensemble_dir(const std::string& dir);
 
 /// `nnrecipe predict`: a model or an ensemble directory on a CSV; returns

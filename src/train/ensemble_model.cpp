@@ -3,6 +3,7 @@
 // scores with the winner itself rather than a stand-in.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -17,17 +18,37 @@ namespace {
 
 constexpr const char* kFormat = "nnrecipe.ensemble/1";
 
-void add_into(std::vector<double>& sum, const std::vector<double>& part, const std::string& who) {
+void add_into(std::vector<double>& sum, const std::vector<double>& part, double weight, const std::string& who) {
   if (part.size() != sum.size()) throw InputError(who, "predicts a different number of values than the other members");
-  for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += part[i];
+  for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += weight * part[i];
+}
+
+/// The weights normalized to sum 1; equal ones when `weights` is empty.
+/// Throws InputError (naming `where`) on a wrong count or a negative or
+/// all-zero weight.
+std::vector<double> normalized_weights(std::vector<double> weights, std::size_t members, const std::string& where) {
+  if (weights.empty()) weights.assign(members, 1.0);
+  if (weights.size() != members) {
+    throw InputError(where, fmt::format("{} weights for {} ensemble members", weights.size(), members));
+  }
+  double total = 0;
+  for (double w : weights) {
+    if (!(w >= 0) || !std::isfinite(w)) throw InputError(where, fmt::format("ensemble weight {} is not a non-negative number", w));
+    total += w;
+  }
+  if (total <= 0) throw InputError(where, "ensemble weights are all zero");
+  for (double& w : weights) w /= total;
+  return weights;
 }
 
 }  // namespace
 
 void save_ensemble(const std::string& dir, const std::vector<std::string>& network_model_dirs,
                    const std::string& xgboost_json, const FittedTransform& transform, Task task,
-                   const std::vector<std::string>& class_names) {
+                   const std::vector<std::string>& class_names, const std::vector<double>& weights) {
   if (network_model_dirs.empty() && xgboost_json.empty()) throw InputError(dir, "an ensemble needs a member");
+  const std::vector<double> normalized =
+      normalized_weights(weights, network_model_dirs.size() + (xgboost_json.empty() ? 0 : 1), dir);
   // Built beside the target and renamed over it: a reader never sees half
   // an ensemble.
   const std::string staging = dir + ".tmp";
@@ -50,7 +71,8 @@ void save_ensemble(const std::string& dir, const std::vector<std::string>& netwo
                                                  {"task", to_string(task)},
                                                  {"class_names", class_names},
                                                  {"members", members},
-                                                 {"xgboost", xgboost}});
+                                                 {"xgboost", xgboost},
+                                                 {"weights", normalized}});
   fs::remove_all(dir, ec);
   fs::rename(staging, dir);
 }
@@ -64,15 +86,18 @@ std::size_t predict_model_csv(const std::string& model_dir, const std::string& d
   Task task = Task::Regression;
   std::vector<std::string> class_names, members;
   std::string xgboost;
+  std::vector<double> weights;
   try {
     if (j.at("format") != kFormat) throw InputError(index, "not an nnrecipe ensemble (format " + j.at("format").dump() + ")");
     task = *parse_task(j.at("task").get<std::string>());
     class_names = j.at("class_names").get<std::vector<std::string>>();
     members = j.at("members").get<std::vector<std::string>>();
     if (!j.at("xgboost").is_null()) xgboost = j.at("xgboost").get<std::string>();
+    if (j.contains("weights")) weights = j.at("weights").get<std::vector<double>>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(index, std::string("malformed: ") + e.what());
   }
+  weights = normalized_weights(weights, members.size() + (xgboost.empty() ? 0 : 1), index);
   const FittedTransform ft = FittedTransform::load(model_dir + "/transform.json");
   CsvOptions csv;
   csv.type_overrides = ft.column_types();
@@ -81,18 +106,19 @@ std::size_t predict_model_csv(const std::string& model_dir, const std::string& d
   Predictions mean;
   std::size_t count = 0;
   const auto add = [&](const Predictions& p, const std::string& who) {
+    const double w = weights[count];
     if (count++ == 0) {
       mean = p;
+      for (double& v : task == Task::Regression ? mean.values : mean.probs) v *= w;
       return;
     }
-    add_into(task == Task::Regression ? mean.values : mean.probs, task == Task::Regression ? p.values : p.probs, who);
+    add_into(task == Task::Regression ? mean.values : mean.probs, task == Task::Regression ? p.values : p.probs, w, who);
   };
   for (const std::string& m : members) add(predict_table(load_model(model_dir + "/" + m), table), model_dir + "/" + m);
   if (!xgboost.empty()) {
     const XgboostBaseline model = XgboostBaseline::load(model_dir + "/" + xgboost, ft);
     add(model.predict(ft.apply(table, /*require_target=*/false)), model_dir + "/" + xgboost);
   }
-  for (double& v : task == Task::Regression ? mean.values : mean.probs) v /= static_cast<double>(count);
   write_predictions_csv(mean, class_names, out_csv);
   return mean.rows;
 }

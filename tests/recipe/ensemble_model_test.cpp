@@ -1,5 +1,5 @@
-// Ensemble model directories: `predict` on one gives the mean of its
-// members' predictions, networks and xgboost alike.
+// Ensemble model directories: `predict` on one gives the (weighted) mean
+// of its members' predictions, networks and xgboost alike.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -69,6 +69,20 @@ TEST(EnsembleModel, PredictsTheMeanOfItsMembers) {
       EXPECT_NEAR(e[i][k], (m0[i][k] + m1[i][k] + x.probs[i * 2 + k]) / 3, 2e-5) << "row " << i;
     }
   }
+  // Weighted (ensemble selection's counts): normalized, members then xgboost.
+  save_ensemble(dir.file("ensemble"), members, dir.file("xgb.json"), splits.transform, splits.task, data.class_names,
+                {2, 1, 1});
+  predict_model_csv(dir.file("ensemble"), data_csv, dir.file("w.csv"));
+  const auto w = read_probs(dir.file("w.csv"));
+  for (std::size_t i = 0; i < rows; i += 97) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_NEAR(w[i][k], (2 * m0[i][k] + m1[i][k] + x.probs[i * 2 + k]) / 4, 2e-5) << "row " << i;
+    }
+  }
+  EXPECT_THROW(save_ensemble(dir.file("bad"), members, "", splits.transform, splits.task, data.class_names, {1, 1, 1}),
+               InputError);
+  EXPECT_THROW(save_ensemble(dir.file("bad"), members, "", splits.transform, splits.task, data.class_names, {1, -1}),
+               InputError);
   // A second save replaces the first whole.
   save_ensemble(dir.file("ensemble"), {members[0]}, "", splits.transform, splits.task, data.class_names);
   predict_model_csv(dir.file("ensemble"), data_csv, dir.file("e1.csv"));
