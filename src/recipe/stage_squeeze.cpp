@@ -1,7 +1,8 @@
 // Stage 6, squeeze (../shared/RECIPE.md): train the incumbent longer when
-// the budget cut it, ensemble the best networks (and xgboost where that
-// helps validation), then score every candidate once on the untouched test
-// split, name the winner honestly, and analyse the winner's errors.
+// the budget cut it, train it from other seeds, build an ensemble from the best networks, the linear model and
+// xgboost by ensemble selection on validation, then score every candidate
+// once on the untouched test split, name the winner honestly, and analyse
+// the winner's errors.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,15 +10,18 @@
 #include <filesystem>
 #include <set>
 
+#include "nnrecipe/ensemble_selection.h"
 #include "nnrecipe/prediction.h"
 #include "recipe/recipe_support.h"
 
 namespace nnrecipe::recipe_detail {
 namespace {
 
-/// Networks averaged into the ensemble (the best by validation, distinct
-/// runs, trained on all rows).
-constexpr std::size_t kEnsembleSize = 5;
+/// Networks in the ensemble selection's library (the best by validation,
+/// distinct runs, trained on all rows), and its greedy steps
+/// (ensemble_selection.h; Caruana et al. 2004 see most of the gain early).
+constexpr std::size_t kLibraryNetworks = 8;
+constexpr int kSelectionSteps = 20;
 /// Copies of the incumbent trained from other seeds for the ensemble:
 /// averaging seeds removes the variance of one initialization (Lakshminarayanan
 /// et al. 2017 use 5 members).
@@ -30,18 +34,8 @@ struct Entry {
   std::optional<std::size_t> network;  ///< its run, when a single network
   std::vector<std::size_t> members;    ///< the ensemble's networks
   bool with_xgboost = false;           ///< the ensemble includes xgboost, or is it
+  std::vector<double> weights;         ///< the ensemble's: members, then xgboost (empty: equal)
 };
-
-Predictions average(const std::vector<const Predictions*>& parts) {
-  Predictions out = *parts.front();
-  std::vector<double>& acc = out.task == Task::Regression ? out.values : out.probs;
-  for (std::size_t k = 1; k < parts.size(); ++k) {
-    const std::vector<double>& v = out.task == Task::Regression ? parts[k]->values : parts[k]->probs;
-    for (std::size_t i = 0; i < acc.size(); ++i) acc[i] += v[i];
-  }
-  for (double& a : acc) a /= static_cast<double>(parts.size());
-  return out;
-}
 
 void train_longer(Context& ctx) {
   NetworkRun& run = ctx.networks[*ctx.incumbent_run];
@@ -87,7 +81,7 @@ std::vector<Entry> collect_candidates(Context& ctx) {
   const bool regression = ctx.data.task == Task::Regression;
   if (ctx.prior_val) {
     out.push_back({{regression ? "mean" : "majority", "dumb", {}, {}, 0, "predicts the training prior"},
-                   *ctx.prior_val, *ctx.prior_test, std::nullopt, {}, false});
+                   *ctx.prior_val, *ctx.prior_test, std::nullopt, {}, false, {}});
   } else if (!regression) {
     // Image data: the majority class from the training counts.
     Predictions val, test;
@@ -104,15 +98,15 @@ std::vector<Entry> collect_candidates(Context& ctx) {
       p->rows = static_cast<std::size_t>(rows);
       for (int64_t i = 0; i < rows; ++i) p->probs.insert(p->probs.end(), shares.begin(), shares.end());
     }
-    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, std::nullopt, {}, false});
+    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, std::nullopt, {}, false, {}});
   }
   if (ctx.linear_val) {
     out.push_back({{"linear", "linear", {}, {}, ctx.linear_seconds, ctx.linear_detail}, *ctx.linear_val,
-                   *ctx.linear_test, std::nullopt, {}, false});
+                   *ctx.linear_test, std::nullopt, {}, false, {}});
   }
   if (ctx.xgb_val) {
     out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail}, *ctx.xgb_val, *ctx.xgb_test,
-                   std::nullopt, {}, true});
+                   std::nullopt, {}, true, {}});
   }
   const auto add_network = [&](std::size_t index, const std::string& name, const std::string& kind) {
     const NetworkRun& run = ctx.networks[index];
@@ -120,7 +114,7 @@ std::vector<Entry> collect_candidates(Context& ctx) {
                     fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type,
                                 hidden_text(run.config.model.hidden), number_text(run.config.train.lr),
                                 run.outcome.best_epoch, run.outcome.history.size())},
-                   predictions_of(ctx, run.val), predictions_of(ctx, run.test), index, {}, false});
+                   predictions_of(ctx, run.val), predictions_of(ctx, run.test), index, {}, false, {}});
   };
   if (ctx.baseline_run) add_network(*ctx.baseline_run, "network", "network");
   if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {
@@ -144,60 +138,67 @@ std::vector<std::size_t> ranked_networks(const Context& ctx) {
   return idx;
 }
 
-void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
-  const std::vector<std::size_t> ranked = ranked_networks(ctx);
-  std::vector<const Predictions*> val_parts, test_parts;
-  std::vector<Predictions> storage_val, storage_test;
-  storage_val.reserve(kEnsembleSize + 1);
-  storage_test.reserve(kEnsembleSize + 1);
-  std::vector<std::string> members;
-  std::vector<std::size_t> member_runs;
+/// One model of the ensemble selection's library.
+struct LibraryModel {
+  std::string name;
+  Predictions val, test;
+  std::optional<std::size_t> network;  ///< its run; none for xgboost
+};
+
+/// The library ensemble selection draws from: the best networks (distinct
+/// runs, trained on all rows), the linear model and xgboost.
+std::vector<LibraryModel> ensemble_library(const Context& ctx) {
+  std::vector<LibraryModel> library;
   std::set<std::string> seen_dirs;
-  for (std::size_t i : ranked) {
-    if (members.size() == kEnsembleSize) break;
+  for (std::size_t i : ranked_networks(ctx)) {
+    if (library.size() == kLibraryNetworks) break;
     // A run trained longer shares its directory with the run it continued.
     if (!seen_dirs.insert(ctx.networks[i].run_dir).second) continue;
-    storage_val.push_back(predictions_of(ctx, ctx.networks[i].val));
-    storage_test.push_back(predictions_of(ctx, ctx.networks[i].test));
-    members.push_back(ctx.networks[i].name);
-    member_runs.push_back(i);
+    library.push_back({ctx.networks[i].name, predictions_of(ctx, ctx.networks[i].val),
+                       predictions_of(ctx, ctx.networks[i].test), i});
   }
-  if (members.size() < 2) {
-    ctx.stage().cut.push_back("ensemble: fewer than two networks were trained");
+  if (ctx.linear_val && ctx.linear_run) library.push_back({"linear", *ctx.linear_val, *ctx.linear_test, ctx.linear_run});
+  if (ctx.xgb_val) library.push_back({"xgboost", *ctx.xgb_val, *ctx.xgb_test, std::nullopt});
+  return library;
+}
+
+void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
+  const std::vector<LibraryModel> library = ensemble_library(ctx);
+  if (library.size() < 2) {
+    ctx.stage().cut.push_back("ensemble: fewer than two models to choose from");
     return;
   }
-  for (std::size_t k = 0; k < storage_val.size(); ++k) {
-    val_parts.push_back(&storage_val[k]);
-    test_parts.push_back(&storage_test[k]);
+  std::vector<const Predictions*> val_parts, test_parts;
+  for (const LibraryModel& m : library) {
+    val_parts.push_back(&m.val);
+    test_parts.push_back(&m.test);
   }
-  Predictions val = average(val_parts), test = average(test_parts);
-  double score_val = score(ctx, val, false).at(ctx.metric.name);
-  std::string detail = fmt::format("mean of {} networks: {}", members.size(), fmt::join(members, "; "));
+  const std::vector<int> counts =
+      select_ensemble(val_parts, ctx.metric, [&](const Predictions& p) { return score(ctx, p, false).at(ctx.metric.name); },
+                      kSelectionSteps);
+  int total = 0;
+  for (int c : counts) total += c;
+  std::vector<std::string> parts;
+  std::vector<std::size_t> member_runs;
+  std::vector<double> weights;
   bool with_xgboost = false;
-  // The linear model and xgboost join (each as one more equal member) only
-  // where validation says so.
-  const auto try_member = [&](const Predictions& v, const Predictions& t, const std::string& name) {
-    val_parts.push_back(&v);
-    test_parts.push_back(&t);
-    const Predictions with_val = average(val_parts);
-    const double with_score = score(ctx, with_val, false).at(ctx.metric.name);
-    if (is_better(ctx.metric, with_score, score_val)) {
-      val = with_val;
-      test = average(test_parts);
-      score_val = with_score;
-      detail += "; + " + name + " (it improved validation)";
-      return true;
+  double xgboost_weight = 0;
+  for (std::size_t m = 0; m < library.size(); ++m) {
+    if (counts[m] == 0) continue;
+    parts.push_back(fmt::format("{} x{}", library[m].name, counts[m]));
+    if (library[m].network) {
+      member_runs.push_back(*library[m].network);
+      weights.push_back(counts[m]);
+    } else {
+      with_xgboost = true;
+      xgboost_weight = counts[m];
     }
-    val_parts.pop_back();
-    test_parts.pop_back();
-    detail += "; " + name + " left out (it did not improve validation)";
-    return false;
-  };
-  if (ctx.linear_val && ctx.linear_run && try_member(*ctx.linear_val, *ctx.linear_test, "linear")) {
-    member_runs.push_back(*ctx.linear_run);
   }
-  if (ctx.xgb_val) with_xgboost = try_member(*ctx.xgb_val, *ctx.xgb_test, "xgboost");
-  entries.push_back({{"ensemble", "ensemble", {}, {}, 0, detail}, val, test, std::nullopt, member_runs, with_xgboost});
+  if (with_xgboost) weights.push_back(xgboost_weight);
+  const std::string detail = fmt::format("ensemble selection from {} models, {} picks: {}", library.size(), total,
+                                         fmt::join(parts, "; "));
+  entries.push_back({{"ensemble", "ensemble", {}, {}, 0, detail}, weighted_mean(val_parts, counts),
+                     weighted_mean(test_parts, counts), std::nullopt, member_runs, with_xgboost, weights});
 }
 
 std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ranked) {
@@ -238,7 +239,7 @@ void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::str
     std::vector<std::string> dirs;
     for (std::size_t i : w->members) dirs.push_back(ctx.networks[i].run_dir + "/model");
     save_ensemble(to, dirs, w->with_xgboost ? ctx.xgb_model_path : "", ctx.encoded->transform, ctx.data.task,
-                  ctx.data.class_names);
+                  ctx.data.class_names, w->weights);
     if (!w->members.empty()) ctx.result.final_config_yaml = to_yaml(ctx.networks[w->members.front()].config);
     return;
   }
