@@ -134,7 +134,9 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
     run.outcome = trainer.fit();
     run.val = trainer.evaluate(data->val);
     run.test = trainer.evaluate(data->test);
-    run.train_metrics = trainer.evaluate(data->train).metrics;
+    run.train_metrics = data->train.size() <= kTrainMetricRows
+                            ? trainer.evaluate(data->train).metrics
+                            : trainer.evaluate(subset_rows(data->train, kTrainMetricRows, 0)).metrics;
   } catch (const std::exception& e) {
     ctx.log(fmt::format("{}: {} failed: {}", stage_name, request.name, e.what()));
     ctx.stage().cut.push_back(fmt::format("{} failed: {}", request.name, e.what()));
@@ -185,6 +187,16 @@ double expected_seconds(const Context& ctx, const Config& config) {
   scale = std::max(scale, 0.25);
   const double epochs = static_cast<double>(std::max<std::size_t>(ref.outcome.history.size(), 1));
   return ref.seconds_per_epoch() * epochs * scale;
+}
+
+TensorData subset_rows(const TensorData& data, int64_t rows, uint64_t seed) {
+  torch::Generator gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
+  const torch::Tensor order = torch::randperm(data.size(), gen, torch::kInt64).narrow(0, 0, std::min(rows, data.size()));
+  TensorData out;
+  out.x = data.x.index_select(0, order);
+  if (data.ids.defined()) out.ids = data.ids.index_select(0, order);
+  out.y = data.y.index_select(0, order);
+  return out;
 }
 
 Predictions predictions_of(const Context& ctx, const Evaluation& e) {

@@ -5,10 +5,10 @@
 // (images), a smaller batch, dropout, weight decay (AdamW). Early stopping
 // is on throughout; its row reports what it saved.
 #include <fmt/format.h>
-#include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "recipe/recipe_support.h"
 
@@ -22,16 +22,6 @@ constexpr double kFractions[] = {0.25, 0.5, 0.75};
 /// on a few thousand validation rows; for RMSE, 1% of its value.
 constexpr double kMinGainPerDoubling = 0.005;
 constexpr double kMinRelativeGainPerDoubling = 0.01;
-
-TensorData subset_rows(const TensorData& data, int64_t rows, uint64_t seed) {
-  torch::Generator gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
-  const torch::Tensor order = torch::randperm(data.size(), gen, torch::kInt64).narrow(0, 0, rows);
-  TensorData out;
-  out.x = data.x.index_select(0, order);
-  if (data.ids.defined()) out.ids = data.ids.index_select(0, order);
-  out.y = data.y.index_select(0, order);
-  return out;
-}
 
 double train_metric_of(const NetworkRun& run, const std::string& metric) {
   const auto it = run.train_metrics.find(metric);
@@ -53,6 +43,11 @@ void learning_curve(Context& ctx) {
     }
     TrainRequest request(fmt::format("{:.0f}% of the training rows", 100 * fraction), ctx.incumbent);
     request.train_subset = subset_rows(ctx.data.train, rows, seed);
+    // No more epochs than the full run took: a smaller set early-stops
+    // later (less signal per epoch), and on images one such run ate the
+    // whole stage.
+    request.config.train.epochs =
+        std::min<int64_t>(request.config.train.epochs, std::max<int64_t>(1, static_cast<int64_t>(full.outcome.history.size())));
     const auto index = train_candidate(ctx, request);
     if (!index) continue;
     const NetworkRun& run = ctx.networks[*index];
