@@ -22,6 +22,10 @@ constexpr double kMaxDropout = 0.5;
 constexpr double kWdLogMin = -6.0, kWdLogMax = -1.0;
 /// Points drawn; the budget usually ends the search sooner.
 constexpr std::size_t kMaxTrials = 32;
+/// Fewer trials than this are no search: the stage then leaves its time to
+/// the squeeze stage's longer, annealed training (on Fashion-MNIST, 20
+/// minutes leave room for one or two CNN trials here).
+constexpr double kMinTrials = 3;
 
 Config trial_config(const Config& incumbent, const UnitPoint& u) {
   Config c = incumbent;
@@ -40,6 +44,14 @@ void run_tune_stage(Context& ctx) {
   if (!ctx.incumbent_run) {
     stage.verdict = "skipped";
     stage.summary = "no network to tune";
+    return;
+  }
+  if (expected_seconds(ctx, ctx.incumbent) * kMinTrials > ctx.budget.stage_left()) {
+    stage.verdict = "skipped";
+    stage.summary = fmt::format("fewer than {:.0f} trials would fit in the stage; its time goes to the squeeze stage",
+                                kMinTrials);
+    stage.cut.push_back("the search: " + stage.summary);
+    ctx.log("tune: " + stage.summary);
     return;
   }
   const std::size_t start_index = *ctx.incumbent_run;
