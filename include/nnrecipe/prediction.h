@@ -1,17 +1,19 @@
 #pragma once
 // Predictions of saved models on a table, for `nnrecipe predict`: a
 // network's model directory (save_model), or an ensemble directory that
-// `nnrecipe run` writes when an ensemble or the trees win:
-//   MODEL_DIR/ensemble.json   {"format": "nnrecipe.ensemble/1", "task",
-//                              "class_names", "members": ["members/0", ...],
-//                              "xgboost": "xgboost.json" or null,
-//                              "weights": [w_member0, ..., w_xgboost]}
+// `nnrecipe run` writes when an ensemble, a cross-fitted model or the trees
+// win:
+//   MODEL_DIR/ensemble.json   {"format": "nnrecipe.ensemble/2", "task",
+//                              "class_names", "members": [{"path":
+//                              "members/0", "kind": "network" | "xgboost",
+//                              "weight": 0.25}, ...]}
 //   MODEL_DIR/transform.json  the transforms every member was trained with
-//   MODEL_DIR/members/N/      network model directories
-//   MODEL_DIR/xgboost.json    the xgboost model (XgboostBaseline::save)
+//   MODEL_DIR/members/N       a network model directory, or an xgboost
+//                             model file (XgboostBaseline::save)
 // An ensemble predicts the weighted mean of its members' probabilities
-// (classification) or values (regression, original units); "weights" (one
-// per member, then xgboost's) is optional, equal weights without it.
+// (classification) or values (regression, original units); the weights sum
+// to 1. The first format, "nnrecipe.ensemble/1" (members as paths of
+// networks, one optional "xgboost" path, optional "weights"), still loads.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -32,14 +34,18 @@ Predictions predict_table(const LoadedModel& model, const Table& table);
 /// original units (regression). Atomically.
 void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names, const std::string& out_csv);
 
-/// Writes `dir` as an ensemble of copies of the network model directories
-/// and, if `xgboost_json` is not empty, that xgboost model; `transform` is
-/// the one all members were trained with; `weights` (empty: equal) has one
-/// non-negative weight per network, then xgboost's. Replaces an existing
-/// `dir`.
-void save_ensemble(const std::string& dir, const std::vector<std::string>& network_model_dirs,
-                   const std::string& xgboost_json, const FittedTransform& transform, Task task,
-                   const std::vector<std::string>& class_names, const std::vector<double>& weights = {});
+/// One model of an ensemble directory.
+struct EnsembleMember {
+  std::string path;  ///< a network model directory, or an xgboost model file
+  bool xgboost = false;
+  double weight = 1;  ///< non-negative; normalized over the members
+};
+
+/// Writes `dir` as an ensemble of copies of `members`; `transform` is the
+/// one all were trained with. Replaces an existing `dir`; InputError (naming
+/// `dir`) when there is no member or a weight is negative or all are zero.
+void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& members, const FittedTransform& transform,
+                   Task task, const std::vector<std::string>& class_names);
 bool is_ensemble_dir(const std::string& dir);
 
 /// `nnrecipe predict`: a model or an ensemble directory on a CSV; returns

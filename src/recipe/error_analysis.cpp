@@ -87,16 +87,6 @@ std::size_t argmax_row(const std::vector<double>& probs, std::size_t row, std::s
   return static_cast<std::size_t>(std::max_element(begin, begin + static_cast<std::ptrdiff_t>(classes)) - begin);
 }
 
-TensorData take_tensor_rows(const TensorData& d, const std::vector<std::size_t>& rows) {
-  std::vector<int64_t> idx(rows.begin(), rows.end());
-  const torch::Tensor index = torch::tensor(idx, torch::kInt64);
-  TensorData out;
-  out.x = d.x.index_select(0, index);
-  if (d.ids.defined()) out.ids = d.ids.index_select(0, index);
-  out.y = d.y.index_select(0, index);
-  return out;
-}
-
 /// Out-of-fold class probabilities for every training row from the linear
 /// model (logistic / softmax regression, as the baseline stage trains it):
 /// it cannot memorize a wrong label, so it keeps disputing it where the

@@ -101,9 +101,10 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
                               : fmt::format("{}/stages/{:02d}-{}", ctx.options.out_dir, ++ctx.run_counter, slug(request.name));
   PreparedData subset;
   const PreparedData* data = &ctx.data;
-  if (request.train_subset) {
+  if (request.train_subset || request.val_subset) {
     subset = ctx.data;  // tensors are shared, not copied
-    subset.train = *request.train_subset;
+    if (request.train_subset) subset.train = *request.train_subset;
+    if (request.val_subset) subset.val = *request.val_subset;
     data = &subset;
   }
   const std::string stage_name = ctx.stage().name;
@@ -125,7 +126,7 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   NetworkRun run;
   run.name = request.name;
   run.stage = stage_name;
-  run.full_data = !request.train_subset;
+  run.full_data = !request.train_subset && !request.val_subset;
   run.config = request.config;
   run.run_dir = dir;
   const auto start = Clock::now();
@@ -189,14 +190,21 @@ double expected_seconds(const Context& ctx, const Config& config) {
   return ref.seconds_per_epoch() * epochs * scale;
 }
 
+TensorData take_tensor_rows(const TensorData& d, const std::vector<std::size_t>& rows) {
+  std::vector<int64_t> idx(rows.begin(), rows.end());
+  const torch::Tensor index = torch::tensor(idx, torch::kInt64);
+  TensorData out;
+  out.x = d.x.index_select(0, index);
+  if (d.ids.defined()) out.ids = d.ids.index_select(0, index);
+  out.y = d.y.index_select(0, index);
+  return out;
+}
+
 TensorData subset_rows(const TensorData& data, int64_t rows, uint64_t seed) {
   torch::Generator gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
   const torch::Tensor order = torch::randperm(data.size(), gen, torch::kInt64).narrow(0, 0, std::min(rows, data.size()));
-  TensorData out;
-  out.x = data.x.index_select(0, order);
-  if (data.ids.defined()) out.ids = data.ids.index_select(0, order);
-  out.y = data.y.index_select(0, order);
-  return out;
+  const std::vector<std::size_t> picked(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + order.numel());
+  return take_tensor_rows(data, picked);
 }
 
 Predictions predictions_of(const Context& ctx, const Evaluation& e) {

@@ -13,6 +13,7 @@
 #include "nnrecipe/config.h"
 #include "nnrecipe/dataset.h"
 #include "nnrecipe/metrics.h"
+#include "nnrecipe/prediction.h"
 #include "nnrecipe/recipe.h"
 #include "nnrecipe/trainer.h"
 
@@ -54,7 +55,9 @@ constexpr int64_t kTrainMetricRows = 10000;
 struct NetworkRun {
   std::string name;  ///< "baseline network", "hidden [256, 256]", "tune trial 3"
   std::string stage;
-  bool full_data = true;  ///< false for the learning curve's smaller training sets
+  /// false for the learning curve's smaller training sets and the folds of
+  /// a cross-fit (their validation rows are another split's)
+  bool full_data = true;
   Config config;
   TrainOutcome outcome;
   Evaluation val, test;
@@ -68,6 +71,21 @@ struct NetworkRun {
   double val_score(const std::string& metric) const;
   /// The lowest training loss of any epoch (the overfit stage's measure).
   double best_train_loss() const;
+};
+
+/// A model cross-fitted on the training and validation rows together
+/// (cross_fit.cpp): K models, each trained on K-1 folds and stopped early on
+/// the fold it holds out.
+struct CrossFit {
+  std::string name;  ///< "xgboost, 5-fold cross-fit"
+  std::string kind;  ///< the leaderboard's: "xgboost" or "network"
+  /// Validation rows' out-of-fold predictions (each from the fold model
+  /// that never trained on the row), and the folds' mean on test.
+  Predictions val, test;
+  std::vector<EnsembleMember> parts;  ///< the fold models, equal weights
+  std::optional<std::size_t> config_run;  ///< a network run with its configuration
+  double seconds = 0;
+  std::string detail;
 };
 
 struct Context {
@@ -89,6 +107,7 @@ struct Context {
   double xgb_seconds = 0, linear_seconds = 0;
   std::string xgb_detail, linear_detail;
   std::string xgb_model_path;
+  std::vector<CrossFit> cross_fits;
   std::size_t run_counter = 0;
 
   Context(const RecipeOptions& o, RecipeResult& r, double budget_seconds)
@@ -110,6 +129,9 @@ struct TrainRequest {
   Config config;
   bool checks = false;
   std::optional<TensorData> train_subset;
+  /// Validate (early stopping, the run's val predictions) on these rows
+  /// instead: cross-fitting's held-out fold.
+  std::optional<TensorData> val_subset;
   /// Continue the run in this directory from its checkpoint ("train longer").
   std::string resume_dir;
 };
@@ -130,6 +152,8 @@ AblationRow ablation_row(const Context& ctx, const std::string& change, const Ne
 /// (seconds per epoch of the most similar run times the epochs it ran).
 double expected_seconds(const Context& ctx, const Config& config);
 
+/// The given rows of `data`, in that order.
+TensorData take_tensor_rows(const TensorData& data, const std::vector<std::size_t>& rows);
 /// `rows` rows of `data` drawn without replacement (a permutation seeded
 /// by `seed`); all of them, shuffled, when `rows` >= its size.
 TensorData subset_rows(const TensorData& data, int64_t rows, uint64_t seed);
@@ -155,6 +179,13 @@ void run_overfit_stage(Context& ctx);
 void run_regularize_stage(Context& ctx);
 void run_tune_stage(Context& ctx);
 void run_squeeze_stage(Context& ctx);
+
+/// Cross-fits xgboost, or a network of `config` (the incumbent, `run`), on
+/// the training and validation rows (cross_fit.cpp). Appends to
+/// ctx.cross_fits; nothing when the stage's budget would not cover it (the
+/// stage says so).
+void cross_fit_xgboost(Context& ctx);
+void cross_fit_network(Context& ctx, std::size_t run);
 
 /// Error analysis of the winner's test predictions (and label issues from
 /// out-of-fold predictions on the training split).

@@ -1,8 +1,10 @@
-// Stage 6, squeeze (../shared/RECIPE.md): train the incumbent longer when
-// the budget cut it, train it from other seeds, build an ensemble from the best networks, the linear model and
-// xgboost by ensemble selection on validation, then score every candidate
-// once on the untouched test split, name the winner honestly, and analyse
-// the winner's errors.
+// Stage 6, squeeze (../shared/RECIPE.md): train the incumbent longer (on,
+// when the budget cut it; again, under a cosine decay), cross-fit xgboost
+// and the incumbent on the training and validation rows (cross_fit.cpp),
+// train the incumbent from other seeds, build an ensemble from the best
+// networks, the linear model, xgboost and the cross-fits by ensemble
+// selection on validation, then score every candidate once on the untouched
+// test split, name the winner honestly, and analyse the winner's errors.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <set>
 
 #include "nnrecipe/ensemble_selection.h"
-#include "nnrecipe/prediction.h"
 #include "recipe/recipe_support.h"
 
 namespace nnrecipe::recipe_detail {
@@ -26,15 +27,19 @@ constexpr int kSelectionSteps = 20;
 /// averaging seeds removes the variance of one initialization (Lakshminarayanan
 /// et al. 2017 use 5 members).
 constexpr std::size_t kSeedReplicas = 4;
+/// The shortest annealed run worth training: a cosine decay over fewer
+/// epochs is mostly its tail.
+constexpr int64_t kMinAnnealedEpochs = 5;
 
-/// Candidate predictions kept until the final scoring.
+/// A model the squeeze stage scores: a candidate of the leaderboard, a
+/// model of the ensemble selection's library, or both.
 struct Entry {
   Candidate candidate;
   Predictions val, test;
-  std::optional<std::size_t> network;  ///< its run, when a single network
-  std::vector<std::size_t> members;    ///< the ensemble's networks
-  bool with_xgboost = false;           ///< the ensemble includes xgboost, or is it
-  std::vector<double> weights;         ///< the ensemble's: members, then xgboost (empty: equal)
+  /// What model/ holds if it wins (network model directories and xgboost
+  /// files with weights); empty when it cannot be saved (the prior).
+  std::vector<EnsembleMember> parts;
+  std::optional<std::size_t> config_run;  ///< a network run whose configuration it is
 };
 
 void train_longer(Context& ctx) {
@@ -61,6 +66,38 @@ void train_longer(Context& ctx) {
   ctx.incumbent_run = index;
 }
 
+/// Train longer with the learning rate annealed: the incumbent's
+/// configuration from scratch under a cosine decay to zero (the Tuning
+/// Playbook's default schedule; the earlier stages kept it constant, as the
+/// recipe's baseline says), for twice the epochs the incumbent took to its
+/// best, or what fits in two thirds of the stage. Its length is chosen up
+/// front, so early stopping's patience is off; the best epoch is kept.
+void train_annealed(Context& ctx) {
+  const NetworkRun& incumbent = ctx.networks[*ctx.incumbent_run];
+  if (incumbent.config.train.schedule == "cosine") return;
+  const double per_epoch = std::max(incumbent.seconds_per_epoch(), 1e-3);
+  const int64_t fit = static_cast<int64_t>(ctx.budget.stage_left() * 2 / 3 / per_epoch);
+  const int64_t wanted = std::max<int64_t>(2 * incumbent.outcome.best_epoch, kMinAnnealedEpochs);
+  const int64_t epochs = std::min(fit, wanted);
+  // At least as many epochs as the incumbent needed to its best.
+  if (epochs < std::max<int64_t>(incumbent.outcome.best_epoch, kMinAnnealedEpochs)) {
+    ctx.stage().cut.push_back(fmt::format("annealed training: {} epochs would not fit (about {} did)", wanted, fit));
+    return;
+  }
+  Config c = incumbent.config;
+  c.train.schedule = "cosine";
+  c.train.epochs = epochs;
+  c.train.early_stopping.patience = 0;
+  const std::string what = fmt::format("cosine learning-rate decay over {} epochs", epochs);
+  const double before = incumbent.val_score(ctx.metric.name);
+  const auto index = train_candidate(ctx, {"incumbent, " + what, c, false});
+  if (!index) return;
+  AblationRow row = ablation_row(ctx, what, ctx.networks[*index], before);
+  row.kept = is_better(ctx.metric, row.val_metric, before);
+  ctx.stage().ablation.push_back(row);
+  if (row.kept) ctx.incumbent_run = index;
+}
+
 void train_seed_replicas(Context& ctx) {
   const Config incumbent = ctx.networks[*ctx.incumbent_run].config;
   for (std::size_t k = 1; k <= kSeedReplicas; ++k) {
@@ -76,12 +113,27 @@ void train_seed_replicas(Context& ctx) {
   }
 }
 
+Entry network_entry(const Context& ctx, std::size_t index, const std::string& name, const std::string& kind) {
+  const NetworkRun& run = ctx.networks[index];
+  return {{name, kind, {}, {}, run.seconds,
+           fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type, hidden_text(run.config.model.hidden),
+                       number_text(run.config.train.lr), run.outcome.best_epoch, run.outcome.history.size())},
+          predictions_of(ctx, run.val),
+          predictions_of(ctx, run.test),
+          {{run.run_dir + "/model"}},
+          index};
+}
+
+Entry cross_fit_entry(const CrossFit& fit) {
+  return {{fit.name, fit.kind, {}, {}, fit.seconds, fit.detail}, fit.val, fit.test, fit.parts, fit.config_run};
+}
+
 std::vector<Entry> collect_candidates(Context& ctx) {
   std::vector<Entry> out;
   const bool regression = ctx.data.task == Task::Regression;
   if (ctx.prior_val) {
     out.push_back({{regression ? "mean" : "majority", "dumb", {}, {}, 0, "predicts the training prior"},
-                   *ctx.prior_val, *ctx.prior_test, std::nullopt, {}, false, {}});
+                   *ctx.prior_val, *ctx.prior_test, {}, std::nullopt});
   } else if (!regression) {
     // Image data: the majority class from the training counts.
     Predictions val, test;
@@ -98,29 +150,24 @@ std::vector<Entry> collect_candidates(Context& ctx) {
       p->rows = static_cast<std::size_t>(rows);
       for (int64_t i = 0; i < rows; ++i) p->probs.insert(p->probs.end(), shares.begin(), shares.end());
     }
-    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, std::nullopt, {}, false, {}});
+    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, {}, std::nullopt});
   }
-  if (ctx.linear_val) {
-    out.push_back({{"linear", "linear", {}, {}, ctx.linear_seconds, ctx.linear_detail}, *ctx.linear_val,
-                   *ctx.linear_test, std::nullopt, {}, false, {}});
+  if (ctx.linear_val && ctx.linear_run) {
+    Entry linear = network_entry(ctx, *ctx.linear_run, "linear", "linear");
+    linear.candidate.seconds = ctx.linear_seconds;
+    linear.candidate.detail = ctx.linear_detail;
+    out.push_back(std::move(linear));
   }
   if (ctx.xgb_val) {
     out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail}, *ctx.xgb_val, *ctx.xgb_test,
-                   std::nullopt, {}, true, {}});
+                   {{ctx.xgb_model_path, true}}, std::nullopt});
   }
-  const auto add_network = [&](std::size_t index, const std::string& name, const std::string& kind) {
-    const NetworkRun& run = ctx.networks[index];
-    out.push_back({{name, kind, {}, {}, run.seconds,
-                    fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type,
-                                hidden_text(run.config.model.hidden), number_text(run.config.train.lr),
-                                run.outcome.best_epoch, run.outcome.history.size())},
-                   predictions_of(ctx, run.val), predictions_of(ctx, run.test), index, {}, false, {}});
-  };
-  if (ctx.baseline_run) add_network(*ctx.baseline_run, "network", "network");
+  if (ctx.baseline_run) out.push_back(network_entry(ctx, *ctx.baseline_run, "network", "network"));
   if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {
-    add_network(*ctx.incumbent_run, "recipe network", "network");
+    out.push_back(network_entry(ctx, *ctx.incumbent_run, "recipe network", "network"));
   }
-  if (ctx.tuned_run) add_network(*ctx.tuned_run, "tuned", "tuned");
+  if (ctx.tuned_run) out.push_back(network_entry(ctx, *ctx.tuned_run, "tuned", "tuned"));
+  for (const CrossFit& fit : ctx.cross_fits) out.push_back(cross_fit_entry(fit));
   return out;
 }
 
@@ -138,38 +185,35 @@ std::vector<std::size_t> ranked_networks(const Context& ctx) {
   return idx;
 }
 
-/// One model of the ensemble selection's library.
-struct LibraryModel {
-  std::string name;
-  Predictions val, test;
-  std::optional<std::size_t> network;  ///< its run; none for xgboost
-};
-
 /// The library ensemble selection draws from: the best networks (distinct
-/// runs, trained on all rows), the linear model and xgboost.
-std::vector<LibraryModel> ensemble_library(const Context& ctx) {
-  std::vector<LibraryModel> library;
+/// runs, trained on all rows), the linear model, xgboost and the
+/// cross-fits.
+std::vector<Entry> ensemble_library(const Context& ctx) {
+  std::vector<Entry> library;
   std::set<std::string> seen_dirs;
   for (std::size_t i : ranked_networks(ctx)) {
     if (library.size() == kLibraryNetworks) break;
     // A run trained longer shares its directory with the run it continued.
     if (!seen_dirs.insert(ctx.networks[i].run_dir).second) continue;
-    library.push_back({ctx.networks[i].name, predictions_of(ctx, ctx.networks[i].val),
-                       predictions_of(ctx, ctx.networks[i].test), i});
+    library.push_back(network_entry(ctx, i, ctx.networks[i].name, "network"));
   }
-  if (ctx.linear_val && ctx.linear_run) library.push_back({"linear", *ctx.linear_val, *ctx.linear_test, ctx.linear_run});
-  if (ctx.xgb_val) library.push_back({"xgboost", *ctx.xgb_val, *ctx.xgb_test, std::nullopt});
+  if (ctx.linear_val && ctx.linear_run) library.push_back(network_entry(ctx, *ctx.linear_run, "linear", "linear"));
+  if (ctx.xgb_val) {
+    library.push_back({{"xgboost", "xgboost", {}, {}, 0, ""}, *ctx.xgb_val, *ctx.xgb_test, {{ctx.xgb_model_path, true}},
+                       std::nullopt});
+  }
+  for (const CrossFit& fit : ctx.cross_fits) library.push_back(cross_fit_entry(fit));
   return library;
 }
 
 void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
-  const std::vector<LibraryModel> library = ensemble_library(ctx);
+  const std::vector<Entry> library = ensemble_library(ctx);
   if (library.size() < 2) {
     ctx.stage().cut.push_back("ensemble: fewer than two models to choose from");
     return;
   }
   std::vector<const Predictions*> val_parts, test_parts;
-  for (const LibraryModel& m : library) {
+  for (const Entry& m : library) {
     val_parts.push_back(&m.val);
     test_parts.push_back(&m.test);
   }
@@ -178,27 +222,21 @@ void add_ensemble(Context& ctx, std::vector<Entry>& entries) {
                       kSelectionSteps);
   int total = 0;
   for (int c : counts) total += c;
-  std::vector<std::string> parts;
-  std::vector<std::size_t> member_runs;
-  std::vector<double> weights;
-  bool with_xgboost = false;
-  double xgboost_weight = 0;
+  Entry ensemble{{"ensemble", "ensemble", {}, {}, 0, ""}, weighted_mean(val_parts, counts),
+                 weighted_mean(test_parts, counts), {}, std::nullopt};
+  std::vector<std::string> picks;
   for (std::size_t m = 0; m < library.size(); ++m) {
     if (counts[m] == 0) continue;
-    parts.push_back(fmt::format("{} x{}", library[m].name, counts[m]));
-    if (library[m].network) {
-      member_runs.push_back(*library[m].network);
-      weights.push_back(counts[m]);
-    } else {
-      with_xgboost = true;
-      xgboost_weight = counts[m];
+    picks.push_back(fmt::format("{} x{}", library[m].candidate.name, counts[m]));
+    for (EnsembleMember part : library[m].parts) {
+      part.weight *= static_cast<double>(counts[m]) / total;
+      ensemble.parts.push_back(part);
     }
+    if (!ensemble.config_run) ensemble.config_run = library[m].config_run;
   }
-  if (with_xgboost) weights.push_back(xgboost_weight);
-  const std::string detail = fmt::format("ensemble selection from {} models, {} picks: {}", library.size(), total,
-                                         fmt::join(parts, "; "));
-  entries.push_back({{"ensemble", "ensemble", {}, {}, 0, detail}, weighted_mean(val_parts, counts),
-                     weighted_mean(test_parts, counts), std::nullopt, member_runs, with_xgboost, weights});
+  ensemble.candidate.detail =
+      fmt::format("ensemble selection from {} models, {} picks: {}", library.size(), total, fmt::join(picks, "; "));
+  entries.push_back(std::move(ensemble));
 }
 
 std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ranked) {
@@ -224,9 +262,9 @@ std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ra
   return s;
 }
 
-/// model/: the winner itself where `predict` can load it — a network, or
-/// (tables) an ensemble directory of its networks and xgboost; otherwise
-/// the best single network, and the stage says so.
+/// model/: the winner itself where `predict` can load it: a network, or
+/// (tables) an ensemble directory of its networks and xgboost models;
+/// otherwise the best single network, and the stage says so.
 void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::string& winner) {
   namespace fs = std::filesystem;
   const std::string to = ctx.options.out_dir + "/model";
@@ -234,27 +272,25 @@ void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::str
   for (const Entry& e : entries) {
     if (e.candidate.name == winner) w = &e;
   }
-  std::optional<std::size_t> net = w ? w->network : std::nullopt;
-  if (w && !net && ctx.encoded && (!w->members.empty() || w->with_xgboost)) {
-    std::vector<std::string> dirs;
-    for (std::size_t i : w->members) dirs.push_back(ctx.networks[i].run_dir + "/model");
-    save_ensemble(to, dirs, w->with_xgboost ? ctx.xgb_model_path : "", ctx.encoded->transform, ctx.data.task,
-                  ctx.data.class_names, w->weights);
-    if (!w->members.empty()) ctx.result.final_config_yaml = to_yaml(ctx.networks[w->members.front()].config);
-    return;
-  }
-  if (!net) {
+  std::error_code ec;
+  if (w && w->parts.size() == 1 && !w->parts.front().xgboost) {
+    fs::remove_all(to, ec);
+    fs::copy(w->parts.front().path, to, fs::copy_options::recursive);
+  } else if (w && !w->parts.empty() && ctx.encoded) {
+    save_ensemble(to, w->parts, ctx.encoded->transform, ctx.data.task, ctx.data.class_names);
+  } else {
     const std::vector<std::size_t> ranked = ranked_networks(ctx);
     if (ranked.empty()) return;
-    net = ranked.front();
+    const std::size_t net = ranked.front();
     ctx.stage().cut.push_back(fmt::format("model/ holds the best single network ({}): the winner ({}) cannot be saved "
                                           "as one model here",
-                                          ctx.networks[*net].name, winner));
+                                          ctx.networks[net].name, winner));
+    fs::remove_all(to, ec);
+    fs::copy(fs::path(ctx.networks[net].run_dir) / "model", to, fs::copy_options::recursive);
+    ctx.result.final_config_yaml = to_yaml(ctx.networks[net].config);
+    return;
   }
-  std::error_code ec;
-  fs::remove_all(to, ec);
-  fs::copy(fs::path(ctx.networks[*net].run_dir) / "model", to, fs::copy_options::recursive);
-  ctx.result.final_config_yaml = to_yaml(ctx.networks[*net].config);
+  if (w->config_run) ctx.result.final_config_yaml = to_yaml(ctx.networks[*w->config_run].config);
 }
 
 }  // namespace
@@ -264,6 +300,11 @@ void run_squeeze_stage(Context& ctx) {
   const auto start = Clock::now();
   if (ctx.incumbent_run) {
     train_longer(ctx);
+    train_annealed(ctx);
+  }
+  cross_fit_xgboost(ctx);
+  if (ctx.incumbent_run) {
+    cross_fit_network(ctx, *ctx.incumbent_run);
     train_seed_replicas(ctx);
   }
 

@@ -2,6 +2,8 @@
 // of its members' predictions, networks and xgboost alike.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 
 #include "nnrecipe/csv.h"
@@ -47,8 +49,8 @@ TEST(EnsembleModel, PredictsTheMeanOfItsMembers) {
   }
   const XgboostBaseline xgb = XgboostBaseline::fit(splits.train, splits.val, splits.transform);
   xgb.save(dir.file("xgb.json"));
-  save_ensemble(dir.file("ensemble"), members, dir.file("xgb.json"), splits.transform, splits.task,
-                data.class_names);
+  save_ensemble(dir.file("ensemble"), {{members[0]}, {members[1]}, {dir.file("xgb.json"), true}}, splits.transform,
+                splits.task, data.class_names);
   ASSERT_TRUE(is_ensemble_dir(dir.file("ensemble")));
   EXPECT_FALSE(is_ensemble_dir(members[0]));
 
@@ -69,9 +71,9 @@ TEST(EnsembleModel, PredictsTheMeanOfItsMembers) {
       EXPECT_NEAR(e[i][k], (m0[i][k] + m1[i][k] + x.probs[i * 2 + k]) / 3, 2e-5) << "row " << i;
     }
   }
-  // Weighted (ensemble selection's counts): normalized, members then xgboost.
-  save_ensemble(dir.file("ensemble"), members, dir.file("xgb.json"), splits.transform, splits.task, data.class_names,
-                {2, 1, 1});
+  // Weighted (ensemble selection's pick counts), normalized.
+  save_ensemble(dir.file("ensemble"), {{members[0], false, 2}, {members[1], false, 1}, {dir.file("xgb.json"), true, 1}},
+                splits.transform, splits.task, data.class_names);
   predict_model_csv(dir.file("ensemble"), data_csv, dir.file("w.csv"));
   const auto w = read_probs(dir.file("w.csv"));
   for (std::size_t i = 0; i < rows; i += 97) {
@@ -79,22 +81,42 @@ TEST(EnsembleModel, PredictsTheMeanOfItsMembers) {
       EXPECT_NEAR(w[i][k], (2 * m0[i][k] + m1[i][k] + x.probs[i * 2 + k]) / 4, 2e-5) << "row " << i;
     }
   }
-  EXPECT_THROW(save_ensemble(dir.file("bad"), members, "", splits.transform, splits.task, data.class_names, {1, 1, 1}),
+  EXPECT_THROW(save_ensemble(dir.file("bad"), {{members[0], false, 1}, {members[1], false, -1}}, splits.transform,
+                             splits.task, data.class_names),
                InputError);
-  EXPECT_THROW(save_ensemble(dir.file("bad"), members, "", splits.transform, splits.task, data.class_names, {1, -1}),
-               InputError);
+  EXPECT_THROW(save_ensemble(dir.file("bad"), {}, splits.transform, splits.task, data.class_names), InputError);
+  EXPECT_FALSE(exists(dir.file("bad")));
+  // The first format (networks, then one xgboost, optional weights) loads.
+  write_text(dir.file("ensemble/ensemble.json"),
+             nlohmann::json({{"format", "nnrecipe.ensemble/1"},
+                             {"task", "binary"},
+                             {"class_names", data.class_names},
+                             {"members", {"members/0", "members/1"}},
+                             {"xgboost", "members/2"},
+                             {"weights", {2, 1, 1}}})
+                 .dump());
+  predict_model_csv(dir.file("ensemble"), data_csv, dir.file("w1.csv"));
+  EXPECT_EQ(read_text(dir.file("w1.csv")), read_text(dir.file("w.csv")));
   // A second save replaces the first whole.
-  save_ensemble(dir.file("ensemble"), {members[0]}, "", splits.transform, splits.task, data.class_names);
+  save_ensemble(dir.file("ensemble"), {{members[0]}}, splits.transform, splits.task, data.class_names);
   predict_model_csv(dir.file("ensemble"), data_csv, dir.file("e1.csv"));
   EXPECT_EQ(read_text(dir.file("e1.csv")), read_text(dir.file("m0.csv")));
-  EXPECT_FALSE(exists(dir.file("ensemble/xgboost.json")));
+  EXPECT_FALSE(exists(dir.file("ensemble/members/1")));
 }
 
 TEST(EnsembleModel, MalformedIndexIsBadInput) {
   TempDir dir;
+  const std::string credit = source_dir() + "/examples/data/credit_data.csv";
   write_text(dir.file("ensemble.json"), "{\"format\": \"something else\"}");
-  EXPECT_THROW(predict_model_csv(dir.path(), source_dir() + "/examples/data/credit_data.csv", dir.file("p.csv")),
-               InputError);
+  EXPECT_THROW(predict_model_csv(dir.path(), credit, dir.file("p.csv")), InputError);
+  write_text(dir.file("ensemble.json"),
+             R"({"format": "nnrecipe.ensemble/2", "task": "binary", "class_names": ["bad", "good"],
+                 "members": [{"path": "members/0", "kind": "forest", "weight": 1}]})");
+  EXPECT_THROW(predict_model_csv(dir.path(), credit, dir.file("p.csv")), InputError);
+  write_text(dir.file("ensemble.json"),
+             R"({"format": "nnrecipe.ensemble/2", "task": "binary", "class_names": ["bad", "good"],
+                 "members": [{"path": "members/0", "kind": "network", "weight": 0}]})");
+  EXPECT_THROW(predict_model_csv(dir.path(), credit, dir.file("p.csv")), InputError);
 }
 
 }  // namespace
