@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <numeric>
 #include <random>
 
@@ -103,8 +104,10 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 
 void cross_fit_xgboost(Context& ctx) {
   if (!ctx.encoded || !ctx.xgb_val) return;
-  // Each fold fits about as many rows as the baseline did.
-  if (ctx.xgb_seconds * kFolds > ctx.budget.stage_left() / 3) {
+  // Each fold fits about as many rows as the baseline did. Cheap enough to
+  // run on a spent stage when it costs under 5% of the whole budget (an
+  // overrun like an epoch that cannot be cut).
+  if (ctx.xgb_seconds * kFolds > std::max(ctx.budget.stage_left() / 3, 0.05 * ctx.budget.total())) {
     ctx.stage().cut.push_back("xgboost cross-fit: the stage's budget would not cover it");
     return;
   }
