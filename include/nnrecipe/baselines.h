@@ -25,6 +25,11 @@ struct Predictions {
   std::size_t classes = 0;  ///< 0 for regression
   std::vector<double> probs;
   std::vector<double> values;
+
+  /// The task's outputs: `probs` for classification, `values` for regression
+  /// (for code that averages or slices predictions whatever the task).
+  std::vector<double>& outputs() { return task == Task::Regression ? values : probs; }
+  const std::vector<double>& outputs() const { return task == Task::Regression ? values : probs; }
 };
 
 /// The prior: for classification, the training class shares as the

@@ -71,29 +71,25 @@ class FoldPredictions {
     val_.classes = test_.classes = ctx.data.task == Task::Regression ? 0 : width_;
     val_.rows = static_cast<std::size_t>(ctx.data.val.size());
     test_.rows = static_cast<std::size_t>(ctx.data.test.size());
-    values(val_).assign(val_.rows * width_, 0.0);
-    values(test_).assign(test_.rows * width_, 0.0);
+    val_.outputs().assign(val_.rows * width_, 0.0);
+    test_.outputs().assign(test_.rows * width_, 0.0);
   }
   /// A fold model's predictions of its held-out rows (in `held` order) and
   /// of the test split.
   void add(const std::vector<std::size_t>& held, const Predictions& held_pred, const Predictions& test_pred) {
-    const std::vector<double>& h = values(held_pred);
+    const std::vector<double>& h = held_pred.outputs();
     for (std::size_t i = 0; i < held.size(); ++i) {
       if (held[i] < train_rows_) continue;
       std::copy_n(h.begin() + static_cast<std::ptrdiff_t>(i * width_), width_,
-                  values(val_).begin() + static_cast<std::ptrdiff_t>((held[i] - train_rows_) * width_));
+                  val_.outputs().begin() + static_cast<std::ptrdiff_t>((held[i] - train_rows_) * width_));
     }
-    const std::vector<double>& t = values(test_pred);
-    for (std::size_t i = 0; i < t.size(); ++i) values(test_)[i] += t[i] / kFolds;
+    const std::vector<double>& t = test_pred.outputs();
+    for (std::size_t i = 0; i < t.size(); ++i) test_.outputs()[i] += t[i] / kFolds;
   }
   const Predictions& val() const { return val_; }
   const Predictions& test() const { return test_; }
 
  private:
-  static std::vector<double>& values(Predictions& p) { return p.task == Task::Regression ? p.values : p.probs; }
-  static const std::vector<double>& values(const Predictions& p) {
-    return p.task == Task::Regression ? p.values : p.probs;
-  }
   std::size_t train_rows_, width_;
   Predictions val_, test_;
 };

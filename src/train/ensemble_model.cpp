@@ -3,6 +3,7 @@
 // scores with the winner itself rather than a stand-in.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -125,12 +126,12 @@ std::size_t predict_model_csv(const std::string& model_dir, const std::string& d
     const std::string path = model_dir + "/" + members[k].path;
     const Predictions p = members[k].xgboost ? XgboostBaseline::load(path, ft).predict(ft.apply(table, /*require_target=*/false))
                                              : predict_table(load_model(path), table);
-    std::vector<double>& sum = task == Task::Regression ? mean.values : mean.probs;
+    if (p.task != task) throw InputError(path, std::string("member predicts a ") + to_string(p.task) + " task, the ensemble a " + to_string(task) + " one");
     if (k == 0) {
       mean = p;
-      for (double& v : sum) v = 0;
+      std::fill(mean.outputs().begin(), mean.outputs().end(), 0.0);
     }
-    add_into(sum, task == Task::Regression ? p.values : p.probs, members[k].weight, path);
+    add_into(mean.outputs(), p.outputs(), members[k].weight, path);
   }
   write_predictions_csv(mean, class_names, out_csv);
   return mean.rows;
