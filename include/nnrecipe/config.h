@@ -22,6 +22,7 @@ struct DataConfig {
   double test_fraction = 0.2;
   bool normalize = true;
   std::optional<bool> normalize_target;  ///< unset = true for regression
+  std::optional<bool> log_target;  ///< regression on log(y); unset = no (`run` tries it on a skewed positive target)
 };
 
 struct ModelConfig {

@@ -6,7 +6,8 @@
 //  - categorical with <= onehot_max_categories: one-hot (unseen -> all zero);
 //  - categorical above that: integer ids for an embedding (0 = unseen/missing);
 //  - classification target: label encoding; regression target: standardized
-//    with an exact inverse.
+//    (after a log, for a positive skewed target when asked) with an exact
+//    inverse.
 // Saved to JSON and reloaded bit-identically (doubles round-trip exactly).
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +36,7 @@ struct TransformOptions {
   std::optional<Task> task;          ///< nullopt = infer_task
   bool normalize = true;             ///< standardize numeric features
   bool normalize_target = true;      ///< standardize a regression target
+  bool log_target = false;           ///< regression: model log(y) (every y must be > 0)
   std::size_t onehot_max_categories = 16;  ///< above: embedding ids
   std::vector<std::string> drop;     ///< columns not used as features
 };
@@ -55,6 +57,7 @@ struct TargetSpec {
   std::string name;
   Task task = Task::Regression;
   std::vector<std::string> classes;  ///< class index -> label (classification)
+  bool log = false;                  ///< regression: z = (log(y) - mean) / scale
   double mean = 0.0;                 ///< regression: z = (y - mean) / scale
   double scale = 1.0;
 };
@@ -94,7 +97,8 @@ class FittedTransform {
   /// values look numeric in the new file is still read as text.
   std::map<std::string, ColumnType> column_types() const;
 
-  /// Standardized target -> original units, and back (regression).
+  /// Standardized target -> original units, and back (regression). With a
+  /// log target, forward_target throws InputError for y <= 0.
   double inverse_target(double z) const;
   double forward_target(double y) const;
 

@@ -12,11 +12,12 @@ PriorBaseline PriorBaseline::fit(const EncodedData& train, const FittedTransform
   b.task_ = ft.target()->task;
   if (b.task_ == Task::Regression) {
     if (train.target.size() != train.rows) throw std::invalid_argument("PriorBaseline: no regression target");
-    // The mean of the standardized target mapped back is the training mean
-    // in original units (the transform is affine).
+    // Each row mapped back, then averaged: the training mean in original
+    // units also under a log target (whose mean mapped back would be the
+    // geometric mean, a worse constant for squared error).
     double sum = 0.0;
-    for (float z : train.target) sum += z;
-    b.mean_ = ft.inverse_target(sum / static_cast<double>(train.rows));
+    for (float z : train.target) sum += ft.inverse_target(z);
+    b.mean_ = sum / static_cast<double>(train.rows);
     return b;
   }
   const std::size_t classes = ft.target()->classes.size();

@@ -213,6 +213,11 @@ const std::vector<Option>& options() {
         "data.normalize_target", [](Config& c) -> std::optional<bool>& { return c.data.normalize_target; }, "bool",
         "true | false | null", "true, false or null", [](bool) { return std::string(); },
         "Standardize a regression target (null = true for regression); predictions are mapped back exactly"));
+    o.push_back(nullable<bool>(
+        "data.log_target", [](Config& c) -> std::optional<bool>& { return c.data.log_target; }, "bool",
+        "true | false | null", "true, false or null", [](bool) { return std::string(); },
+        "Regression on log(target) (every value > 0), predictions mapped back with exp; null = false for `train`, "
+        "while `run` tries it on a positive target with |skewness| > 1 and keeps it if validation improves"));
     // model
     o.push_back(choice("model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "cnn"}, "Network: linear (logistic/softmax/linear regression), mlp, or cnn (images)"));
     o.push_back(list<int64_t>("model.hidden", [](Config& c) -> std::vector<int64_t>& { return c.model.hidden; }, "int", 1, "Hidden layer widths (mlp) or channels per conv block (cnn)"));

@@ -143,7 +143,19 @@ FittedTransform FittedTransform::fit(const Table& train, const TransformOptions&
       throw InputError(fmt::format("target column '{}' is {}, but the task is regression",
                                    t.name, to_string(t.type)));
     }
-    if (options.normalize_target) std::tie(target.mean, target.scale) = mean_and_scale(finite_values(t));
+    std::vector<double> y = finite_values(t);
+    if (options.log_target) {
+      target.log = true;
+      for (double& v : y) {
+        if (!(v > 0)) {
+          throw InputError(fmt::format("target column '{}' has the value {}: a log target needs every value > 0 "
+                                       "(set data.log_target: false)",
+                                       t.name, v));
+        }
+        v = std::log(v);
+      }
+    }
+    if (options.normalize_target) std::tie(target.mean, target.scale) = mean_and_scale(y);
   } else {
     if (t.is_categorical()) {
       std::vector<uint8_t> seen(t.categories.size(), 0);
@@ -215,12 +227,23 @@ std::map<std::string, ColumnType> FittedTransform::column_types() const {
 
 double FittedTransform::forward_target(double y) const {
   if (!target_) throw std::logic_error("forward_target: no target was fitted");
+  if (target_->log) {
+    if (!(y > 0)) {
+      throw InputError(fmt::format("target column '{}' has the value {}, but the model was trained on log({}): "
+                                   "every value must be > 0",
+                                   target_->name, y, target_->name));
+    }
+    y = std::log(y);
+  }
   return (y - target_->mean) / target_->scale;
 }
 
 double FittedTransform::inverse_target(double z) const {
   if (!target_) throw std::logic_error("inverse_target: no target was fitted");
-  return z * target_->scale + target_->mean;
+  const double y = z * target_->scale + target_->mean;
+  // A diverged network can emit a huge z; capped below exp's overflow
+  // (e^709 ~ 8e307) so that metrics stay finite and say "terrible".
+  return target_->log ? std::exp(std::min(y, 700.0)) : y;
 }
 
 EncodedData FittedTransform::apply(const Table& table, bool require_target) const {
@@ -352,6 +375,7 @@ json FittedTransform::to_json() const {
                      {"classes", target_->classes},
                      {"mean", target_->mean},
                      {"scale", target_->scale}};
+    if (target_->log) out["target"]["log"] = true;  // absent = false: older files load unchanged
   }
   return out;
 }
@@ -391,6 +415,7 @@ FittedTransform FittedTransform::from_json(const json& j, const std::string& sou
       target.classes = t.at("classes").get<std::vector<std::string>>();
       target.mean = t.at("mean").get<double>();
       target.scale = t.at("scale").get<double>();
+      target.log = t.value("log", false);
       ft.target_ = std::move(target);
     }
     return ft;

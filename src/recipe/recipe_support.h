@@ -180,6 +180,13 @@ void run_regularize_stage(Context& ctx);
 void run_tune_stage(Context& ctx);
 void run_squeeze_stage(Context& ctx);
 
+/// Baseline stage, tabular regression with data.log_target unset: a
+/// positive target with |skewness| > 1 is tried as log(y) with xgboost and
+/// kept when validation RMSE improves (ctx.encoded and ctx.data re-encoded,
+/// an ablation row in the stage); sets data.log_target either way
+/// (target_choice.cpp).
+void choose_log_target(Context& ctx);
+
 /// Cross-fits xgboost, or a network of `config` (the incumbent, `run`), on
 /// the training and validation rows (cross_fit.cpp). Appends to
 /// ctx.cross_fits; nothing when the stage's budget would not cover it (the

@@ -47,6 +47,7 @@ void load_data(Context& ctx) {
     ctx.raw = load_config_splits(ctx.base);
     ctx.encoded = encode_splits(ctx.base, *ctx.raw);
     ctx.data = prepare_data(*ctx.encoded);
+    choose_log_target(ctx);
   }
   ctx.result.task = to_string(ctx.data.task);
   ctx.result.train_rows = static_cast<std::size_t>(ctx.data.train.size());
@@ -152,6 +153,7 @@ void run_baseline_stage(Context& ctx) {
   if (ctx.linear_val) {
     stage.summary += fmt::format("; linear {:.4f}", score(ctx, *ctx.linear_val, false).at(ctx.metric.name));
   }
+  if (ctx.base.data.log_target.value_or(false)) stage.summary += fmt::format("; trained on log({})", ctx.base.data.target);
   if (preflight_error) stage.summary += "; a preflight check found an error (see the findings)";
   if (run->cut_by_budget) stage.cut.push_back("the baseline network's training was cut by the stage's budget");
 }

@@ -80,6 +80,7 @@ EncodedSplits encode_splits(const Config& config, const DatasetSplits& splits) {
   topt.task = splits.task;
   topt.normalize = config.data.normalize;
   topt.normalize_target = config.data.normalize_target.value_or(true);
+  topt.log_target = config.data.log_target.value_or(false);
   EncodedSplits out{splits.task, FittedTransform::fit(splits.train, topt), {}, {}, {}, splits.dropped_missing_target};
   out.train = out.transform.apply(splits.train);
   out.val = out.transform.apply(splits.val);

@@ -90,6 +90,50 @@ TEST(Transforms, RegressionTargetStandardizedWithExactInverse) {
   }
 }
 
+TEST(Transforms, LogTargetIsStandardizedLogWithExpInverseAndSurvivesJson) {
+  const Table train = read("x,price\n1,100000\n2,250000\n3,175000\n4,90000\n");
+  TransformOptions o;
+  o.target = "price";
+  o.log_target = true;
+  const FittedTransform ft = FittedTransform::fit(train, o);
+  ASSERT_TRUE(ft.target()->log);
+  const EncodedData e = ft.apply(train);
+  double mean = 0;
+  for (std::size_t i = 0; i < 4; ++i) mean += std::log(train.column("price").values[i]) / 4;
+  EXPECT_NEAR(ft.target()->mean, mean, 1e-12);  // standardized in log units
+  for (double y : {100000.0, 250000.0, 12345.678, 0.5}) {
+    EXPECT_NEAR(ft.inverse_target(ft.forward_target(y)), y, 1e-9 * std::max(1.0, y));
+  }
+  for (std::size_t i = 0; i < 4; ++i) {  // through float32, in original units
+    EXPECT_NEAR(ft.inverse_target(e.target[i]), train.column("price").values[i], 0.5);
+  }
+  // A diverged model's output maps to a huge but finite value.
+  EXPECT_TRUE(std::isfinite(ft.inverse_target(1e6)));
+
+  const FittedTransform back = FittedTransform::from_json(ft.to_json());
+  EXPECT_TRUE(back.target()->log);
+  EXPECT_EQ(back.inverse_target(0.25), ft.inverse_target(0.25));
+  // Files written before the log target existed load as plain targets.
+  nlohmann::json old = ft.to_json();
+  old["target"].erase("log");
+  EXPECT_FALSE(FittedTransform::from_json(old).target()->log);
+}
+
+TEST(Transforms, LogTargetRefusesValuesAtOrBelowZeroNamingTheColumn) {
+  TransformOptions o;
+  o.target = "price";
+  o.log_target = true;
+  try {
+    FittedTransform::fit(read("x,price\n1,10\n2,0\n3,5\n"), o);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'price'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("data.log_target"), std::string::npos) << e.what();
+  }
+  const FittedTransform ft = FittedTransform::fit(read("x,price\n1,10\n2,20\n3,5\n"), o);
+  EXPECT_THROW(ft.apply(read("x,price\n1,-4\n")), InputError);  // new data, same rule
+}
+
 TEST(Transforms, UnseenLabelIsAnErrorNamingIt) {
   const Table train = read("x,y\n1,cat\n2,dog\n");
   const Table test = read("x,y\n1,bird\n");
