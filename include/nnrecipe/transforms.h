@@ -2,15 +2,17 @@
 // Feature and target transforms, fitted on the training split only and then
 // applied unchanged to validation, test and new data (no leakage):
 //  - numeric/boolean: median imputation (+ a missing-indicator column when
-//    training had missing values), then standardization;
+//    training had missing values), then standardization and a soft clip
+//    that squashes outliers smoothly into (-3, 3);
 //  - categorical with <= onehot_max_categories: one-hot (unseen -> all zero);
 //  - categorical above that: integer ids for an embedding (0 = unseen/missing);
 //  - classification target: label encoding; regression target: standardized
 //    (after a log, for a positive skewed target when asked) with an exact
-//    inverse.
+//    inverse (under a log, kept within the training range of log(y)).
 // Saved to JSON and reloaded bit-identically (doubles round-trip exactly).
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +37,7 @@ struct TransformOptions {
   std::string target;                ///< target column name ("" = features only)
   std::optional<Task> task;          ///< nullopt = infer_task
   bool normalize = true;             ///< standardize numeric features
+  bool soft_clip = true;             ///< with normalize: z -> z / sqrt(1 + (z/3)^2)
   bool normalize_target = true;      ///< standardize a regression target
   bool log_target = false;           ///< regression: model log(y) (every y must be > 0)
   std::size_t onehot_max_categories = 16;  ///< above: embedding ids
@@ -60,6 +63,10 @@ struct TargetSpec {
   bool log = false;                  ///< regression: z = (log(y) - mean) / scale
   double mean = 0.0;                 ///< regression: z = (y - mean) / scale
   double scale = 1.0;
+  /// log: the training range of log(y); inverse_target keeps a prediction
+  /// inside it (NaN = no bound, as in files written before it existed).
+  double log_min = std::numeric_limits<double>::quiet_NaN();
+  double log_max = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// The transformed data: dense float features (row-major rows x dense_cols),
@@ -112,7 +119,13 @@ class FittedTransform {
   std::vector<FeatureSpec> features_;
   std::optional<TargetSpec> target_;
   std::map<std::string, ColumnType> source_types_;
+  bool soft_clip_ = false;  ///< off in files written before it existed
 };
+
+/// The soft clip of standardized features (RealMLP's "smooth clipping",
+/// Holzmüller et al. 2024): identity near 0, |z| < 3 always, monotone, so
+/// one extreme row cannot push a network far outside what it trained on.
+float soft_clip(double z);
 
 /// Row indices whose `target` cell is present (rows to keep for training).
 std::vector<std::size_t> rows_with_target(const Table& table, const std::string& target);

@@ -208,7 +208,7 @@ const std::vector<Option>& options() {
     o.push_back(choice("data.task", [](Config& c) -> std::string& { return c.data.task; }, {"auto", "binary", "multiclass", "regression"}, "Learning task; auto infers it from the target column"));
     o.push_back(number("data.val_fraction", [](Config& c) -> double& { return c.data.val_fraction; }, 0.0, 0.9, false, "Share of rows held out for validation (model selection)"));
     o.push_back(number("data.test_fraction", [](Config& c) -> double& { return c.data.test_fraction; }, 0.0, 0.9, false, "Share of rows held out for the final test, used once"));
-    o.push_back(boolean("data.normalize", [](Config& c) -> bool& { return c.data.normalize; }, "Standardize numeric features (statistics from the training split only)"));
+    o.push_back(boolean("data.normalize", [](Config& c) -> bool& { return c.data.normalize; }, "Standardize numeric features (statistics from the training split only), then soft-clip them into (-3, 3) so an outlier cannot push a network far outside what it trained on"));
     o.push_back(nullable<bool>(
         "data.normalize_target", [](Config& c) -> std::optional<bool>& { return c.data.normalize_target; }, "bool",
         "true | false | null", "true, false or null", [](bool) { return std::string(); },

@@ -101,6 +101,7 @@ std::vector<std::size_t> rows_with_target(const Table& table, const std::string&
 
 FittedTransform FittedTransform::fit(const Table& train, const TransformOptions& options) {
   FittedTransform ft;
+  ft.soft_clip_ = options.normalize && options.soft_clip;
   for (const Column& c : train.columns()) {
     ft.source_types_[c.name] = c.type;
     if (c.name == options.target) continue;
@@ -154,6 +155,9 @@ FittedTransform FittedTransform::fit(const Table& train, const TransformOptions&
         }
         v = std::log(v);
       }
+      const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
+      target.log_min = *lo;
+      target.log_max = *hi;
     }
     if (options.normalize_target) std::tie(target.mean, target.scale) = mean_and_scale(y);
   } else {
@@ -241,9 +245,19 @@ double FittedTransform::forward_target(double y) const {
 double FittedTransform::inverse_target(double z) const {
   if (!target_) throw std::logic_error("inverse_target: no target was fitted");
   const double y = z * target_->scale + target_->mean;
-  // A diverged network can emit a huge z; capped below exp's overflow
-  // (e^709 ~ 8e307) so that metrics stay finite and say "terrible".
-  return target_->log ? std::exp(std::min(y, 700.0)) : y;
+  if (!target_->log) return y;
+  // A network extrapolates linearly in log(y), so exponentially in y: one
+  // test row outside what training held can cost more RMSE than all the
+  // others together (ames: a predicted 984,700 for a 183,850 sale). Kept in
+  // the training range, as trees are. Without a range (older files), capped
+  // below exp's overflow (e^709 ~ 8e307) so that metrics stay finite.
+  if (!std::isnan(target_->log_min)) return std::exp(std::clamp(y, target_->log_min, target_->log_max));
+  return std::exp(std::min(y, 700.0));
+}
+
+float soft_clip(double z) {
+  constexpr double kBound = 3.0;  // RealMLP's default
+  return static_cast<float>(z / std::sqrt(1.0 + (z / kBound) * (z / kBound)));
 }
 
 EncodedData FittedTransform::apply(const Table& table, bool require_target) const {
@@ -267,14 +281,18 @@ EncodedData FittedTransform::apply(const Table& table, bool require_target) cons
                                      "(e.g. '{}')",
                                      f.name, example));
       }
-      const float imputed = static_cast<float>((f.median - f.mean) / f.scale);
+      const auto encode = [&](double x) {
+        const double z = (x - f.mean) / f.scale;
+        return soft_clip_ ? soft_clip(z) : static_cast<float>(z);
+      };
+      const float imputed = encode(f.median);
       for (std::size_t i = 0; i < out.rows; ++i) {
         float* row = &out.dense[i * out.dense_cols + dense_at];
         if (c.missing[i]) {
           row[0] = imputed;
           if (f.indicator) row[1] = 1.0f;
         } else {
-          row[0] = static_cast<float>((c.values[i] - f.mean) / f.scale);
+          row[0] = encode(c.values[i]);
         }
       }
       dense_at += 1 + (f.indicator ? 1 : 0);
@@ -369,13 +387,17 @@ json FittedTransform::to_json() const {
   json types = json::object();
   for (const auto& [name, type] : source_types_) types[name] = to_string(type);
   json out = {{"format", "nnrecipe.transform/1"}, {"features", features}, {"column_types", types}};
+  if (soft_clip_) out["soft_clip"] = true;  // absent = false: older files load unchanged
   if (target_) {
     out["target"] = {{"name", target_->name},
                      {"task", to_string(target_->task)},
                      {"classes", target_->classes},
                      {"mean", target_->mean},
                      {"scale", target_->scale}};
-    if (target_->log) out["target"]["log"] = true;  // absent = false: older files load unchanged
+    if (target_->log) {
+      out["target"]["log"] = true;  // absent = false: older files load unchanged
+      out["target"]["log_range"] = {target_->log_min, target_->log_max};
+    }
   }
   return out;
 }
@@ -405,6 +427,7 @@ FittedTransform FittedTransform::from_json(const json& j, const std::string& sou
       if (!parsed) throw InputError(source, "unknown column type for '" + name + "'");
       ft.source_types_[name] = *parsed;
     }
+    ft.soft_clip_ = j.value("soft_clip", false);
     if (j.contains("target")) {
       const json& t = j.at("target");
       TargetSpec target;
@@ -416,6 +439,10 @@ FittedTransform FittedTransform::from_json(const json& j, const std::string& sou
       target.mean = t.at("mean").get<double>();
       target.scale = t.at("scale").get<double>();
       target.log = t.value("log", false);
+      if (t.contains("log_range")) {
+        target.log_min = t.at("log_range").at(0).get<double>();
+        target.log_max = t.at("log_range").at(1).get<double>();
+      }
       ft.target_ = std::move(target);
     }
     return ft;
