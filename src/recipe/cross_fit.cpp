@@ -142,9 +142,14 @@ void cross_fit_xgboost(Context& ctx) {
 void cross_fit_network(Context& ctx, std::size_t run) {
   if (ctx.images) return;  // K more CNN trainings do not fit an image budget
   const Config config = ctx.networks[run].config;
+  // The linear baseline too: bagged over folds of train + validation, it
+  // sees the rows a converged logistic regression on the whole training
+  // file sees (scikit-learn's, the wa_churn reference).
+  const bool linear = config.model.type == "linear";
+  const std::string label = linear ? "linear" : "network";
   // Each fold trains on 8/9 of the training split's row count.
   if (expected_seconds(ctx, config) * kFolds > ctx.budget.stage_left() * 2 / 3) {
-    ctx.stage().cut.push_back("network cross-fit: the stage's budget would not cover it");
+    ctx.stage().cut.push_back(label + " cross-fit: the stage's budget would not cover it");
     return;
   }
   const auto start = Clock::now();
@@ -158,12 +163,13 @@ void cross_fit_network(Context& ctx, std::size_t run) {
   all.y = torch::cat({ctx.data.train.y, ctx.data.val.y});
   FoldPredictions predictions(ctx, train_rows);
   CrossFit fit;
-  fit.name = fmt::format("network, {}-fold cross-fit", kFolds);
-  fit.kind = "network";
+  fit.name = fmt::format("{}, {}-fold cross-fit", label, kFolds);
+  fit.kind = label;
   fit.config_run = run;
   std::vector<std::string> epochs;
   for (std::size_t k = 0; k < kFolds; ++k) {
-    TrainRequest request(fmt::format("incumbent, cross-fit fold {} of {}", k + 1, kFolds), config);
+    TrainRequest request(fmt::format("{}, cross-fit fold {} of {}", linear ? "linear" : "incumbent", k + 1, kFolds),
+                         config);
     request.train_subset = take_tensor_rows(all, all_but(folds, k));
     request.val_subset = take_tensor_rows(all, folds[k]);
     const auto index = train_candidate(ctx, request);

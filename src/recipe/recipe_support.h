@@ -78,7 +78,7 @@ struct NetworkRun {
 /// the fold it holds out.
 struct CrossFit {
   std::string name;  ///< "xgboost, 5-fold cross-fit"
-  std::string kind;  ///< the leaderboard's: "xgboost" or "network"
+  std::string kind;  ///< the leaderboard's: "xgboost", "network" or "linear"
   /// Validation rows' out-of-fold predictions (each from the fold model
   /// that never trained on the row), and the folds' mean on test.
   Predictions val, test;
