@@ -61,7 +61,7 @@ void train_longer(Context& ctx) {
   }
   TrainRequest request(run.name + " (trained longer)", run.config);
   request.resume_dir = run.run_dir;
-  const auto done = static_cast<int64_t>(run.outcome.history.size());
+  const std::size_t old_epochs = run.outcome.history.size();
   // The fewest epochs train_annealed would run from scratch.
   const int64_t scratch_epochs = std::max<int64_t>(run.outcome.best_epoch, kMinAnnealedEpochs);
   if (run.config.train.schedule != "cosine" && per_epoch * (2 + scratch_epochs) > ctx.budget.stage_left() * 2 / 3) {
@@ -70,12 +70,11 @@ void train_longer(Context& ctx) {
     const auto more = static_cast<int64_t>(ctx.budget.stage_left() * 0.9 / per_epoch);
     request.name = fmt::format("{} (trained {} epochs longer, cosine decay)", run.name, more);
     request.config.train.schedule = "cosine";
-    request.config.train.epochs = done + more;
+    request.config.train.epochs = static_cast<int64_t>(old_epochs) + more;
     request.config.train.early_stopping.patience = 0;
   }
   const bool annealed = request.config.train.schedule != run.config.train.schedule;
   const double old_score = run.val_score(ctx.metric.name);
-  const std::size_t old_epochs = run.outcome.history.size();
   // `run` dangles after this: train_candidate appends to ctx.networks.
   const auto index = train_candidate(ctx, request);
   if (!index) return;
