@@ -234,17 +234,17 @@ const std::vector<Option>& options() {
     o.push_back(boolean("model.init_output_bias", [](Config& c) -> bool& { return c.model.init_output_bias; }, "Initialize the output bias to the prior: log(pos/neg), log class frequencies, or 0 for a standardized target"));
     o.push_back(boolean("model.augment", [](Config& c) -> bool& { return c.model.augment; }, "Images: random crop with 2-pixel padding and horizontal flip while training"));
     // train
-    o.push_back(choice("train.optimizer", [](Config& c) -> std::string& { return c.train.optimizer; }, {"adam", "adamw", "sgd"}, "Optimizer"));
+    o.push_back(choice("train.optimizer", [](Config& c) -> std::string& { return c.train.optimizer; }, {"adam", "adamw", "sgd", "lbfgs"}, "Optimizer; lbfgs = full-batch L-BFGS with a line search (small models on tables: the whole training split is one batch, one step of up to 20 iterations per epoch, lr 1)"));
     o.push_back(number("train.lr", [](Config& c) -> double& { return c.train.lr; }, 0.0, 10.0, true, "Learning rate (3e-4 is a safe start for Adam)"));
     o.push_back(number("train.momentum", [](Config& c) -> double& { return c.train.momentum; }, 0.0, 0.999, false, "SGD momentum"));
-    o.push_back(number("train.weight_decay", [](Config& c) -> double& { return c.train.weight_decay; }, 0.0, 1.0, false, "Weight decay (decoupled with adamw, L2 with adam/sgd)"));
-    o.push_back(integer("train.batch_size", [](Config& c) -> int64_t& { return c.train.batch_size; }, 1, kMaxInt, "Rows per batch"));
+    o.push_back(number("train.weight_decay", [](Config& c) -> double& { return c.train.weight_decay; }, 0.0, 1.0, false, "Weight decay (decoupled with adamw, L2 with adam/sgd/lbfgs)"));
+    o.push_back(integer("train.batch_size", [](Config& c) -> int64_t& { return c.train.batch_size; }, 1, kMaxInt, "Rows per batch (lbfgs: ignored, the whole training split)"));
     o.push_back(integer("train.epochs", [](Config& c) -> int64_t& { return c.train.epochs; }, 1, 100000, "Maximum epochs"));
     o.push_back(choice("train.loss", [](Config& c) -> std::string& { return c.train.loss; }, {"auto", "bce", "ce", "mse", "l1", "huber"}, "Loss; auto = bce (binary), ce (multiclass), mse (regression)"));
     o.push_back(choice("train.class_weights", [](Config& c) -> std::string& { return c.train.class_weights; }, {"none", "balanced"}, "Class weights in the loss; balanced = n / (K * n_class)"));
     o.push_back(integer("train.early_stopping.patience", [](Config& c) -> int64_t& { return c.train.early_stopping.patience; }, 0, kMaxInt, "Epochs without validation improvement before stopping (0 = off); the best weights are restored"));
     o.push_back(choice("train.early_stopping.metric", [](Config& c) -> std::string& { return c.train.early_stopping.metric; }, {"auto", "val_loss", "accuracy", "balanced_accuracy", "log_loss", "auc", "pr_auc", "macro_f1", "rmse", "mae", "r2"}, "Validation metric watched; auto = auc (binary), accuracy (multiclass), rmse (regression)"));
-    o.push_back(number("train.grad_clip", [](Config& c) -> double& { return c.train.grad_clip; }, 0.0, kInf, false, "Clip the global gradient norm to this value (0 = off)"));
+    o.push_back(number("train.grad_clip", [](Config& c) -> double& { return c.train.grad_clip; }, 0.0, kInf, false, "Clip the global gradient norm to this value (0 = off; not with lbfgs, whose line search bounds the step)"));
     o.push_back(choice("train.schedule", [](Config& c) -> std::string& { return c.train.schedule; }, {"constant", "cosine", "step"}, "Learning-rate schedule (the recipe: constant until the model fits)"));
     o.push_back(list<std::string>("train.freeze", [](Config& c) -> std::vector<std::string>& { return c.train.freeze; }, "string", std::string(), "Parameter-name patterns (substrings) to keep frozen"));
     o.push_back(nullable<int64_t>(

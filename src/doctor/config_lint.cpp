@@ -75,6 +75,8 @@ void output_dim(const Config& c, const DataFacts& d, std::vector<Finding>& out) 
 }
 
 void lr_range(const Config& c, std::vector<Finding>& out) {
+  // L-BFGS searches each step's length; its lr only scales the first trial.
+  if (c.train.optimizer == "lbfgs") return;
   const bool sgd = c.train.optimizer == "sgd";
   const double lo = sgd ? 1e-4 : 1e-5, hi = sgd ? 1.0 : 1e-2;  // [UMLAUT; DeepDiagnosis]
   const double lr = c.train.lr;

@@ -68,14 +68,19 @@ void fit_prior(Context& ctx) {
 }
 
 void fit_linear(Context& ctx) {
-  // Logistic / softmax / linear regression is convex: trained to its
-  // optimum, the lowest validation loss (a larger step; stopping at the best
-  // AUC instead ends it in the first epochs, on wa_churn 0.005 test AUC
-  // short of scikit-learn's converged logistic regression).
+  // Logistic / softmax / linear regression is convex: solved as
+  // scikit-learn's LogisticRegression solves it, full-batch L-BFGS with an
+  // L2 penalty of C = 1 (0.5 / n * |w|^2 on the mean loss), up to the
+  // lowest validation loss. Minibatch Adam stalled short of that optimum in
+  // the valley of correlated columns (wa_churn: tenure, monthly and total
+  // charges; training log loss 0.422 against 0.415, test AUC 0.845 against
+  // 0.851 for the same features).
   TrainRequest request{"linear", ctx.base, false};
   request.config.model.type = "linear";
   request.config.model.dropout = 0;
-  request.config.train.lr = 0.01;
+  request.config.train.optimizer = "lbfgs";
+  request.config.train.lr = 1;
+  request.config.train.weight_decay = 1.0 / static_cast<double>(std::max<int64_t>(ctx.data.train.size(), 1));
   request.config.train.early_stopping.metric = "val_loss";
   const auto start = Clock::now();
   const auto index = train_candidate(ctx, request);

@@ -2,12 +2,17 @@
 
 #include <torch/torch.h>
 
+#include "nnrecipe/error.h"
 #include "nnrecipe/tensors.h"
 #include "train/train_support.h"
 
 namespace nnrecipe {
 
 LrRangeResult lr_range_test(const Config& config, const PreparedData& data, const LrRangeTestOptions& options) {
+  if (config.train.optimizer == "lbfgs") {
+    throw InputError("train.optimizer: the learning-rate range test sweeps a first-order optimizer's step (adam, "
+                     "adamw, sgd); lbfgs searches its own step length");
+  }
   const std::vector<double> schedule = lr_range_schedule(options.lr_min, options.lr_max, options.steps);
   Network net = configured_network(config, data);
   const torch::Device device = resolve_device(config.train.device);

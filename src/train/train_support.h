@@ -55,9 +55,25 @@ class LossFunction {
   torch::Tensor weights_;
 };
 
-/// Adam (the default), AdamW or SGD as train.* configures them.
+/// L-BFGS iterations per epoch (one full-batch step of the trainer), and
+/// the curvature pairs it keeps: scipy's default m = 10, which
+/// scikit-learn's lbfgs solver uses (LibTorch's default of 100 would hold
+/// 200 copies of the parameters).
+constexpr int64_t kLbfgsIterationsPerEpoch = 20;
+constexpr int64_t kLbfgsHistory = 10;
+
+/// Adam (the default), AdamW, SGD or full-batch L-BFGS as train.* configures them.
 inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c, const std::vector<torch::Tensor>& params) {
   const auto& t = c.train;
+  if (t.optimizer == "lbfgs") {
+    // A strong-Wolfe line search picks each step's length; lr scales only
+    // the first trial step (1 is the usual value). Weight decay is added to
+    // the loss by the trainer (L2), as LBFGSOptions has none.
+    return std::make_unique<torch::optim::LBFGS>(params, torch::optim::LBFGSOptions(t.lr)
+                                                             .max_iter(kLbfgsIterationsPerEpoch)
+                                                             .history_size(kLbfgsHistory)
+                                                             .line_search_fn("strong_wolfe"));
+  }
   if (t.optimizer == "sgd") {
     return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
   }

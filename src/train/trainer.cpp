@@ -40,6 +40,15 @@ torch::Tensor balanced_weights(const std::vector<int64_t>& counts) {
   return torch::tensor(w);
 }
 
+// weight_decay / 2 * sum of squared parameters: for L-BFGS, weight decay as
+// a term of the loss (its gradient, weight_decay * p, is the L2 that Adam
+// and SGD add to the gradient).
+torch::Tensor l2_penalty(const std::vector<torch::Tensor>& params, double weight_decay) {
+  torch::Tensor sum = torch::zeros({}, params.empty() ? torch::TensorOptions() : params.front().options());
+  for (const torch::Tensor& p : params) sum = sum + p.pow(2).sum();
+  return 0.5 * weight_decay * sum;
+}
+
 // The learning rate of an epoch (0-based) under the configured schedule.
 double scheduled_lr(const Config& c, int64_t epoch) {
   const double lr = c.train.lr;
@@ -204,6 +213,9 @@ std::unique_ptr<Doctor> make_doctor(NetworkImpl& net, torch::optim::Optimizer& o
                                     const PreparedData& d) {
   DoctorOptions options;
   options.ignore = c.checks.ignore;
+  // train.update_ratio's band (~1e-3) describes a first-order step; an
+  // L-BFGS step is a line search to the minimum along its direction.
+  if (c.train.optimizer == "lbfgs") options.update_ratio_checks = 0;
   auto doctor = std::make_unique<Doctor>(net, optimizer, options);
   TargetInfo target;
   target.task = d.task;
@@ -371,7 +383,15 @@ TrainOutcome Trainer::fit() {
     }
   }
 
-  BatchIterator batches(data_.train, c.train.batch_size, /*shuffle=*/true, seed);
+  // L-BFGS takes the whole training split as its batch: one step (up to
+  // kLbfgsIterationsPerEpoch iterations, each a line search along a
+  // quasi-Newton direction) per epoch. Meant for small models on tables
+  // (the recipe's linear baseline): a convex problem solved to its optimum,
+  // as scikit-learn's LogisticRegression does, where minibatch Adam stalls
+  // in the valleys of correlated columns.
+  const bool full_batch = c.train.optimizer == "lbfgs";
+  const int64_t batch_size = full_batch ? std::max<int64_t>(data_.train.size(), 1) : c.train.batch_size;
+  BatchIterator batches(data_.train, batch_size, /*shuffle=*/!full_batch, seed);
   const bool augment = c.model.augment && data_.image_norm.has_value();
   for (int64_t epoch = first_epoch; epoch < c.train.epochs; ++epoch) {
     if (has_val && c.train.early_stopping.patience > 0 && since_best >= c.train.early_stopping.patience) {
@@ -396,8 +416,9 @@ TrainOutcome Trainer::fit() {
       for (auto& p : trainable) p.mutable_grad().reset();
       if (augment) b.x = augment_images(b.x, *data_.image_norm);
       to_device(b, device_);
-      const torch::Tensor out = net_->forward(b.x, b.ids);
-      const torch::Tensor l = loss(out, b.y);
+      torch::Tensor out = net_->forward(b.x, b.ids);
+      torch::Tensor l = loss(out, b.y);
+      if (full_batch && c.train.weight_decay > 0) l = l + l2_penalty(trainable, c.train.weight_decay);
       l.backward();
       // Accuracy while training, for train.val_better_than_train: on about
       // 50 batches per epoch, enough for the estimate (each costs a few small
@@ -407,8 +428,25 @@ TrainOutcome Trainer::fit() {
         judged += b.y.size(0);
       }
       if (doctor) doctor->after_backward();
-      if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
-      optimizer->step();
+      if (full_batch) {
+        // The gradient just computed is the line search's first; every
+        // further evaluation recomputes loss and gradient from scratch.
+        bool first = true;
+        optimizer->step([&] {
+          if (first) {
+            first = false;
+            return l.detach();
+          }
+          for (auto& p : trainable) p.mutable_grad().reset();
+          torch::Tensor again = loss(net_->forward(b.x, b.ids), b.y);
+          if (c.train.weight_decay > 0) again = again + l2_penalty(trainable, c.train.weight_decay);
+          again.backward();
+          return again.detach();
+        });
+      } else {
+        if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(trainable, c.train.grad_clip);
+        optimizer->step();
+      }
       if (options_.after_optimizer_step) options_.after_optimizer_step();
       const double lv = l.item<double>();
       if (doctor) {

@@ -163,6 +163,10 @@ TEST(ConfigLint, LearningRateRange) {
   const Finding& f = get(found, "config.lr_range");
   EXPECT_EQ(f.evidence.at("lr").get<double>(), 5.0);
   EXPECT_EQ(f.evidence.at("high").get<double>(), 1.0);
+  // L-BFGS's line search sets the step; lr 1 (its usual value) is no finding.
+  c.train.optimizer = "lbfgs";
+  c.train.lr = 1.0;
+  EXPECT_FALSE(fired(lint_config(c, binary_facts()), "config.lr_range"));
 }
 
 TEST(ConfigLint, NoNormalization) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "nnrecipe/error.h"
 #include "nnrecipe/lr_range_test.h"
 #include "test_support.h"
 
@@ -50,6 +51,20 @@ TEST(LrRangeTest, RepeatsExactlyWithTheSameSeed) {
   LrRangeTestOptions o;
   o.steps = 60;
   EXPECT_EQ(lr_range_test(c, data, o).losses, lr_range_test(c, data, o).losses);
+}
+
+// L-BFGS has no learning rate to sweep: an error naming the key, not a
+// curve of line searches.
+TEST(LrRangeTest, RefusesLbfgs) {
+  Config c = credit();
+  c.train.optimizer = "lbfgs";
+  const PreparedData data = prepare_data(c);
+  try {
+    lr_range_test(c, data);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("train.optimizer"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

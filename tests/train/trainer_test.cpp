@@ -120,6 +120,60 @@ TEST(Trainer, FrozenParametersDoNotChange) {
   EXPECT_FALSE(torch::equal(out_before, net->output_layer()->weight));
 }
 
+// The mean training loss of a binary linear model and the largest entry of
+// its gradient, over the whole training split.
+std::pair<double, double> loss_and_gradient(Network& net, const PreparedData& data) {
+  net->zero_grad();
+  const torch::Tensor out = net->forward(data.train.x, data.train.ids);
+  const torch::Tensor loss = torch::binary_cross_entropy_with_logits(out, data.train.y.to(torch::kFloat32).view({-1, 1}));
+  loss.backward();
+  double largest = 0;
+  for (const torch::Tensor& p : net->parameters()) largest = std::max(largest, p.grad().abs().max().item<double>());
+  return {loss.item<double>(), largest};
+}
+
+// Logistic regression is convex: full-batch L-BFGS reaches its optimum (a
+// zero gradient) in a few epochs, where Adam with the same epochs stops
+// short in the valley of wa_churn's correlated charges and tenure columns.
+TEST(Trainer, LbfgsSolvesTheLinearModelToItsOptimum) {
+  REQUIRE_SHARED("wa_churn.csv");
+  Config c = config_for("wa_churn.csv", "churn");
+  c.data.val_fraction = 0;  // the last epoch's weights, not the best by validation
+  c.model.type = "linear";
+  c.train.epochs = 10;
+  const PreparedData data = prepare_data(c);
+  const auto fitted = [&](const std::string& optimizer, double lr) {
+    c.train.optimizer = optimizer;
+    c.train.lr = lr;
+    Network net = configured_network(c, data);
+    Trainer(c, data, net).fit();
+    return loss_and_gradient(net, data);
+  };
+  const auto [lbfgs_loss, lbfgs_gradient] = fitted("lbfgs", 1.0);
+  const auto [adam_loss, adam_gradient] = fitted("adam", 0.01);
+  EXPECT_LT(lbfgs_gradient, 2e-4);  // float32: about 5e-5 here
+  EXPECT_GT(adam_gradient, 10 * lbfgs_gradient);
+  EXPECT_LT(lbfgs_loss, adam_loss);
+}
+
+// Weight decay with L-BFGS is an L2 term of the loss: it shrinks the weights.
+TEST(Trainer, LbfgsWeightDecayShrinksTheWeights) {
+  REQUIRE_SHARED("breast_cancer.csv");
+  Config c = config_for("breast_cancer.csv", "Class");
+  c.model.type = "linear";
+  c.train.optimizer = "lbfgs";
+  c.train.lr = 1.0;
+  c.train.epochs = 5;
+  const PreparedData data = prepare_data(c);
+  const auto weight_norm = [&](double weight_decay) {
+    c.train.weight_decay = weight_decay;
+    Network net = configured_network(c, data);
+    Trainer(c, data, net).fit();
+    return net->output_layer()->weight.norm().item<double>();
+  };
+  EXPECT_LT(weight_norm(0.1), 0.5 * weight_norm(0.0));
+}
+
 }  // namespace
 }  // namespace nnrecipe::test
 
