@@ -8,7 +8,9 @@
 // are the pick counts of the best prefix. A few coarse steps rather than
 // fitted real-valued weights keep it from fitting a small validation
 // split's noise; a model that does not help is never picked.
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "nnrecipe/baselines.h"
@@ -28,5 +30,35 @@ std::vector<int> select_ensemble(const std::vector<const Predictions*>& library,
 /// The mean of the library's predictions weighted by `counts` (probabilities
 /// for classification, values for regression).
 Predictions weighted_mean(const std::vector<const Predictions*>& library, const std::vector<int>& counts);
+
+/// The given rows of predictions, in that order (a row may repeat).
+Predictions take_rows(const Predictions& p, const std::vector<std::size_t>& rows);
+
+/// The selection metric of predictions of some validation rows: `p` holds
+/// one row per entry of `rows` (positions into the validation split), in
+/// that order.
+using RowsScore = std::function<double(const Predictions& p, const std::vector<std::size_t>& rows)>;
+
+/// Ensemble selection cross-validated on the validation split: weights
+/// chosen on one random half of the rows score the other half, and the
+/// other way round; the score of the assembled held-out predictions. The
+/// plain validation score of a selected ensemble is the maximum the
+/// selection searched for, so it flatters the ensemble; this one does not.
+double held_out_selection_score(const std::vector<const Predictions*>& library, const SelectionMetric& metric,
+                                const RowsScore& score, int steps, uint64_t seed);
+
+/// How far `a` leads `b` on the validation rows (in the metric's
+/// higher-is-better sign; `a_score` replaces `a`'s own score when given),
+/// and the bootstrap standard error of that lead: the rows resampled with
+/// replacement, both scored on each sample [Efron & Tibshirani 1993].
+struct Lead {
+  double lead = 0;
+  double standard_error = 0;
+  /// The one-standard-error rule (Breiman et al. 1984; ESL 7.10): a lead
+  /// within one standard error is noise of the validation split.
+  bool beyond_one_standard_error() const { return lead > standard_error; }
+};
+Lead validation_lead(const Predictions& a, std::optional<double> a_score, const Predictions& b,
+                     const SelectionMetric& metric, const RowsScore& score, uint64_t seed, int samples = 200);
 
 }  // namespace nnrecipe

@@ -13,6 +13,8 @@
 #include <numeric>
 #include <random>
 
+#include "nnrecipe/ensemble_selection.h"
+#include "nnrecipe/leaderboard.h"
 #include "nnrecipe/progress.h"
 #include "nnrecipe/random.h"
 #include "recipe/recipe_support.h"
@@ -61,38 +63,50 @@ EncodedData take_encoded_rows(const EncodedData& train, const EncodedData& val, 
   return out;
 }
 
-/// Out-of-fold predictions collected for the validation rows, and the
-/// folds' test predictions summed.
+/// Out-of-fold predictions collected for every training and validation
+/// row, and the folds' test predictions summed.
 class FoldPredictions {
  public:
   FoldPredictions(const Context& ctx, std::size_t train_rows)
       : train_rows_(train_rows), width_(ctx.data.task == Task::Regression ? 1 : static_cast<std::size_t>(ctx.data.shape.classes)) {
-    val_.task = test_.task = ctx.data.task;
-    val_.classes = test_.classes = ctx.data.task == Task::Regression ? 0 : width_;
-    val_.rows = static_cast<std::size_t>(ctx.data.val.size());
-    test_.rows = static_cast<std::size_t>(ctx.data.test.size());
-    val_.outputs().assign(val_.rows * width_, 0.0);
-    test_.outputs().assign(test_.rows * width_, 0.0);
+    oof_ = empty_predictions(ctx, train_rows + static_cast<std::size_t>(ctx.data.val.size()));
+    test_ = empty_predictions(ctx, static_cast<std::size_t>(ctx.data.test.size()));
   }
   /// A fold model's predictions of its held-out rows (in `held` order) and
   /// of the test split.
   void add(const std::vector<std::size_t>& held, const Predictions& held_pred, const Predictions& test_pred) {
     const std::vector<double>& h = held_pred.outputs();
     for (std::size_t i = 0; i < held.size(); ++i) {
-      if (held[i] < train_rows_) continue;
       std::copy_n(h.begin() + static_cast<std::ptrdiff_t>(i * width_), width_,
-                  val_.outputs().begin() + static_cast<std::ptrdiff_t>((held[i] - train_rows_) * width_));
+                  oof_.outputs().begin() + static_cast<std::ptrdiff_t>(held[i] * width_));
     }
     const std::vector<double>& t = test_pred.outputs();
     for (std::size_t i = 0; i < t.size(); ++i) test_.outputs()[i] += t[i] / kFolds;
   }
-  const Predictions& val() const { return val_; }
+  /// All rows', training rows first.
+  const Predictions& oof() const { return oof_; }
+  /// The validation rows'.
+  Predictions val() const {
+    Predictions v = oof_;
+    v.rows = oof_.rows - train_rows_;
+    v.outputs().erase(v.outputs().begin(), v.outputs().begin() + static_cast<std::ptrdiff_t>(train_rows_ * width_));
+    return v;
+  }
   const Predictions& test() const { return test_; }
 
  private:
+  static Predictions empty_predictions(const Context& ctx, std::size_t rows) {
+    Predictions p;
+    p.task = ctx.data.task;
+    p.classes = ctx.data.task == Task::Regression ? 0 : static_cast<std::size_t>(ctx.data.shape.classes);
+    p.rows = rows;
+    p.outputs().assign(rows * std::max<std::size_t>(p.classes, 1), 0.0);
+    return p;
+  }
   std::size_t train_rows_, width_;
-  Predictions val_, test_;
+  Predictions oof_, test_;
 };
+
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -130,6 +144,7 @@ void cross_fit_xgboost(Context& ctx) {
     rounds.push_back(std::to_string(model.best_iteration() + 1));
   }
   fit.val = predictions.val();
+  fit.oof = predictions.oof();
   fit.test = predictions.test();
   fit.seconds = seconds_since(start);
   fit.detail = fmt::format("mean of {} fold models on train + validation rows; best rounds {}", kFolds,
@@ -139,16 +154,18 @@ void cross_fit_xgboost(Context& ctx) {
   ctx.cross_fits.push_back(std::move(fit));
 }
 
-void cross_fit_network(Context& ctx, std::size_t run) {
+void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, double stage_share) {
   if (ctx.images) return;  // K more CNN trainings do not fit an image budget
+  for (const CrossFit& fit : ctx.cross_fits) {
+    if (fit.config_run && ctx.networks[*fit.config_run].run_dir == ctx.networks[run].run_dir) return;
+  }
   const Config config = ctx.networks[run].config;
   // The linear baseline too: bagged over folds of train + validation, it
   // sees the rows a converged logistic regression on the whole training
   // file sees (scikit-learn's, the wa_churn reference).
   const bool linear = config.model.type == "linear";
-  const std::string label = linear ? "linear" : "network";
   // Each fold trains on 8/9 of the training split's row count.
-  if (expected_seconds(ctx, config) * kFolds > ctx.budget.stage_left() * 2 / 3) {
+  if (expected_seconds(ctx, config) * kFolds > ctx.budget.stage_left() * stage_share) {
     ctx.stage().cut.push_back(label + " cross-fit: the stage's budget would not cover it");
     return;
   }
@@ -164,12 +181,11 @@ void cross_fit_network(Context& ctx, std::size_t run) {
   FoldPredictions predictions(ctx, train_rows);
   CrossFit fit;
   fit.name = fmt::format("{}, {}-fold cross-fit", label, kFolds);
-  fit.kind = label;
+  fit.kind = linear ? "linear" : "network";
   fit.config_run = run;
   std::vector<std::string> epochs;
   for (std::size_t k = 0; k < kFolds; ++k) {
-    TrainRequest request(fmt::format("{}, cross-fit fold {} of {}", linear ? "linear" : "incumbent", k + 1, kFolds),
-                         config);
+    TrainRequest request(fmt::format("{}, cross-fit fold {} of {}", label, k + 1, kFolds), config);
     request.train_subset = take_tensor_rows(all, all_but(folds, k));
     request.val_subset = take_tensor_rows(all, folds[k]);
     const auto index = train_candidate(ctx, request);
@@ -180,6 +196,7 @@ void cross_fit_network(Context& ctx, std::size_t run) {
     epochs.push_back(std::to_string(r.outcome.best_epoch));
   }
   fit.val = predictions.val();
+  fit.oof = predictions.oof();
   fit.test = predictions.test();
   fit.seconds = seconds_since(start);
   fit.detail = fmt::format("mean of {} fold models of {} on train + validation rows; best epochs {}", kFolds,
@@ -187,6 +204,65 @@ void cross_fit_network(Context& ctx, std::size_t run) {
   ctx.log(fmt::format("squeeze: {} val {} {:.4f} ({})", fit.name, ctx.metric.name,
                       score(ctx, fit.val, false).at(ctx.metric.name), format_duration(fit.seconds)));
   ctx.cross_fits.push_back(std::move(fit));
+}
+
+
+std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
+  std::vector<const CrossFit*> fits;
+  for (const CrossFit& fit : ctx.cross_fits) {
+    if (fit.oof.rows > 0) fits.push_back(&fit);
+  }
+  if (fits.size() < 2 || !ctx.encoded) return std::nullopt;
+  std::vector<std::size_t> all(ctx.encoded->train.rows + ctx.encoded->val.rows);
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  const EncodedData rows = take_encoded_rows(ctx.encoded->train, ctx.encoded->val, all);
+  const auto oof_score = [&](const Predictions& p) {
+    return score_predictions(p, rows, ctx.encoded->transform).at(ctx.metric.name);
+  };
+  std::vector<const Predictions*> oof, val, test;
+  for (const CrossFit* fit : fits) {
+    oof.push_back(&fit->oof);
+    val.push_back(&fit->val);
+    test.push_back(&fit->test);
+  }
+  // The same selection as the validation ensemble's, on every labelled row.
+  const std::vector<int> counts = select_ensemble(oof, ctx.metric, oof_score, kSelectionSteps);
+  CrossFit ensemble;
+  ensemble.name = "cross-fit ensemble";
+  ensemble.kind = "ensemble";
+  ensemble.oof = weighted_mean(oof, counts);
+  ensemble.val = weighted_mean(val, counts);
+  ensemble.test = weighted_mean(test, counts);
+  int total = 0;
+  for (int c : counts) total += c;
+  std::vector<std::string> picks;
+  for (std::size_t m = 0; m < fits.size(); ++m) {
+    if (counts[m] == 0) continue;
+    picks.push_back(fmt::format("{} x{}", fits[m]->name, counts[m]));
+    for (EnsembleMember part : fits[m]->parts) {
+      part.weight *= static_cast<double>(counts[m]) / total;
+      ensemble.parts.push_back(part);
+    }
+    if (!ensemble.config_run) ensemble.config_run = fits[m]->config_run;
+    ensemble.seconds += fits[m]->seconds;
+  }
+  ensemble.detail = fmt::format("ensemble selection on the out-of-fold predictions of all {} training and validation "
+                                "rows (out-of-fold {} {:.4f}): {}",
+                                all.size(), ctx.metric.name, oof_score(ensemble.oof), fmt::join(picks, "; "));
+  return ensemble;
+}
+
+double val_score_on_rows(const Context& ctx, const Predictions& p, const std::vector<std::size_t>& rows) {
+  // Only the labels and targets: scoring reads nothing else, and a
+  // bootstrap scores hundreds of samples.
+  const EncodedData& val = ctx.encoded->val;
+  EncodedData truth;
+  truth.rows = rows.size();
+  for (std::size_t r : rows) {
+    if (!val.labels.empty()) truth.labels.push_back(val.labels.at(r));
+    if (!val.target.empty()) truth.target.push_back(val.target.at(r));
+  }
+  return score_predictions(p, truth, ctx.encoded->transform).at(ctx.metric.name);
 }
 
 }  // namespace nnrecipe::recipe_detail

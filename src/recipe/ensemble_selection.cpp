@@ -5,7 +5,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <stdexcept>
+
+#include "nnrecipe/random.h"
 
 namespace nnrecipe {
 Predictions weighted_mean(const std::vector<const Predictions*>& library, const std::vector<int>& counts) {
@@ -75,6 +78,85 @@ std::vector<int> select_ensemble(const std::vector<const Predictions*>& library,
     }
   }
   return best_counts;
+}
+
+Predictions take_rows(const Predictions& p, const std::vector<std::size_t>& rows) {
+  const std::size_t width = p.rows == 0 ? 1 : p.outputs().size() / p.rows;
+  Predictions out = p;
+  out.rows = rows.size();
+  out.outputs().clear();
+  for (std::size_t r : rows) {
+    if (r >= p.rows) throw std::invalid_argument("take_rows: row out of range");
+    out.outputs().insert(out.outputs().end(), p.outputs().begin() + static_cast<std::ptrdiff_t>(r * width),
+                         p.outputs().begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
+  }
+  return out;
+}
+
+double held_out_selection_score(const std::vector<const Predictions*>& library, const SelectionMetric& metric,
+                                const RowsScore& score, int steps, uint64_t seed) {
+  if (library.size() < 2) throw std::invalid_argument("held_out_selection_score: fewer than two models");
+  const std::size_t rows = library.front()->rows;
+  std::vector<std::size_t> order(rows);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::mt19937_64 rng(seed);
+  shuffle_in_place(order, rng);
+  const auto middle = order.begin() + static_cast<std::ptrdiff_t>(rows / 2);
+  const std::vector<std::vector<std::size_t>> halves{{order.begin(), middle}, {middle, order.end()}};
+  Predictions held = *library.front();
+  const std::size_t width = rows == 0 ? 1 : held.outputs().size() / rows;
+  for (std::size_t h = 0; h < 2; ++h) {
+    const std::vector<std::size_t>& pick_on = halves[h];
+    const std::vector<std::size_t>& score_on = halves[1 - h];
+    std::vector<Predictions> pick_rows, score_rows;
+    for (const Predictions* p : library) {
+      pick_rows.push_back(take_rows(*p, pick_on));
+      score_rows.push_back(take_rows(*p, score_on));
+    }
+    std::vector<const Predictions*> pick_parts, score_parts;
+    for (std::size_t m = 0; m < library.size(); ++m) {
+      pick_parts.push_back(&pick_rows[m]);
+      score_parts.push_back(&score_rows[m]);
+    }
+    const std::vector<int> counts =
+        select_ensemble(pick_parts, metric, [&](const Predictions& p) { return score(p, pick_on); }, steps);
+    const std::vector<double> mixed = weighted_mean(score_parts, counts).outputs();
+    for (std::size_t i = 0; i < score_on.size(); ++i) {
+      std::copy_n(mixed.begin() + static_cast<std::ptrdiff_t>(i * width), width,
+                  held.outputs().begin() + static_cast<std::ptrdiff_t>(score_on[i] * width));
+    }
+  }
+  std::vector<std::size_t> all(rows);
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  return score(held, all);
+}
+
+Lead validation_lead(const Predictions& a, std::optional<double> a_score, const Predictions& b,
+                     const SelectionMetric& metric, const RowsScore& score, uint64_t seed, int samples) {
+  if (a.rows != b.rows || a.rows == 0) throw std::invalid_argument("validation_lead: both must predict the same rows");
+  const double sign = metric.higher_is_better ? 1.0 : -1.0;
+  std::vector<std::size_t> all(a.rows);
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  Lead out;
+  out.lead = sign * (a_score.value_or(score(a, all)) - score(b, all));
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> row(0, a.rows - 1);
+  std::vector<double> leads;
+  for (int k = 0; k < samples; ++k) {
+    std::vector<std::size_t> rows(a.rows);
+    for (std::size_t& r : rows) r = row(rng);
+    const double lead = sign * (score(take_rows(a, rows), rows) - score(take_rows(b, rows), rows));
+    if (std::isfinite(lead)) leads.push_back(lead);  // an AUC of a sample with one class is NaN
+  }
+  if (leads.size() < 2) {
+    out.standard_error = std::numeric_limits<double>::infinity();  // no evidence either way
+    return out;
+  }
+  const double mean = std::accumulate(leads.begin(), leads.end(), 0.0) / static_cast<double>(leads.size());
+  double squares = 0;
+  for (double l : leads) squares += (l - mean) * (l - mean);
+  out.standard_error = std::sqrt(squares / static_cast<double>(leads.size() - 1));
+  return out;
 }
 
 }  // namespace nnrecipe

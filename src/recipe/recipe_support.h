@@ -82,6 +82,10 @@ struct CrossFit {
   /// Validation rows' out-of-fold predictions (each from the fold model
   /// that never trained on the row), and the folds' mean on test.
   Predictions val, test;
+  /// Out-of-fold predictions of every training and validation row (training
+  /// rows first, as folds_of numbers them): what the cross-fit ensemble is
+  /// selected on. Tables only.
+  Predictions oof;
   std::vector<EnsembleMember> parts;  ///< the fold models, equal weights
   std::optional<std::size_t> config_run;  ///< a network run with its configuration
   double seconds = 0;
@@ -192,7 +196,25 @@ void choose_log_target(Context& ctx);
 /// ctx.cross_fits; nothing when the stage's budget would not cover it (the
 /// stage says so).
 void cross_fit_xgboost(Context& ctx);
-void cross_fit_network(Context& ctx, std::size_t run);
+/// `label` names it ("network, 5-fold cross-fit"); it may take up to
+/// `stage_share` of what is left of the stage; a run already cross-fitted
+/// is not cross-fitted again.
+void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, double stage_share = 2.0 / 3);
+
+/// Greedy steps of ensemble selection (ensemble_selection.h; Caruana et al.
+/// 2004 see most of the gain early).
+constexpr int kSelectionSteps = 20;
+
+/// Ensemble selection over the cross-fits on their out-of-fold predictions
+/// of all training and validation rows (cross_fit.cpp): its weights rest on
+/// ten times the rows the validation split holds. Nothing with fewer than
+/// two cross-fits.
+std::optional<CrossFit> cross_fit_ensemble(const Context& ctx);
+
+/// The selection metric of predictions of some validation rows (tables):
+/// `p` holds one row per entry of `rows`, positions into the validation
+/// split, in that order (a position may repeat: bootstrap samples).
+double val_score_on_rows(const Context& ctx, const Predictions& p, const std::vector<std::size_t>& rows);
 
 /// Error analysis of the winner's test predictions (and label issues from
 /// out-of-fold predictions on the training split).

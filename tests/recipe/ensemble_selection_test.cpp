@@ -87,5 +87,98 @@ TEST(EnsembleSelection, WeightedMeanOfProbabilities) {
   EXPECT_THROW(select_ensemble({&p}, kRmse, rmse, 5), std::invalid_argument);
 }
 
+/// RMSE against the truth of the given rows (ensemble_selection.h's RowsScore).
+double rmse_of_rows(const Predictions& p, const std::vector<std::size_t>& rows) {
+  const std::vector<double> y = truth();
+  double sum = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) sum += (p.values[i] - y[rows[i]]) * (p.values[i] - y[rows[i]]);
+  return std::sqrt(sum / static_cast<double>(rows.size()));
+}
+
+TEST(EnsembleSelection, TakeRowsReordersAndRepeats) {
+  const Predictions a = noisy(1.0, 9);
+  const Predictions some = take_rows(a, {5, 2, 5});
+  EXPECT_EQ(some.rows, 3u);
+  EXPECT_EQ(some.values, (std::vector<double>{a.values[5], a.values[2], a.values[5]}));
+  EXPECT_THROW(take_rows(a, {kRows}), std::invalid_argument);
+}
+
+TEST(EnsembleSelection, HeldOutScoreDoesNotFlatterASelectionThatFitsNoise) {
+  // Guesses that know nothing of the truth, a selection on 30 validation
+  // rows, and 30 fresh rows (interleaved: the truth alike on both) to see
+  // how its mix really does; averaged over 30 draws. In sample, the mix fits
+  // the validation rows' chance patterns; held out, the estimate is no
+  // better than the fresh rows say.
+  constexpr std::size_t kFew = 30;
+  std::vector<std::size_t> val_rows, fresh_rows;
+  for (std::size_t i = 0; i < kFew; ++i) {
+    val_rows.push_back(2 * i);
+    fresh_rows.push_back(2 * i + 1);
+  }
+  const auto on_val = [&](const Predictions& p) { return rmse_of_rows(p, val_rows); };
+  double in_sample = 0, fresh = 0, held_out = 0;
+  constexpr int kDraws = 30;
+  for (int draw = 0; draw < kDraws; ++draw) {
+    std::vector<Predictions> val_models, fresh_models;
+    for (unsigned m = 0; m < 20; ++m) {
+      Predictions p = noisy(0.0, 0);
+      std::mt19937 gen(static_cast<unsigned>(draw) * 100 + m);
+      std::normal_distribution<double> guess(0.0, 7.0);
+      for (double& v : p.values) v = guess(gen);
+      val_models.push_back(take_rows(p, val_rows));
+      fresh_models.push_back(take_rows(p, fresh_rows));
+    }
+    std::vector<const Predictions*> val_library, fresh_library;
+    for (std::size_t m = 0; m < val_models.size(); ++m) {
+      val_library.push_back(&val_models[m]);
+      fresh_library.push_back(&fresh_models[m]);
+    }
+    const std::vector<int> counts = select_ensemble(val_library, kRmse, on_val, 20);
+    in_sample += on_val(weighted_mean(val_library, counts)) / kDraws;
+    fresh += rmse_of_rows(weighted_mean(fresh_library, counts), fresh_rows) / kDraws;
+    held_out += held_out_selection_score(val_library, kRmse,
+                                         [&](const Predictions& p, const std::vector<std::size_t>& rows) {
+                                           std::vector<std::size_t> at;  // positions into val_rows
+                                           for (std::size_t r : rows) at.push_back(val_rows[r]);
+                                           return rmse_of_rows(p, at);
+                                         },
+                                         20, static_cast<uint64_t>(draw)) /
+                kDraws;
+  }
+  // The in-sample score flatters (here 2.66 against 4.28 fresh); the
+  // held-out one removes most of that (4.11).
+  EXPECT_LT(in_sample, 0.85 * fresh) << in_sample << " " << fresh;
+  EXPECT_LT(std::abs(held_out - fresh), 0.25 * (fresh - in_sample)) << held_out << " " << fresh << " " << in_sample;
+}
+
+TEST(EnsembleSelection, HeldOutScoreKeepsARealGain) {
+  // Independent errors: the mix's gain is real, held out as well.
+  const Predictions a = noisy(1.0, 31), b = noisy(1.0, 32), c = noisy(1.0, 33);
+  const double held_out = held_out_selection_score({&a, &b, &c}, kRmse, rmse_of_rows, 20, 1);
+  EXPECT_LT(held_out, 0.8 * std::min({rmse(a), rmse(b), rmse(c)}));
+}
+
+TEST(EnsembleSelection, LeadBetweenEqualModelsIsRarelyBeyondOneStandardError) {
+  // Equally good models: a lead is noise, beyond one standard error about
+  // 16% of the time (one-sided, normal); 20 pairs, at most 8 (p ~ 1%).
+  int beyond = 0;
+  for (unsigned seed = 50; seed < 90; seed += 2) {
+    const Predictions a = noisy(1.0, seed), b = noisy(1.0, seed + 1);
+    const Lead lead = validation_lead(a, std::nullopt, b, kRmse, rmse_of_rows, seed);
+    EXPECT_GT(lead.standard_error, 0.0);
+    beyond += lead.beyond_one_standard_error() ? 1 : 0;
+  }
+  EXPECT_LE(beyond, 8);
+}
+
+TEST(EnsembleSelection, ClearLeadIsBeyondOneStandardError) {
+  const Predictions a = noisy(1.0, 43), b = noisy(1.5, 44);
+  const Lead lead = validation_lead(a, std::nullopt, b, kRmse, rmse_of_rows, 7);
+  EXPECT_NEAR(lead.lead, rmse(b) - rmse(a), 1e-9);  // lower-is-better: the lead is b's excess error
+  EXPECT_TRUE(lead.beyond_one_standard_error()) << lead.lead << " " << lead.standard_error;
+  // The given score replaces a's own: a held-out score as bad as b's leads by nothing.
+  EXPECT_FALSE(validation_lead(a, rmse(b), b, kRmse, rmse_of_rows, 7).beyond_one_standard_error());
+}
+
 }  // namespace
 }  // namespace nnrecipe
