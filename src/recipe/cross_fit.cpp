@@ -5,7 +5,11 @@
 // 90% of the training split alone, the mean of K of them is a bagged
 // ensemble, and each validation row still gets a prediction from the one
 // model that never trained on it, so the cross-fit is compared and selected
-// on the same validation rows as every other candidate.
+// on the same validation rows as every other candidate. Every training row
+// gets one too: the cross-fit ensemble is selected on all of them
+// (AutoGluon weights its bagged models on such out-of-fold predictions).
+// They are slightly optimistic, as there: a fold model stops early on the
+// rows it then predicts.
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -107,7 +111,6 @@ class FoldPredictions {
   Predictions oof_, test_;
 };
 
-
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 }  // namespace
@@ -205,7 +208,6 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
                       score(ctx, fit.val, false).at(ctx.metric.name), format_duration(fit.seconds)));
   ctx.cross_fits.push_back(std::move(fit));
 }
-
 
 std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
   std::vector<const CrossFit*> fits;

@@ -1,11 +1,13 @@
-// Stage 6, squeeze (../shared/RECIPE.md): cross-fit xgboost and the linear
-// model on the training and validation rows (cross_fit.cpp), train the
-// incumbent longer (on, when the budget cut it; again, under a cosine
-// decay), cross-fit it, train it from other seeds, build an ensemble from
-// the best networks, the linear model, xgboost and the cross-fits by
-// ensemble selection on validation, then score every candidate once on the
-// untouched test split, name the winner honestly, and analyse the winner's
-// errors.
+// Stage 6, squeeze (../shared/RECIPE.md): cross-fit xgboost, the linear
+// model and the baseline network on the training and validation rows
+// (cross_fit.cpp), train the incumbent longer (on, when the budget cut it;
+// again, under a cosine decay), cross-fit it, train it from other seeds,
+// build an ensemble from the best networks, the linear model, xgboost and
+// the cross-fits by ensemble selection on validation, and one from the
+// cross-fits on their out-of-fold predictions of every labelled row; pick
+// the winner on validation (the cross-fit ensemble unless the leader beats
+// it beyond one standard error), then score every candidate once on the
+// untouched test split, name the winner honestly, and analyse its errors.
 #include <fmt/format.h>
 
 #include <algorithm>
