@@ -215,9 +215,14 @@ std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
     if (fit.oof.rows > 0) fits.push_back(&fit);
   }
   if (fits.size() < 2 || !ctx.encoded) return std::nullopt;
-  std::vector<std::size_t> all(ctx.encoded->train.rows + ctx.encoded->val.rows);
-  std::iota(all.begin(), all.end(), std::size_t{0});
-  const EncodedData rows = take_encoded_rows(ctx.encoded->train, ctx.encoded->val, all);
+  // The labels and targets of every row, training rows first (scoring
+  // reads nothing else).
+  EncodedData rows;
+  for (const EncodedData* split : {&ctx.encoded->train, &ctx.encoded->val}) {
+    rows.rows += split->rows;
+    rows.labels.insert(rows.labels.end(), split->labels.begin(), split->labels.end());
+    rows.target.insert(rows.target.end(), split->target.begin(), split->target.end());
+  }
   const auto oof_score = [&](const Predictions& p) {
     return score_predictions(p, rows, ctx.encoded->transform).at(ctx.metric.name);
   };
@@ -250,7 +255,7 @@ std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
   }
   ensemble.detail = fmt::format("ensemble selection on the out-of-fold predictions of all {} training and validation "
                                 "rows (out-of-fold {} {:.4f}): {}",
-                                all.size(), ctx.metric.name, oof_score(ensemble.oof), fmt::join(picks, "; "));
+                                rows.rows, ctx.metric.name, oof_score(ensemble.oof), fmt::join(picks, "; "));
   return ensemble;
 }
 
