@@ -209,6 +209,15 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
   ctx.cross_fits.push_back(std::move(fit));
 }
 
+std::string add_picked_members(const std::string& name, const std::vector<EnsembleMember>& members, int count,
+                               int total, std::vector<EnsembleMember>& parts) {
+  for (EnsembleMember part : members) {
+    part.weight *= static_cast<double>(count) / total;
+    parts.push_back(part);
+  }
+  return fmt::format("{} x{}", name, count);
+}
+
 std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
   std::vector<const CrossFit*> fits;
   for (const CrossFit& fit : ctx.cross_fits) {
@@ -245,11 +254,7 @@ std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
   std::vector<std::string> picks;
   for (std::size_t m = 0; m < fits.size(); ++m) {
     if (counts[m] == 0) continue;
-    picks.push_back(fmt::format("{} x{}", fits[m]->name, counts[m]));
-    for (EnsembleMember part : fits[m]->parts) {
-      part.weight *= static_cast<double>(counts[m]) / total;
-      ensemble.parts.push_back(part);
-    }
+    picks.push_back(add_picked_members(fits[m]->name, fits[m]->parts, counts[m], total, ensemble.parts));
     if (!ensemble.config_run) ensemble.config_run = fits[m]->config_run;
     ensemble.seconds += fits[m]->seconds;
   }

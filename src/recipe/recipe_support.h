@@ -205,6 +205,11 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
 /// 2004 see most of the gain early).
 constexpr int kSelectionSteps = 20;
 
+/// A model ensemble selection picked `count` of `total` times: appends its
+/// members, weighted by that share, to `parts`; returns "NAME xCOUNT".
+std::string add_picked_members(const std::string& name, const std::vector<EnsembleMember>& members, int count,
+                               int total, std::vector<EnsembleMember>& parts);
+
 /// Ensemble selection over the cross-fits on their out-of-fold predictions
 /// of all training and validation rows (cross_fit.cpp): its weights rest on
 /// ten times the rows the validation split holds. Nothing with fewer than

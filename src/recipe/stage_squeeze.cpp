@@ -259,11 +259,7 @@ std::optional<double> add_ensemble(Context& ctx, std::vector<Entry>& entries) {
   std::vector<std::string> picks;
   for (std::size_t m = 0; m < library.size(); ++m) {
     if (counts[m] == 0) continue;
-    picks.push_back(fmt::format("{} x{}", library[m].candidate.name, counts[m]));
-    for (EnsembleMember part : library[m].parts) {
-      part.weight *= static_cast<double>(counts[m]) / total;
-      ensemble.parts.push_back(part);
-    }
+    picks.push_back(add_picked_members(library[m].candidate.name, library[m].parts, counts[m], total, ensemble.parts));
     if (!ensemble.config_run) ensemble.config_run = library[m].config_run;
   }
   ensemble.candidate.detail =
