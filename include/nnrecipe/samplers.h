@@ -23,7 +23,8 @@ std::vector<UnitPoint> random_points(std::size_t dims, std::size_t count, uint64
 
 /// The first `count` points of a `dims`-dimensional Sobol' sequence (up to
 /// 1111 dimensions), digitally shifted by a seeded random XOR per coordinate
-/// (a shift keeps the stratification; seed 0 is unshifted). Direction
+/// (a shift keeps the stratification; every seed is shifted, so the first
+/// point is never the corner of the cube). Direction
 /// numbers come from primitive polynomials over GF(2) enumerated in order of
 /// degree, with seeded odd initial values (not Joe & Kuo's optimized table).
 std::vector<UnitPoint> sobol_points(std::size_t dims, std::size_t count, uint64_t seed);

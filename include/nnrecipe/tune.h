@@ -12,7 +12,9 @@
 //   trials/NNNN/          config.yaml, params.json, run/ (a normal run
 //                         directory), log.txt (the worker's output),
 //                         result.json (written last: a trial with it is done)
-//   asha.jsonl            every rung record and decision (ASHA only)
+//   asha.jsonl            every ASHA decision: a promotion (with the trial's
+//                         rank among those recorded at its rung) or, when the
+//                         study ends, a stop
 //   trials.csv, best.yaml (the best trial's full config, ready to train),
 //   summary.json, report.html
 #include <cstddef>
@@ -56,7 +58,9 @@ struct TrialResult {
   double score = 0;        ///< best validation value of the metric (NaN if none)
   int64_t epochs = 0;      ///< epochs trained
   int64_t best_epoch = 0;
-  std::string stopped;     ///< "completed", "early_stopping", "asha" or "failed"
+  /// "completed", "early_stopping", "check" (an error finding), "asha" (not
+  /// promoted past a rung), "failed", or "paused" (at a rung, while the study runs)
+  std::string stopped;
   double seconds = 0;
   std::vector<double> curve;  ///< validation metric after each epoch
   std::string error;       ///< "failed": the worker's last message
@@ -77,9 +81,11 @@ struct StudyResult {
 /// Runs (or resumes) a study; writes everything into options.out_dir.
 StudyResult run_study(const TuneOptions& options);
 
-/// The worker: runs trial `index` of the study in `study_dir` and writes its
-/// result.json (a training failure is recorded as "failed", not thrown).
-void run_trial(const std::string& study_dir, std::size_t index);
+/// The worker: runs trial `index` of the study in `study_dir` up to `until`
+/// epochs (0 = the config's train.epochs), continuing its run's checkpoint
+/// when `resume` (an ASHA promotion), and writes its result.json (a training
+/// failure is recorded as "failed", not thrown).
+void run_trial(const std::string& study_dir, std::size_t index, int64_t until = 0, bool resume = false);
 
 nlohmann::json to_json(const TrialResult& trial);
 TrialResult trial_from_json(const nlohmann::json& j);

@@ -115,7 +115,7 @@ CommandRunner add_tune_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--parallel", args->parallel, "Trials at once, each a process; the threads are divided among them")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--scheduler", args->scheduler, "none | asha (asynchronous successive halving)")
+  cmd->add_option("--scheduler", args->scheduler, "none | asha (asynchronous successive halving: trials pause at each rung; the top 1/eta are promoted)")
       ->capture_default_str()->check(CLI::IsMember({"none", "asha"}));
   cmd->add_option("--sampler", args->sampler, "sobol | random | grid")
       ->capture_default_str()->check(CLI::IsMember({"sobol", "random", "grid"}));
@@ -123,12 +123,13 @@ CommandRunner add_tune_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--grace", args->grace, "asha: epochs before a trial's first rung")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--eta", args->eta, "asha: reduction factor (about 1/eta of trials pass each rung)")
+  cmd->add_option("--eta", args->eta, "asha: reduction factor (1/eta of the trials at a rung are promoted)")
       ->capture_default_str()->check(CLI::Range(1.5, 100.0));
   cmd->add_option("--seed", args->seed, "Sampler seed")->capture_default_str();
   cmd->add_option("--out", args->out, "Study directory (default runs/tune-<config name>); resumed when it exists");
   cmd->footer(
-      "\nEach trial's maximum is the config's train.epochs; ASHA decides at grace, grace*eta, ... epochs.\n"
+      "\nEach trial's maximum is the config's train.epochs; ASHA pauses trials at grace, grace*eta, ... epochs\n"
+      "and promotes the top 1/eta of each rung (a paused trial continues from its checkpoint).\n"
       "Example space (space.yaml):\n"
       "  train.lr: {log_uniform: [1.0e-4, 1.0e-2]}\n"
       "  model.hidden: {choice: [[64], [128, 128], [256, 256]]}\n"
@@ -142,12 +143,16 @@ CommandRunner add_tune_command(CLI::App& app) {
 CommandRunner add_tune_trial_command(CLI::App& app) {
   auto study = std::make_shared<std::string>();
   auto index = std::make_shared<std::size_t>(0);
+  auto until = std::make_shared<int64_t>(0);
+  auto resume = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("tune-trial", "Runs one trial of a tune study (started by `nnrecipe tune`)");
   cmd->group("");  // internal: not listed in --help
   cmd->add_option("STUDY", *study, "Study directory")->required();
   cmd->add_option("INDEX", *index, "Trial index")->required();
-  return [study, index] {
-    run_trial(*study, *index);
+  cmd->add_option("--until", *until, "Stop after this many epochs (an ASHA rung; 0 = train.epochs)");
+  cmd->add_flag("--resume", *resume, "Continue the trial's run from its checkpoint (an ASHA promotion)");
+  return [study, index, until, resume] {
+    run_trial(*study, *index, *until, *resume);
     return kExitOk;
   };
 }

@@ -1,8 +1,9 @@
-// ASHA rungs and decisions (include/nnrecipe/asha.h).
+// ASHA rungs and promotions (include/nnrecipe/asha.h).
 #include "nnrecipe/asha.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace nnrecipe {
 
@@ -17,31 +18,22 @@ std::vector<int64_t> asha_rungs(const AshaOptions& o) {
   return rungs;
 }
 
-AshaDecision asha_decide(const std::vector<double>& earlier, double score, double eta, bool higher_is_better) {
-  AshaDecision d;
-  std::vector<double> v;
-  for (double s : earlier) {
-    if (!std::isnan(s)) v.push_back(s);
+std::optional<std::size_t> asha_promotion(const std::vector<AshaRecord>& rung, double eta, bool higher_is_better) {
+  const auto top = static_cast<std::size_t>(std::floor(static_cast<double>(rung.size()) / eta + 1e-9));
+  std::vector<std::size_t> order(rung.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  // Best first; NaN last; ties by trial index (the same order on resume).
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const double x = rung[a].score, y = rung[b].score;
+    if (std::isnan(x) || std::isnan(y)) return !std::isnan(x) && std::isnan(y);
+    if (x != y) return higher_is_better ? x > y : x < y;
+    return rung[a].trial < rung[b].trial;
+  });
+  for (std::size_t k = 0; k < top; ++k) {
+    const AshaRecord& r = rung[order[k]];
+    if (!r.promoted && !std::isnan(r.score)) return order[k];
   }
-  d.earlier = v.size();
-  if (v.empty()) {
-    d.stop = false;
-    return d;
-  }
-  if (std::isnan(score)) {
-    d.stop = true;
-    return d;
-  }
-  std::sort(v.begin(), v.end());
-  // Keep the best 1/eta: the cutoff is the (1 - 1/eta) quantile when higher
-  // is better, the 1/eta quantile when lower is.
-  const double q = higher_is_better ? 1 - 1 / eta : 1 / eta;
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  d.cutoff = v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-  d.stop = higher_is_better ? score < d.cutoff : score > d.cutoff;
-  return d;
+  return std::nullopt;
 }
 
 }  // namespace nnrecipe

@@ -126,7 +126,12 @@ std::vector<UnitPoint> sobol_points(std::size_t dims, std::size_t count, uint64_
   std::vector<uint32_t> shift(dims, 0), x(dims, 0);
   for (std::size_t d = 0; d < dims; ++d) {
     v[d] = d == 0 ? directions(0, 0, 0, 0) : directions(d, polys[d - 1].first, polys[d - 1].second, 0);
-    if (seed != 0) shift[d] = static_cast<uint32_t>(mix(seed * 7919 + d) >> 32);
+    // Always shifted, seed 0 too: the unshifted sequence starts at the
+    // corner (every parameter at its lower end), and a randomized sequence is
+    // what Owen (2020, "On dropping the first Sobol' point") and scipy's
+    // default (scramble=True) recommend. A digital shift keeps the
+    // stratification.
+    shift[d] = static_cast<uint32_t>(mix(seed * 7919 + d) >> 32);
   }
   std::vector<UnitPoint> out;
   for (std::size_t i = 0; i < count; ++i) {

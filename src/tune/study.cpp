@@ -15,6 +15,8 @@
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
@@ -78,21 +80,32 @@ void claim_directory(const TuneOptions& o, const nlohmann::json& spec) {
   write_json_atomic(path, spec);
 }
 
+// One worker's assignment: train trial `index` up to `until` epochs (0 =
+// train.epochs), from its checkpoint when `resume` (an ASHA promotion).
+struct Job {
+  std::size_t index = 0;
+  int64_t until = 0;
+  bool resume = false;
+};
+
 struct Worker {
   pid_t pid = -1;
-  std::size_t index = 0;
+  Job job;
   std::chrono::steady_clock::time_point start;
 };
 
-pid_t spawn_worker(const TuneOptions& o, std::size_t index, std::size_t threads) {
-  const std::string dir = trial_dir(o.out_dir, index);
+pid_t spawn_worker(const TuneOptions& o, const Job& job, std::size_t threads) {
+  const std::string dir = trial_dir(o.out_dir, job.index);
   const std::string log = dir + "/log.txt";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // A promoted trial's log continues the one it paused with.
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | (job.resume ? O_APPEND : O_TRUNC),
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<std::string> args = {o.worker_binary, "--threads", std::to_string(threads), "tune-trial", o.out_dir,
-                                   std::to_string(index)};
+  std::vector<std::string> args = {o.worker_binary, "--threads",          std::to_string(threads), "tune-trial",
+                                   o.out_dir,       std::to_string(job.index), "--until",          std::to_string(job.until)};
+  if (job.resume) args.push_back("--resume");
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -153,6 +166,100 @@ std::string trials_csv(const StudyResult& study, const SearchSpace& space) {
   return out;
 }
 
+bool waiting_at_rung(const std::string& stopped) { return stopped == "paused" || stopped == "asha"; }
+
+SelectionMetric trial_metric(const std::string& name) {
+  return name == "val_loss" ? SelectionMetric{"val_loss", false} : selection_metric(name);
+}
+
+// The best of a validation curve's first `epochs` values (NaN when none).
+double best_of_first(const std::vector<double>& curve, int64_t epochs, const SelectionMetric& m) {
+  double best = NAN;
+  for (int64_t e = 0; e < epochs && e < static_cast<int64_t>(curve.size()); ++e) {
+    const double v = curve[static_cast<std::size_t>(e)];
+    if (!std::isnan(v) && (std::isnan(best) || is_better(m, v, best))) best = v;
+  }
+  return best;
+}
+
+std::vector<TrialResult> finished_results(const std::string& study, std::size_t trials) {
+  std::vector<TrialResult> out;
+  for (std::size_t i = 0; i < trials; ++i) {
+    const std::string path = trial_dir(study, i) + "/result.json";
+    if (path_exists(path)) out.push_back(trial_from_json(read_json_file(path)));
+  }
+  return out;
+}
+
+void append_decision(const std::string& study, const nlohmann::json& record) {
+  const std::string path = study + "/asha.jsonl";
+  const std::string text = record.dump() + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    if (fd >= 0) ::close(fd);
+    throw InputError(path, "cannot append the ASHA decision");
+  }
+  ::close(fd);
+}
+
+struct Promotion {
+  Job job;
+  int64_t rung = 0;  ///< epochs
+  double score = NAN;
+  std::size_t rank = 0, of = 0;
+};
+
+// ASHA's next promotion, the highest rung first (Li et al. 2020, Algorithm
+// 1), from the trials' result files: a trial is recorded at every rung its
+// curve reaches and is a candidate at the rung where it paused. Trials in
+// `busy` are running (a promoted one's result is the one it paused with).
+std::optional<Promotion> next_promotion(const TuneOptions& o, const std::vector<int64_t>& rungs, std::size_t trials,
+                                        const std::set<std::size_t>& busy) {
+  const std::vector<TrialResult> results = finished_results(o.out_dir, trials);
+  std::string metric;
+  for (const TrialResult& r : results) {
+    if (metric.empty()) metric = r.metric;
+  }
+  if (metric.empty()) return std::nullopt;
+  const SelectionMetric m = trial_metric(metric);
+  for (std::size_t s = rungs.size(); s-- > 0;) {
+    std::vector<AshaRecord> rung;
+    for (const TrialResult& r : results) {
+      const auto reached = static_cast<int64_t>(r.curve.size());
+      if (reached < rungs[s]) continue;
+      const bool candidate = waiting_at_rung(r.stopped) && reached == rungs[s] && busy.count(r.index) == 0;
+      rung.push_back({r.index, best_of_first(r.curve, rungs[s], m), !candidate});
+    }
+    const std::optional<std::size_t> pick = asha_promotion(rung, o.asha.eta, m.higher_is_better);
+    if (!pick) continue;
+    Promotion p;
+    p.job = {rung[*pick].trial, s + 1 < rungs.size() ? rungs[s + 1] : 0, true};
+    p.rung = rungs[s];
+    p.score = rung[*pick].score;
+    p.of = rung.size();
+    p.rank = 1;
+    for (const AshaRecord& r : rung) p.rank += !std::isnan(r.score) && is_better(m, r.score, p.score) ? 1 : 0;
+    return p;
+  }
+  return std::nullopt;
+}
+
+// When the study ends, a trial still paused at a rung was not promoted:
+// recorded as stopped by ASHA, with the decision logged.
+void stop_paused_trials(const TuneOptions& o, std::size_t trials, const std::string& reason) {
+  for (TrialResult r : finished_results(o.out_dir, trials)) {
+    if (r.stopped != "paused") continue;
+    r.stopped = "asha";
+    write_json_atomic(trial_dir(o.out_dir, r.index) + "/result.json", to_json(r));
+    const double score = best_of_first(r.curve, r.epochs, trial_metric(r.metric));
+    append_decision(o.out_dir, {{"trial", r.index},
+                                {"rung", r.epochs},
+                                {"score", std::isfinite(score) ? nlohmann::json(score) : nlohmann::json(nullptr)},
+                                {"decision", "stop"},
+                                {"reason", reason}});
+  }
+}
+
 }  // namespace
 
 StudyResult run_study(const TuneOptions& o) {
@@ -174,37 +281,74 @@ StudyResult run_study(const TuneOptions& o) {
   }
 
   StudyResult study;
-  std::vector<std::size_t> pending;
+  std::vector<std::size_t> pending;  // trials never run
+  std::size_t paused = 0;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    if (path_exists(trial_dir(o.out_dir, i) + "/result.json")) {
-      ++study.resumed;
-    } else {
+    const std::string path = trial_dir(o.out_dir, i) + "/result.json";
+    if (!path_exists(path)) {
       pending.push_back(i);
+    } else if (read_json_file(path).value("stopped", "") == "paused") {
+      ++paused;
+    } else {
+      ++study.resumed;
     }
   }
-  const std::size_t parallel = std::max<std::size_t>(1, std::min(o.parallel, std::max<std::size_t>(pending.size(), 1)));
+  const bool asha = o.scheduler == "asha";
+  const std::vector<int64_t> rungs = asha ? asha_rungs(o.asha) : std::vector<int64_t>{};
+  const std::size_t parallel =
+      std::max<std::size_t>(1, std::min(o.parallel, std::max<std::size_t>(pending.size() + paused, 1)));
   const std::size_t threads = std::max<std::size_t>(1, (o.threads ? o.threads : available_cores()) / parallel);
   const auto say = [&](const std::string& line) {
     if (o.on_progress) o.on_progress(line);
   };
-  if (study.resumed) say(fmt::format("{} of {} trials already finished in {}: not rerun", study.resumed, points.size(), o.out_dir));
+  if (study.resumed || paused) {
+    say(fmt::format("{} of {} trials already finished in {}{}: not rerun", study.resumed, points.size(), o.out_dir,
+                    paused ? fmt::format(" ({} paused at an ASHA rung)", paused) : ""));
+  }
 
   std::vector<Worker> running;
+  std::set<std::size_t> busy;
   std::size_t next = 0, finished = study.resumed;
+  bool budget_spent = false;
   const auto elapsed_minutes = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60;
   };
-  while (next < pending.size() || !running.empty()) {
-    while (running.size() < parallel && next < pending.size()) {
+  // Free workers take a promotion if ASHA has one, else a new trial.
+  const auto next_job = [&]() -> std::optional<Job> {
+    if (asha) {
+      if (const std::optional<Promotion> p = next_promotion(o, rungs, points.size(), busy)) {
+        append_decision(o.out_dir, {{"trial", p->job.index},
+                                    {"rung", p->rung},
+                                    {"score", p->score},
+                                    {"rank", p->rank},
+                                    {"of", p->of},
+                                    {"decision", "promote"},
+                                    {"to", p->job.until ? p->job.until : o.base.train.epochs}});
+        say(fmt::format("trial {} promoted at {} epochs (rank {} of {}): continues to {} epochs", p->job.index,
+                        p->rung, p->rank, p->of, p->job.until ? p->job.until : o.base.train.epochs));
+        return p->job;
+      }
+    }
+    if (next < pending.size()) return Job{pending[next++], asha ? rungs.front() : 0, false};
+    return std::nullopt;
+  };
+  for (;;) {
+    while (running.size() < parallel && !budget_spent) {
       if (o.budget_minutes > 0 && elapsed_minutes() >= o.budget_minutes) {
+        budget_spent = true;
         study.not_started = pending.size() - next;
-        next = pending.size();
-        say(fmt::format("budget of {} min spent: {} trials not started", o.budget_minutes, study.not_started));
+        say(fmt::format("budget of {} min spent: {} trials not started{}", o.budget_minutes, study.not_started,
+                        asha ? ", none promoted further" : ""));
         break;
       }
-      const std::size_t index = pending[next++];
-      running.push_back({spawn_worker(o, index, threads), index, std::chrono::steady_clock::now()});
-      say(fmt::format("trial {} started ({} running, {} of {} done)", index, running.size(), finished, points.size()));
+      const std::optional<Job> job = next_job();
+      if (!job) break;
+      running.push_back({spawn_worker(o, *job, threads), *job, std::chrono::steady_clock::now()});
+      busy.insert(job->index);
+      if (!job->resume) {
+        say(fmt::format("trial {} started ({} running, {} of {} done)", job->index, running.size(), finished,
+                        points.size()));
+      }
     }
     if (running.empty()) break;
     int status = 0;
@@ -217,27 +361,39 @@ StudyResult run_study(const TuneOptions& o) {
     if (it == running.end()) continue;
     const Worker w = *it;
     running.erase(it);
-    const std::string dir = trial_dir(o.out_dir, w.index);
+    busy.erase(w.job.index);
+    const std::string dir = trial_dir(o.out_dir, w.job.index);
     if (WIFSIGNALED(status)) {
-      // Killed (Ctrl-C, OOM...): no result, so a rerun runs it again.
+      // Killed (Ctrl-C, OOM...): no new result, so a rerun runs it again
+      // (a promoted trial from its last checkpoint).
       throw InputError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
-                                   w.index, WTERMSIG(status)));
+                                   w.job.index, WTERMSIG(status)));
     }
     if (!path_exists(dir + "/result.json")) {
       // The worker records training failures itself; this is a crash or a
       // bad config: recorded as failed, with the worker's last words.
       TrialResult failed;
-      failed.index = w.index;
+      failed.index = w.job.index;
       failed.stopped = "failed";
       failed.score = NAN;
       failed.error = last_line(dir + "/log.txt");
       failed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - w.start).count();
       write_json_atomic(dir + "/result.json", to_json(failed));
     }
-    ++finished;
     const TrialResult r = trial_from_json(read_json_file(dir + "/result.json"));
-    say(fmt::format("trial {} {}: {} {} after {} epochs ({}/{} done)", w.index, r.stopped, r.metric, r.score, r.epochs,
-                    finished, points.size()));
+    if (r.stopped == "paused") {
+      say(fmt::format("trial {} paused at {} epochs: {} {}", w.job.index, r.epochs, r.metric, r.score));
+    } else {
+      ++finished;
+      say(fmt::format("trial {} {}: {} {} after {} epochs ({}/{} done)", w.job.index, r.stopped, r.metric, r.score,
+                      r.epochs, finished, points.size()));
+    }
+  }
+  if (asha) {
+    stop_paused_trials(o, points.size(),
+                       budget_spent ? "the budget was spent"
+                                    : fmt::format("not in the top 1/{} of its rung when no trial was left to start",
+                                                  o.asha.eta));
   }
 
   // Collect every finished trial, in index order.

@@ -3,6 +3,7 @@
 // refuses to mix studies, runs trials in parallel, honours the budget, and a
 // grid has the grid's size.
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_support.h"
 
@@ -42,10 +43,26 @@ TEST(TuneCli, StudyWithAshaWritesEverythingAndResumes) {
   }
   EXPECT_EQ(s.at("total_epochs"), epochs);
   EXPECT_LT(epochs, 5 * 4) << "ASHA stopped no trial";
-  // Every rung decision is logged, with the scores it compared.
+  // Every decision is logged: a promotion only from the top 1/eta of the
+  // trials recorded at its rung, and a stop for every trial left paused.
   const std::string asha = read_text(dir.file("study/asha.jsonl"));
   EXPECT_GE(count(asha, "\"decision\""), 5u);
   EXPECT_NE(asha.find("\"decision\":\"stop\""), std::string::npos) << asha;
+  std::size_t promotions = 0, stops = 0;
+  std::istringstream lines(asha);
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json d = nlohmann::json::parse(line);
+    if (d.at("decision") == "promote") {
+      ++promotions;
+      EXPECT_LE(d.at("rank").get<int>() * 2, d.at("of").get<int>()) << line;
+    } else {
+      ++stops;
+    }
+  }
+  std::size_t asha_stopped = 0;
+  for (const auto& t : s.at("trials")) asha_stopped += t.at("stopped") == "asha" ? 1 : 0;
+  EXPECT_EQ(stops, asha_stopped);
+  EXPECT_GE(promotions, 2u) << asha;  // rung 1 to 2, and one trial on to the full 4 epochs
   EXPECT_EQ(count(read_text(dir.file("study/trials.csv")), "\n"), 6u);
   // The best config trains as it is.
   EXPECT_EQ(run_nnrecipe("config " + quote(dir.file("study/best.yaml"))).exit_code, 0);

@@ -1,10 +1,11 @@
 // Samplers: Sobol' points stratify every coordinate, the primitive
 // polynomials are the known ones, seeds reproduce; grids have the product
-// size and hit the ends; ASHA rungs and decisions.
+// size and hit the ends; ASHA rungs and promotions.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "nnrecipe/asha.h"
@@ -37,7 +38,19 @@ TEST(Sobol, TwoDimensionalProjectionsAreStratifiedToo) {
   std::set<std::pair<int, int>> cells;
   for (const auto& p : points) cells.insert({static_cast<int>(p[0] * 4), static_cast<int>(p[1] * 4)});
   EXPECT_EQ(cells.size(), 16u);
-  EXPECT_EQ(points[1], (UnitPoint{0.5, 0.5}));
+}
+
+TEST(Sobol, SeedZeroIsShiftedTooSoTheFirstPointIsNotTheCorner) {
+  // Unshifted, point 0 is (0, ..., 0): every parameter at the low end of its
+  // range, the edge of the space, tried first.
+  for (uint64_t seed : {0, 1}) {
+    const auto points = sobol_points(3, 4, seed);
+    EXPECT_NE(points[0], (UnitPoint{0, 0, 0})) << "seed " << seed;
+    // A digital shift XORs every point with the same bits: point 1 of the
+    // unshifted sequence is (0.5, 0.5, 0.5), so points 0 and 1 differ in the
+    // first binary digit of every coordinate.
+    for (std::size_t d = 0; d < 3; ++d) EXPECT_NE(points[0][d] < 0.5, points[1][d] < 0.5) << "seed " << seed;
+  }
 }
 
 TEST(Sobol, SeedsReproduceAndDiffer) {
@@ -66,23 +79,45 @@ TEST(Grid, ProductOfAxesWithEnds) {
   EXPECT_EQ(sizes, (std::set<std::string>{"32", "33", "34"}));
 }
 
-TEST(Asha, RungsAndDecisions) {
+TEST(Asha, Rungs) {
   AshaOptions o;
   o.grace = 1, o.eta = 3, o.max_epochs = 27;
   EXPECT_EQ(asha_rungs(o), (std::vector<int64_t>{1, 3, 9}));
   o.max_epochs = 9;
   EXPECT_EQ(asha_rungs(o), (std::vector<int64_t>{1, 3}));
-  // The first trial at a rung continues; later ones need the top third.
-  EXPECT_FALSE(asha_decide({}, 0.5, 3, true).stop);
-  const std::vector<double> earlier = {0.60, 0.70, 0.80, 0.90};
-  const AshaDecision d = asha_decide(earlier, 0.75, 3, true);
-  EXPECT_NEAR(d.cutoff, 0.80, 1e-12);  // the 2/3 quantile of 0.6..0.9
-  EXPECT_TRUE(d.stop);
-  EXPECT_FALSE(asha_decide(earlier, 0.85, 3, true).stop);
-  // Lower is better (rmse): the 1/3 quantile.
-  EXPECT_FALSE(asha_decide(earlier, 0.65, 3, false).stop);
-  EXPECT_TRUE(asha_decide(earlier, 0.75, 3, false).stop);
-  EXPECT_TRUE(asha_decide(earlier, NAN, 3, true).stop);
+  o.grace = 3, o.max_epochs = 27;
+  EXPECT_EQ(asha_rungs(o), (std::vector<int64_t>{3, 9}));
+}
+
+TEST(Asha, PromotesOnlyFromTheTopOneOverEtaOnceEtaTrialsReachedTheRung) {
+  // Fewer than eta records: nobody is promoted yet (the stopping variant let
+  // the first trial at every rung through).
+  EXPECT_FALSE(asha_promotion({{0, 0.9, false}, {1, 0.8, false}}, 3, true));
+  // Three records: the best one.
+  std::vector<AshaRecord> rung = {{0, 0.7, false}, {1, 0.9, false}, {2, 0.8, false}};
+  EXPECT_EQ(asha_promotion(rung, 3, true), std::optional<std::size_t>{1});
+  // Once it is promoted, the second best must wait for six records.
+  rung[1].promoted = true;
+  EXPECT_FALSE(asha_promotion(rung, 3, true));
+  rung.push_back({3, 0.6, false});
+  rung.push_back({4, 0.5, false});
+  EXPECT_FALSE(asha_promotion(rung, 3, true));
+  rung.push_back({5, 0.95, false});
+  EXPECT_EQ(asha_promotion(rung, 3, true), std::optional<std::size_t>{5});
+  // Lower is better (rmse); a NaN score ranks last and is never promoted.
+  const std::vector<AshaRecord> rmse = {{0, 2.0, false}, {1, NAN, false}, {2, 1.0, false}};
+  EXPECT_EQ(asha_promotion(rmse, 3, false), std::optional<std::size_t>{2});
+  EXPECT_FALSE(asha_promotion({{0, NAN, false}, {1, NAN, false}, {2, NAN, false}}, 3, true));
+  // Scores all in at once: synchronous successive halving's count, 27 of 81.
+  std::vector<AshaRecord> many;
+  for (std::size_t i = 0; i < 81; ++i) many.push_back({i, static_cast<double>(i), false});
+  std::size_t promoted = 0;
+  while (const auto pick = asha_promotion(many, 3, true)) {
+    EXPECT_GE(many[*pick].score, 54) << "only the top 27 of 81";
+    many[*pick].promoted = true;
+    ++promoted;
+  }
+  EXPECT_EQ(promoted, 27u);
 }
 
 }  // namespace
