@@ -41,7 +41,7 @@ struct TuneOptions {
   std::size_t grid_points = 3;      ///< values per numeric axis of a grid
   std::string scheduler = "asha";   ///< none | asha
   AshaOptions asha;                 ///< max_epochs is base.train.epochs
-  double budget_minutes = 0;        ///< 0 = no limit: no trial starts after it
+  double budget_minutes = 0;        ///< 0 = no limit: no trial starts (or is promoted) after it; the first always starts
   std::size_t parallel = 1;         ///< worker processes at once
   std::size_t threads = 0;          ///< threads in all (0 = all cores), divided among workers
   uint64_t seed = 0;                ///< sampler seed

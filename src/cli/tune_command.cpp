@@ -92,7 +92,7 @@ int run(const TuneArgs& args) {
     fmt::print("no trial finished with a score\n");
   }
   for (const std::string& w : s.warnings) fmt::print("warn: {}\n", w);
-  fmt::print("wrote {0}/best.yaml, {0}/trials.csv, {0}/report.html\n", o.out_dir);
+  fmt::print("wrote {0}/{1}trials.csv, {0}/report.html\n", o.out_dir, s.best >= 0 ? fmt::format("best.yaml, {}/", o.out_dir) : "");
   return s.best >= 0 ? kExitOk : kExitFindings;
 }
 
@@ -111,7 +111,8 @@ CommandRunner add_tune_command(CLI::App& app) {
   cmd->add_option("--space", args->space, "Search space YAML: KEY: {log_uniform|uniform|int|log_int: [LO, HI]} or "
                                           "{choice: [...]}, optionally when: {KEY: [VALUES]}")->required();
   cmd->add_option("--trials", args->trials, "Trials to run (random, sobol)")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--budget", args->budget, "Minutes; no trial starts after them (0 = no limit)")
+  cmd->add_option("--budget", args->budget,
+                  "Minutes; no trial starts or is promoted after them, the first always starts (0 = no limit)")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--parallel", args->parallel, "Trials at once, each a process; the threads are divided among them")
       ->capture_default_str()->check(CLI::PositiveNumber);

@@ -295,6 +295,10 @@ StudyResult run_study(const TuneOptions& o) {
   }
   const bool asha = o.scheduler == "asha";
   const std::vector<int64_t> rungs = asha ? asha_rungs(o.asha) : std::vector<int64_t>{};
+  if (asha && rungs.empty()) {
+    throw InputError(fmt::format("--scheduler asha: train.epochs {} leaves no rung after --grace {}",
+                                 o.base.train.epochs, o.asha.grace));
+  }
   const std::size_t parallel =
       std::max<std::size_t>(1, std::min(o.parallel, std::max<std::size_t>(pending.size() + paused, 1)));
   const std::size_t threads = std::max<std::size_t>(1, (o.threads ? o.threads : available_cores()) / parallel);
@@ -334,7 +338,10 @@ StudyResult run_study(const TuneOptions& o) {
   };
   for (;;) {
     while (running.size() < parallel && !budget_spent) {
-      if (o.budget_minutes > 0 && elapsed_minutes() >= o.budget_minutes) {
+      // The first trial always starts: a budget spent on sampling and
+      // writing the trial configs alone would leave the study empty.
+      const bool started_any = next > 0 || study.resumed > 0 || paused > 0;
+      if (o.budget_minutes > 0 && started_any && elapsed_minutes() >= o.budget_minutes) {
         budget_spent = true;
         study.not_started = pending.size() - next;
         say(fmt::format("budget of {} min spent: {} trials not started{}", o.budget_minutes, study.not_started,
