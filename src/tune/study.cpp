@@ -207,6 +207,7 @@ struct Promotion {
   int64_t rung = 0;  ///< epochs
   double score = NAN;
   std::size_t rank = 0, of = 0;
+  bool reopened = false;  ///< the trial had been recorded as stopped by "asha" (a resumed study)
 };
 
 // ASHA's next promotion, the highest rung first (Li et al. 2020, Algorithm
@@ -239,6 +240,7 @@ std::optional<Promotion> next_promotion(const TuneOptions& o, const std::vector<
     p.of = rung.size();
     p.rank = 1;
     for (const AshaRecord& r : rung) p.rank += !std::isnan(r.score) && is_better(m, r.score, p.score) ? 1 : 0;
+    for (const TrialResult& r : results) p.reopened = p.reopened || (r.index == p.job.index && r.stopped == "asha");
     return p;
   }
   return std::nullopt;
@@ -330,6 +332,7 @@ StudyResult run_study(const TuneOptions& o) {
                                     {"to", p->job.until ? p->job.until : o.base.train.epochs}});
         say(fmt::format("trial {} promoted at {} epochs (rank {} of {}): continues to {} epochs", p->job.index,
                         p->rung, p->rank, p->of, p->job.until ? p->job.until : o.base.train.epochs));
+        if (p->reopened) --finished;  // counted as finished when the study resumed
         return p->job;
       }
     }

@@ -2,6 +2,7 @@
 // ASHA writes every artefact, resumes without rerunning finished trials,
 // refuses to mix studies, runs trials in parallel, honours the budget, and a
 // grid has the grid's size.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -82,6 +83,30 @@ TEST(TuneCli, StudyWithAshaWritesEverythingAndResumes) {
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(count(one.out, "started"), 1u) << one.out;
   EXPECT_NE(one.out.find("trial 3 started"), std::string::npos) << one.out;
+  // Killed while a promoted trial trained on: its result is still the one it
+  // paused with at the rung before. The rerun promotes it again and its run
+  // continues from the checkpoint, not from scratch.
+  const nlohmann::json done = nlohmann::json::parse(read_text(dir.file("study/summary.json")));
+  // The best trial: the top of every rung it passed, so promoted again.
+  const auto full = done.at("best").at("trial").get<std::size_t>();
+  const double full_score = done.at("best").at("score").get<double>();
+  ASSERT_EQ(done.at("trials").at(full).at("epochs"), 4);
+  const std::string result_path = dir.file("study/trials/" + fmt::format("{:04d}", full) + "/result.json");
+  nlohmann::json paused = nlohmann::json::parse(read_text(result_path));
+  paused["stopped"] = "paused";
+  paused["epochs"] = 2;
+  paused["curve"] = nlohmann::json::array({paused["curve"][0], paused["curve"][1]});
+  write_text(result_path, paused.dump());
+  const CommandResult promoted = run_nnrecipe(tune(dir, "--trials 5 --grace 1 --eta 2"), 300);
+  ASSERT_EQ(promoted.exit_code, 0) << promoted.err;
+  EXPECT_NE(promoted.out.find("(1 paused at an ASHA rung)"), std::string::npos) << promoted.out;
+  EXPECT_EQ(count(promoted.out, "started"), 0u) << promoted.out;
+  EXPECT_NE(promoted.out.find(fmt::format("trial {} promoted at 2 epochs", full)), std::string::npos) << promoted.out;
+  const nlohmann::json again_result = nlohmann::json::parse(read_text(result_path));
+  EXPECT_EQ(again_result.at("stopped"), "completed");
+  EXPECT_EQ(again_result.at("curve").size(), 4u);
+  EXPECT_DOUBLE_EQ(again_result.at("score").get<double>(), full_score);
+
   // Another study in the same directory is refused, naming what differs.
   const CommandResult other = run_nnrecipe(tune(dir, "--trials 6"), 60);
   EXPECT_EQ(other.exit_code, 2);
