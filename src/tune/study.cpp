@@ -379,15 +379,19 @@ StudyResult run_study(const TuneOptions& o) {
       throw InputError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
                                    w.job.index, WTERMSIG(status)));
     }
-    if (!path_exists(dir + "/result.json")) {
-      // The worker records training failures itself; this is a crash or a
-      // bad config: recorded as failed, with the worker's last words.
+    const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!exited_ok || !path_exists(dir + "/result.json")) {
+      // The worker records training failures itself and exits 0; this is a
+      // crash or a bad config: recorded as failed, with the worker's last
+      // words (a promoted trial keeps the curve it paused with, and is not
+      // promoted again).
       TrialResult failed;
+      if (path_exists(dir + "/result.json")) failed = trial_from_json(read_json_file(dir + "/result.json"));
       failed.index = w.job.index;
       failed.stopped = "failed";
       failed.score = NAN;
       failed.error = last_line(dir + "/log.txt");
-      failed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - w.start).count();
+      failed.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - w.start).count();
       write_json_atomic(dir + "/result.json", to_json(failed));
     }
     const TrialResult r = trial_from_json(read_json_file(dir + "/result.json"));

@@ -106,6 +106,13 @@ TEST(TuneCli, StudyWithAshaWritesEverythingAndResumes) {
   EXPECT_EQ(again_result.at("stopped"), "completed");
   EXPECT_EQ(again_result.at("curve").size(), 4u);
   EXPECT_DOUBLE_EQ(again_result.at("score").get<double>(), full_score);
+  // The same, with the checkpoint lost: the promoted trial fails (once; it is
+  // not promoted again and again) and the study still ends.
+  write_text(result_path, paused.dump());
+  write_text(dir.file("study/trials/" + fmt::format("{:04d}", full) + "/run/checkpoint.pt"), "not a checkpoint");
+  const CommandResult broken = run_nnrecipe(tune(dir, "--trials 5 --grace 1 --eta 2"), 300);
+  EXPECT_EQ(count(broken.out, "promoted at"), 1u) << broken.out;
+  EXPECT_EQ(nlohmann::json::parse(read_text(result_path)).at("stopped"), "failed") << broken.out;
 
   // Another study in the same directory is refused, naming what differs.
   const CommandResult other = run_nnrecipe(tune(dir, "--trials 6"), 60);
