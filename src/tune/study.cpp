@@ -172,16 +172,6 @@ SelectionMetric trial_metric(const std::string& name) {
   return name == "val_loss" ? SelectionMetric{"val_loss", false} : selection_metric(name);
 }
 
-// The best of a validation curve's first `epochs` values (NaN when none).
-double best_of_first(const std::vector<double>& curve, int64_t epochs, const SelectionMetric& m) {
-  double best = NAN;
-  for (int64_t e = 0; e < epochs && e < static_cast<int64_t>(curve.size()); ++e) {
-    const double v = curve[static_cast<std::size_t>(e)];
-    if (!std::isnan(v) && (std::isnan(best) || is_better(m, v, best))) best = v;
-  }
-  return best;
-}
-
 std::vector<TrialResult> finished_results(const std::string& study, std::size_t trials) {
   std::vector<TrialResult> out;
   for (std::size_t i = 0; i < trials; ++i) {

@@ -10,6 +10,7 @@
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/metrics.h"
 #include "nnrecipe/tune.h"
+#include "tune/tune_support.h"
 
 namespace nnrecipe {
 namespace {
@@ -67,6 +68,33 @@ std::string best_so_far(const StudyResult& s) {
   return svg_plot(points, o);
 }
 
+// ASHA's ladder: how many trials reached each rung and the full budget,
+// and the best validation score among them there (from the curves).
+std::string asha_ladder(const TuneOptions& o, const StudyResult& s) {
+  std::vector<int64_t> steps = asha_rungs(o.asha);
+  steps.push_back(o.base.train.epochs);
+  const SelectionMetric m{s.metric, s.higher_is_better};
+  std::string table = "<table class=\"data\"><tr><th class=\"num\">epochs</th><th class=\"num\">trials that "
+                      "reached them</th><th class=\"num\">best validation " + html_escape(s.metric) + " there</th></tr>";
+  for (int64_t e : steps) {
+    std::size_t reached = 0;
+    double best = NAN;
+    for (const TrialResult& t : s.trials) {
+      if (static_cast<int64_t>(t.curve.size()) < e) continue;
+      ++reached;
+      const double v = tune_detail::best_of_first(t.curve, e, m);
+      if (!std::isnan(v) && (std::isnan(best) || is_better(m, v, best))) best = v;
+    }
+    table += "<tr><td class=\"num\">" + std::to_string(e) + "</td><td class=\"num\">" + std::to_string(reached) +
+             "</td><td class=\"num\">" + format_number(best) + "</td></tr>";
+  }
+  return table + fmt::format("</table><p class=\"muted\">Every trial pauses at {} epochs; the top 1/{} of those "
+                             "recorded at a rung are promoted to the next (synchronous successive halving would take "
+                             "1/{} of a rung's trials on). Each promotion, with the trial's rank, and each stop is in "
+                             "asha.jsonl.</p>",
+                             steps.front(), o.asha.eta, o.asha.eta);
+}
+
 }  // namespace
 
 std::string render_tune_html(const TuneOptions& o, const StudyResult& s) {
@@ -92,6 +120,7 @@ std::string render_tune_html(const TuneOptions& o, const StudyResult& s) {
   for (const std::string& w : s.warnings) overview += "<div class=\"finding warn\"><span class=\"badge warn\">warn</span> " + html_escape(w) + "</div>";
   body += html_section("overview", "Overview", overview);
   body += html_section("best-so-far", "Best so far", best_so_far(s));
+  if (o.scheduler == "asha" && !s.metric.empty()) body += html_section("asha", "ASHA rungs", asha_ladder(o, s));
 
   std::string plots = "<p>Validation " + html_escape(s.metric) +
                       " of every trial against each hyperparameter; the best trial in red. A best point at the "

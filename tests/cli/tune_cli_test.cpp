@@ -68,7 +68,8 @@ TEST(TuneCli, StudyWithAshaWritesEverythingAndResumes) {
   // The best config trains as it is.
   EXPECT_EQ(run_nnrecipe("config " + quote(dir.file("study/best.yaml"))).exit_code, 0);
   const std::string html = read_text(dir.file("study/report.html"));
-  for (const char* id : {"id=\"overview\"", "id=\"best-so-far\"", "id=\"parameters\"", "id=\"trials\"", "<svg"}) {
+  for (const char* id :
+       {"id=\"overview\"", "id=\"best-so-far\"", "id=\"asha\"", "id=\"parameters\"", "id=\"trials\"", "<svg"}) {
     EXPECT_NE(html.find(id), std::string::npos) << id;
   }
 
