@@ -38,8 +38,9 @@
 #
 # Repeats: one study's best is a noisy draw. On letter (2,000 validation
 # rows, SE of an accuracy near 0.965 ~0.004) the same configuration retrained
-# with six seeds scored 0.9625-0.9710, and Sobol'+ASHA with four sampler
-# seeds 0.9620-0.9710 against one grid's 0.9695. So every comparison is run
+# with six seeds scored 0.9625-0.9710, and Sobol'+ASHA (the earlier stopping
+# variant) with four sampler seeds 0.9620-0.9710 against one grid's 0.9695.
+# So every comparison is run
 # BENCH_TUNE_REPEATS times, repeat k with train.seed = k (its own data split
 # and initialization, shared by the grid and the searches of that repeat: a
 # paired comparison) and sampler seed k; the figures compared are the
