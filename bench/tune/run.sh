@@ -103,11 +103,11 @@ model.hidden: {choice: [[64], [128, 128], [256, 256]]}
 model.dropout: {uniform: [0.0, 0.3]}
 YAML
 
-# split DATASET K: writes $out_dir/split-DATASET-K/{train,val,test}.csv, 70 /
+# write_split DATASET K: writes $out_dir/split-DATASET-K/{train,val,test}.csv, 70 /
 # 10 / 20 of the rows, stratified by the target for the classification sets,
 # shuffled with seed K. Explicit files (rather than nnrecipe's own split by
 # train.seed) let the re-evaluation below change the initialization alone.
-split() {
+write_split() {
   local data=$1 k=$2 dir=$out_dir/split-$1-$2
   mkdir -p "$dir"
   "$python" - "$shared/$data.csv" "$(target_of "$data")" "$k" "$dir" <<'PY'
@@ -194,7 +194,7 @@ for data in $datasets; do
   [[ -f "$shared/$data.csv" ]] || die "$shared/$data.csv not found"
   declare -A ratios=() deltas=() raws=()
   for ((k = 0; k < repeats; ++k)); do
-    split "$data" "$k"
+    write_split "$data" "$k"
     declare -A secs=()
     seeded=(--set "train.seed=$k")
     secs[grid]=$(study "grid-$k" "$data" "$k" "${seeded[@]}" --sampler grid --grid-points 3 --scheduler none)
@@ -241,7 +241,7 @@ for data in $datasets; do
 done
 
 # Parallel trials: same study, 1 then 2 workers.
-split credit_data 0
+write_split credit_data 0
 p1=$(parallel=1 study p1 credit_data 0 --sampler sobol --trials 8 --scheduler none --set train.epochs=20)
 p2=$(parallel=2 study p2 credit_data 0 --sampler sobol --trials 8 --scheduler none --set train.epochs=20)
 pratio=$("$python" -c "print('%.3f' % ($p2 / $p1))")
