@@ -55,9 +55,9 @@
 # with six seeds scored 0.9625-0.9710, and Sobol'+ASHA (the earlier stopping
 # variant) with four sampler seeds 0.9620-0.9710 against one grid's 0.9695.
 # So every comparison is run
-# BENCH_TUNE_REPEATS times, repeat k with train.seed = k (its own data split
-# and initialization, shared by the grid and the searches of that repeat: a
-# paired comparison) and sampler seed k; the figures compared are the
+# BENCH_TUNE_REPEATS times, repeat k with its own split files (seeded k) and
+# train.seed = k (initialization and batch order), shared by the grid and
+# the searches of that repeat (a paired comparison), and sampler seed k; the figures compared are the
 # medians over repeats of each repeat's epoch ratio and best-metric
 # difference.
 # Then parallel: the same 8-trial study (credit_data, 20 epochs, no ASHA) with
@@ -109,6 +109,7 @@ YAML
 # train.seed) let the re-evaluation below change the initialization alone.
 write_split() {
   local data=$1 k=$2 dir=$out_dir/split-$1-$2
+  [[ -f $dir/test.csv ]] && return 0  # written for an earlier study
   mkdir -p "$dir"
   "$python" - "$shared/$data.csv" "$(target_of "$data")" "$k" "$dir" <<'PY'
 import csv, random, sys
@@ -205,11 +206,11 @@ for data in $datasets; do
     secs[random]=$(study "random-$k" "$data" "$k" "${seeded[@]}" --sampler random --trials 9 --scheduler none \
       --seed "$((k + 1))")
     read -r grid_best grid_epochs higher grid_test metric <<<"$(summary "$out_dir/$data-grid-$k")"
-    grid_reeval=$(reevaluate "$out_dir/$data-grid-$k")
     for name in grid sobol_asha random_asha random; do
       read -r best eps _ test _ <<<"$(summary "$out_dir/$data-$name-$k")"
       trials=$("$python" -c "import json;print(len(json.load(open('$out_dir/$data-$name-$k/summary.json'))['trials']))")
-      if [[ $name == grid ]]; then reeval=$grid_reeval; else reeval=$(reevaluate "$out_dir/$data-$name-$k"); fi
+      reeval=$(reevaluate "$out_dir/$data-$name-$k")
+      [[ $name == grid ]] && grid_reeval=$reeval  # the grid comes first
       ratio=$("$python" -c "print('%.4f' % ($eps / $grid_epochs))")
       # Differences of validation metrics, higher-is-better sign: the
       # studies' best trials (raw), and their configurations re-evaluated.
