@@ -6,9 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -49,6 +52,21 @@ class TempDir {
 inline void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
+}
+
+/// A CSV of `a,b,y` with y = 20 + 3a + b + noise * N(0, 1) (a, b standard
+/// normal, from `seed`), plus `offset(row)` where one is given: a regression
+/// table whose answer is a line.
+inline void write_line_csv(const std::string& path, int rows, double noise, uint64_t seed,
+                           const std::function<double(int)>& offset = {}) {
+  std::ofstream csv(path);
+  csv << "a,b,y\n";
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  for (int row = 0; row < rows; ++row) {
+    const double a = normal(rng), b = normal(rng);
+    csv << a << "," << b << "," << 20 + 3 * a + b + noise * normal(rng) + (offset ? offset(row) : 0.0) << "\n";
+  }
 }
 
 inline std::string read_text(const std::string& path) {

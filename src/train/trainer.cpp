@@ -126,6 +126,30 @@ EpochLog epoch_from_json(const nlohmann::json& j) {
 }
 
 // Archive keys may not contain '.', which parameter names do.
+/// LibTorch 1.13's L-BFGS allocates its `al` scratch list with history_size
+/// undefined tensors and fills as many as it has history pairs; saving the
+/// optimizer then throws "Cannot access storage of UndefinedTensorImpl"
+/// whenever a fit converged in fewer iterations than that (a linear model
+/// on a clean linear target). d, H_diag and prev_flat_grad stay undefined
+/// when the first step already met the gradient tolerance. Every one of
+/// them is written before it is read, so a zero stands in for each.
+void define_lbfgs_scratch(torch::optim::Optimizer& optimizer) {
+  auto* lbfgs = dynamic_cast<torch::optim::LBFGS*>(&optimizer);
+  if (!lbfgs) return;
+  const auto defined = [](const torch::Tensor& t) { return t.defined() ? t : torch::zeros({}); };
+  for (auto& entry : lbfgs->state()) {
+    auto& s = static_cast<torch::optim::LBFGSParamState&>(*entry.second);
+    s.d(defined(s.d()));
+    s.H_diag(defined(s.H_diag()));
+    s.prev_flat_grad(defined(s.prev_flat_grad()));
+    if (s.al()) {
+      std::vector<torch::Tensor> al = *s.al();
+      for (torch::Tensor& t : al) t = defined(t);
+      s.al(std::move(al));
+    }
+  }
+}
+
 std::string archive_key(std::string name) {
   for (char& ch : name) {
     if (ch == '.') ch = '/';
@@ -505,6 +529,7 @@ TrainOutcome Trainer::fit() {
       // a temp file and renamed, so a kill leaves the previous one intact.
       torch::serialize::OutputArchive out, opt_out, best_out;
       net_->save(out);
+      define_lbfgs_scratch(*optimizer);
       optimizer->save(opt_out);
       out.write("optimizer", opt_out);
       for (const auto& [name, tensor] : best_state) best_out.write(archive_key(name), tensor);

@@ -156,6 +156,36 @@ TEST(Trainer, LbfgsSolvesTheLinearModelToItsOptimum) {
   EXPECT_LT(lbfgs_loss, adam_loss);
 }
 
+// L-BFGS that converges within a few iterations (a linear model on a clean
+// linear target) leaves scratch tensors undefined; the checkpoint written
+// after every epoch must still save, and a resumed run load it.
+TEST(Trainer, LbfgsCheckpointsAFitThatConvergedAtOnce) {
+  TempDir dir;
+  write_line_csv(dir.file("line.csv"), 600, 0.01, 5);
+  Config c = config_for("", "y");
+  c.data.train = dir.file("line.csv");
+  c.model.type = "linear";
+  c.train.optimizer = "lbfgs";
+  c.train.lr = 1.0;
+  c.train.epochs = 3;
+  const PreparedData data = prepare_data(c);
+  TrainerOptions options;
+  options.run_dir = dir.file("run");
+  Network net = configured_network(c, data);
+  TrainOutcome first;
+  ASSERT_NO_THROW(first = Trainer(c, data, net, options).fit());
+  EXPECT_GT(first.test.at("r2"), 0.99);  // not 1: the inputs' soft clip bends the line at the tails
+  EXPECT_TRUE(exists(dir.file("run/checkpoint.pt")));
+
+  c.train.epochs = 5;
+  options.resume = true;
+  Network resumed = configured_network(c, data);
+  TrainOutcome second;
+  ASSERT_NO_THROW(second = Trainer(c, data, resumed, options).fit());
+  EXPECT_EQ(second.history.size(), 5u);
+  EXPECT_NEAR(second.test.at("rmse"), first.test.at("rmse"), 1e-3);  // it had converged
+}
+
 // Weight decay with L-BFGS is an L2 term of the loss: it shrinks the weights.
 TEST(Trainer, LbfgsWeightDecayShrinksTheWeights) {
   REQUIRE_SHARED("breast_cancer.csv");
