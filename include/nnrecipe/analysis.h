@@ -136,6 +136,17 @@ std::vector<double> squared_errors(const std::vector<double>& truth, const std::
 /// Indices of the `k` largest values, largest first (ties: lower index first).
 std::vector<std::size_t> top_k(const std::vector<double>& values, std::size_t k);
 
+/// How much of a summed per-row loss its worst rows hold: a metric averaged
+/// over rows (RMSE, log loss) can rest on a handful of them.
+struct LossConcentration {
+  std::size_t rows = 0;       ///< rows scored (non-finite losses skipped)
+  std::size_t half_rows = 0;  ///< the fewest rows holding at least half of the total
+  double share = 0;           ///< the share of the total those rows hold
+  double rest_mean = 0;       ///< mean loss of the other rows (RMSE without them = sqrt)
+};
+/// Zero rows for an empty input or a total of zero.
+LossConcentration loss_concentration(const std::vector<double>& row_loss);
+
 /// Misclassified rows, most confident (highest predicted-class probability)
 /// first, at most `k`.
 std::vector<std::size_t> confident_mistakes(const std::vector<int64_t>& labels, const std::vector<double>& probs,

@@ -99,6 +99,7 @@ struct ErrorAnalysis {
   std::vector<ClassMetrics> per_class;
   Calibration calibration;                      ///< classification
   std::vector<ShownRow> top_losses;
+  LossConcentration concentration;  ///< of the per-row losses behind top_losses
   std::vector<ShownRow> confident_mistakes;     ///< classification
   std::vector<Slice> worst_slices;              ///< tabular
   /// From out-of-fold predictions on the training split: rows shown are

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -119,6 +120,25 @@ std::vector<double> squared_errors(const std::vector<double>& truth, const std::
     out[i] = e * e;
   }
   return out;
+}
+
+LossConcentration loss_concentration(const std::vector<double>& row_loss) {
+  std::vector<double> sorted;
+  for (double v : row_loss) {
+    if (std::isfinite(v)) sorted.push_back(v);
+  }
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  double total = 0;
+  for (double v : sorted) total += v;
+  LossConcentration c;
+  if (!(total > 0)) return c;
+  c.rows = sorted.size();
+  double held = 0;
+  while (c.half_rows < c.rows && held < total / 2) held += sorted[c.half_rows++];
+  c.share = held / total;
+  const std::size_t rest = c.rows - c.half_rows;
+  c.rest_mean = rest > 0 ? (total - held) / static_cast<double>(rest) : 0.0;
+  return c;
 }
 
 std::vector<std::size_t> top_k(const std::vector<double>& values, std::size_t k) {

@@ -207,6 +207,7 @@ ErrorAnalysis analyse_errors(Context& ctx, const Predictions& p) {
     for (std::size_t i : top_k(row_loss, kShownRows)) a.top_losses.push_back(shown(i));
     for (std::size_t i : confident_mistakes(labels, p.probs, p.classes, kShownRows)) a.confident_mistakes.push_back(shown(i));
   }
+  a.concentration = loss_concentration(row_loss);
   if (ctx.raw && !row_loss.empty()) {
     const std::size_t min_rows =
         std::max(kMinSliceRows, static_cast<std::size_t>(kMinSliceShare * static_cast<double>(row_loss.size())));

@@ -659,6 +659,16 @@ std::string shown_table(const std::vector<ShownRow>& rows, bool regression, bool
   return t.done();
 }
 
+/// How many rows hold half of the summed loss: where it is a handful, the
+/// split's metric rests on them.
+std::string concentration_text(const LossConcentration& c, bool regression) {
+  if (c.rows == 0) return "";
+  std::string s = fmt::format(" Half of the {} ({:.0f}%) sits in {} of {} rows", regression ? "squared error" : "log loss",
+                              100 * c.share, c.half_rows, c.rows);
+  if (regression) s += fmt::format("; the rmse of the other rows is {}", num(std::sqrt(c.rest_mean)));
+  return s + ".";
+}
+
 void shown_rows(Page& page, const RecipeResult& r) {
   const ErrorAnalysis& a = r.analysis;
   const bool regression = r.task == "regression";
@@ -669,7 +679,8 @@ void shown_rows(Page& page, const RecipeResult& r) {
   const std::string split = esc(a.split);
   if (!a.top_losses.empty()) {
     page.add("top-losses", "Top losses",
-             paragraph("The " + split + " rows the winner got most wrong (rows numbered from 0 within the split).") +
+             paragraph("The " + split + " rows the winner got most wrong (rows numbered from 0 within the split)." +
+                       concentration_text(a.concentration, regression)) +
                  "<div style=\"overflow-x:auto\">" +
                  shown_table(a.top_losses, regression, images || has_images(a.top_losses), false) + "</div>");
   }

@@ -119,6 +119,34 @@ TEST(RowLosses, SquaredErrors) {
   EXPECT_THROW(squared_errors({1.0, 2.0}, {1.0}), std::invalid_argument);
 }
 
+
+TEST(LossConcentration, TwoOutliersHoldHalfTheSquaredError) {
+  // 98 rows with squared error 1 and two with 60 each: total 218; the two
+  // worst hold 120 (55%), the other 98 rows average 1.
+  std::vector<double> loss(98, 1.0);
+  loss.insert(loss.begin() + 10, 60.0);
+  loss.push_back(60.0);
+  const LossConcentration c = loss_concentration(loss);
+  EXPECT_EQ(c.rows, 100u);
+  EXPECT_EQ(c.half_rows, 2u);
+  EXPECT_NEAR(c.share, 120.0 / 218.0, 1e-12);
+  EXPECT_NEAR(c.rest_mean, 1.0, 1e-12);
+}
+
+TEST(LossConcentration, EvenLossesNeedHalfTheRowsAndNaNIsSkipped) {
+  const LossConcentration even = loss_concentration({2.0, 2.0, kNaN, 2.0, 2.0});
+  EXPECT_EQ(even.rows, 4u);
+  EXPECT_EQ(even.half_rows, 2u);
+  EXPECT_NEAR(even.share, 0.5, 1e-12);
+  EXPECT_NEAR(even.rest_mean, 2.0, 1e-12);
+  // One row holding everything: no rows left over.
+  const LossConcentration one = loss_concentration({0.0, 5.0});
+  EXPECT_EQ(one.half_rows, 1u);
+  EXPECT_EQ(one.share, 1.0);
+  EXPECT_EQ(one.rest_mean, 0.0);
+  EXPECT_EQ(loss_concentration({}).rows, 0u);
+  EXPECT_EQ(loss_concentration({0.0, 0.0}).half_rows, 0u);
+}
 // ---------------------------------------------------------------- rows to look at
 
 TEST(TopK, LargestFirstTiesByIndexNaNLast) {

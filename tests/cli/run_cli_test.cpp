@@ -246,20 +246,38 @@ TEST(RunCli, SkewedPositiveTargetIsTriedAsLogAndAnswersInPrices) {
 TEST(RunCli, SymmetricTargetIsNotLogged) {
   // y = 20 + 3a + b + noise: positive, skewness near 0: no log is tried.
   TempDir dir;
-  std::ofstream csv(dir.file("sym.csv"));
-  csv << "a,b,y\n";
-  std::mt19937_64 rng(5);
-  std::normal_distribution<double> normal;
-  for (int row = 0; row < 600; ++row) {
-    const double a = normal(rng), b = normal(rng);
-    csv << a << "," << b << "," << 20 + 3 * a + b + 0.5 * normal(rng) << "\n";
-  }
-  csv.close();
+  write_line_csv(dir.file("sym.csv"), 600, 0.5, 5);
   const std::string out = dir.file("run");
   const CommandResult r = run_nnrecipe("run " + quote(dir.file("sym.csv")) + " --target y --budget 0.5 --out " + quote(out), 300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.find("log(y)"), std::string::npos) << r.out;
   EXPECT_EQ(read_text(out + "/report.html").find("log(y)"), std::string::npos);
+  // Normal errors: half of the squared error needs about an eighth of the
+  // rows, so the winner's sentence does not single any out.
+  const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
+  EXPECT_EQ(s.at("winner_sentence").get<std::string>().find("Half of its test squared error"), std::string::npos)
+      << s.at("winner_sentence");
+}
+
+TEST(RunCli, TestRmseRestingOnAFewRowsIsSaid) {
+  // y = 20 + 3a + b + noise, and three of the 300 test rows sold 100 off
+  // their line (ames' partial sales, planted): any two of them hold more
+  // than half of the test squared error, and the winner's sentence says
+  // what the rest score.
+  TempDir dir;
+  write_line_csv(dir.file("train.csv"), 600, 0.5, 7);
+  write_line_csv(dir.file("test.csv"), 300, 0.5, 8,
+                 [](int row) { return row == 40 || row == 150 || row == 250 ? -100.0 : 0.0; });
+  const std::string out = dir.file("run");
+  const CommandResult r = run_nnrecipe("run " + quote(dir.file("train.csv")) + " --target y --test " +
+                                           quote(dir.file("test.csv")) + " --budget 0.5 --out " + quote(out),
+                                       300);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
+  const std::string sentence = s.at("winner_sentence").get<std::string>();
+  EXPECT_NE(sentence.find("sits in 2 of 300 rows"), std::string::npos) << sentence;
+  EXPECT_NE(r.out.find("sits in 2 of 300 rows"), std::string::npos) << r.out;
+  EXPECT_NE(read_text(out + "/report.html").find("Half of the squared error"), std::string::npos);
 }
 
 TEST(RunCli, BadInputIsRefused) {
