@@ -125,7 +125,6 @@ EpochLog epoch_from_json(const nlohmann::json& j) {
   return e;
 }
 
-// Archive keys may not contain '.', which parameter names do.
 /// LibTorch 1.13's L-BFGS allocates its `al` scratch list with history_size
 /// undefined tensors and fills as many as it has history pairs; saving the
 /// optimizer then throws "Cannot access storage of UndefinedTensorImpl"
@@ -150,6 +149,7 @@ void define_lbfgs_scratch(torch::optim::Optimizer& optimizer) {
   }
 }
 
+// Archive keys may not contain '.', which parameter names do.
 std::string archive_key(std::string name) {
   for (char& ch : name) {
     if (ch == '.') ch = '/';
