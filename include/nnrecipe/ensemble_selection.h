@@ -54,11 +54,37 @@ double held_out_selection_score(const std::vector<const Predictions*>& library, 
 struct Lead {
   double lead = 0;
   double standard_error = 0;
-  /// The one-standard-error rule (Breiman et al. 1984; ESL 7.10): a lead
-  /// within one standard error is noise of the validation split.
-  bool beyond_one_standard_error() const { return lead > standard_error; }
+  /// The part of the lead the two candidates' ways of reaching the
+  /// validation rows explain rather than skill (cross_fit_handicap); 0
+  /// unless the caller sets it.
+  double handicap = 0;
+  /// The one-standard-error rule (Breiman et al. 1984; ESL 7.10): a lead,
+  /// net of the handicap, within one standard error is noise of the
+  /// validation split.
+  bool beyond_one_standard_error() const { return lead - handicap > standard_error; }
 };
 Lead validation_lead(const Predictions& a, std::optional<double> a_score, const Predictions& b,
                      const SelectionMetric& metric, const RowsScore& score, uint64_t seed, int samples = 200);
+
+/// The validation score of one configuration trained two ways: `direct`
+/// on the training split (stopped early, and perhaps chosen, on the
+/// validation split), `cross_fit` from the out-of-fold predictions of its
+/// K-fold cross-fit (each validation row predicted by a fold model that
+/// trained on fewer rows and was never chosen on that split).
+struct ProtocolPair {
+  double direct = 0;
+  double cross_fit = 0;
+};
+/// How much better the same configurations score on the validation rows
+/// trained directly than cross-fit: the mean of the pairs' differences, in
+/// the metric's higher-is-better sign (positive: direct training looks
+/// better). The direct score is flattered by the split's reuse (early
+/// stopping and the search chose on it) and helped by more training rows,
+/// so a directly trained leader's lead over a cross-fit is partly this
+/// gap: the selection bias of a minimum validation error (Tibshirani &
+/// Tibshirani 2009; Cawley & Talbot 2010), with the training-size
+/// difference, measured directly on the same configurations and rows.
+/// Nothing without a pair.
+std::optional<double> cross_fit_handicap(const std::vector<ProtocolPair>& pairs, const SelectionMetric& metric);
 
 }  // namespace nnrecipe

@@ -209,6 +209,22 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
   ctx.cross_fits.push_back(std::move(fit));
 }
 
+std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, const std::string& kind) {
+  std::vector<NamedProtocolPair> pairs;
+  const std::string& m = ctx.metric.name;
+  for (const CrossFit& fit : ctx.cross_fits) {
+    if (fit.kind != kind || fit.val.rows == 0) continue;
+    const double cross = score(ctx, fit.val, false).at(m);
+    const std::string label = fit.name.substr(0, fit.name.find(", "));  // "baseline network, 5-fold cross-fit"
+    if (fit.config_run) {
+      pairs.push_back({label, {ctx.networks[*fit.config_run].val_score(m), cross}});
+    } else if (kind == "xgboost" && ctx.xgb_val) {
+      pairs.push_back({label, {score(ctx, *ctx.xgb_val, false).at(m), cross}});
+    }
+  }
+  return pairs;
+}
+
 std::string add_picked_members(const std::string& name, const std::vector<EnsembleMember>& members, int count,
                                int total, std::vector<EnsembleMember>& parts) {
   for (EnsembleMember part : members) {

@@ -159,4 +159,12 @@ Lead validation_lead(const Predictions& a, std::optional<double> a_score, const 
   return out;
 }
 
+std::optional<double> cross_fit_handicap(const std::vector<ProtocolPair>& pairs, const SelectionMetric& metric) {
+  if (pairs.empty()) return std::nullopt;
+  const double sign = metric.higher_is_better ? 1.0 : -1.0;
+  double sum = 0;
+  for (const ProtocolPair& p : pairs) sum += sign * (p.direct - p.cross_fit);
+  return sum / static_cast<double>(pairs.size());
+}
+
 }  // namespace nnrecipe

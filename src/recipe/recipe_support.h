@@ -12,6 +12,7 @@
 #include "nnrecipe/baselines.h"
 #include "nnrecipe/config.h"
 #include "nnrecipe/dataset.h"
+#include "nnrecipe/ensemble_selection.h"
 #include "nnrecipe/metrics.h"
 #include "nnrecipe/prediction.h"
 #include "nnrecipe/recipe.h"
@@ -215,6 +216,17 @@ std::string add_picked_members(const std::string& name, const std::vector<Ensemb
 /// ten times the rows the validation split holds. Nothing with fewer than
 /// two cross-fits.
 std::optional<CrossFit> cross_fit_ensemble(const Context& ctx);
+
+/// A cross-fit and the directly trained model of the same configuration,
+/// scored on the validation rows (the handicap's evidence).
+struct NamedProtocolPair {
+  std::string name;  ///< the directly trained model's: "baseline network"
+  ProtocolPair scores;
+};
+/// The cross-fits of `kind` ("network", "linear" or "xgboost") whose
+/// configuration was also trained directly, with both validation scores
+/// (cross_fit.cpp).
+std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, const std::string& kind);
 
 /// The selection metric of predictions of some validation rows (tables):
 /// `p` holds one row per entry of `rows`, positions into the validation

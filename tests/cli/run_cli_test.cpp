@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 
@@ -195,6 +197,19 @@ TEST(RunCli, CrossFitsScoreValidationRowsOutOfFold) {
   const std::string& winner = s.at("winner").get_ref<const std::string&>();
   const std::string sentence = s.at("stages").back().at("summary").get<std::string>();
   EXPECT_EQ(winner == "cross-fit ensemble", sentence.find("one-standard-error rule") != std::string::npos) << sentence;
+  // A network-made leader's lead is taken net of its handicap, measured on
+  // the baseline network trained both ways: the leaderboard's own scores.
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& c : s.at("candidates")) by_name[c.at("name").get<std::string>()] = c;
+  const auto& candidates = s.at("candidates");
+  if (winner == "cross-fit ensemble" && candidates.size() > 1 && by_name.count("baseline network, 5-fold cross-fit") &&
+      candidates[1].at("name").get<std::string>().find("cross-fit") == std::string::npos &&
+      std::set<std::string>{"ensemble", "tuned", "network"}.count(candidates[1].at("kind").get<std::string>())) {
+    char pair[128];
+    std::snprintf(pair, sizeof pair, "baseline network %.4f -> %.4f", by_name.at("network").at("val").at("auc").get<double>(),
+                  by_name.at("baseline network, 5-fold cross-fit").at("val").at("auc").get<double>());
+    EXPECT_NE(sentence.find(pair), std::string::npos) << pair << "\n" << sentence;
+  }
   if (cross_fits == 0) {
     // A busy machine (the sanitizers, parallel tests) can leave the squeeze
     // stage no time for it; the stage must then say so.

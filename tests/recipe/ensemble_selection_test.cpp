@@ -180,5 +180,39 @@ TEST(EnsembleSelection, ClearLeadIsBeyondOneStandardError) {
   EXPECT_FALSE(validation_lead(a, rmse(b), b, kRmse, rmse_of_rows, 7).beyond_one_standard_error());
 }
 
+TEST(EnsembleSelection, CrossFitHandicapIsTheMeanPairedGapInTheBetterDirection) {
+  EXPECT_FALSE(cross_fit_handicap({}, kRmse).has_value());
+  // ames, seed 0: the baseline network trained directly, then cross-fit.
+  EXPECT_NEAR(*cross_fit_handicap({{18054, 20477}}, kRmse), 2423, 1e-9);
+  EXPECT_NEAR(*cross_fit_handicap({{18054, 20477}, {16082, 17121}}, kRmse), (2423 + 1039) / 2.0, 1e-9);
+  const SelectionMetric auc{"auc", true};
+  EXPECT_NEAR(*cross_fit_handicap({{0.85, 0.84}}, auc), 0.01, 1e-12);
+  EXPECT_NEAR(*cross_fit_handicap({{0.84, 0.85}}, auc), -0.01, 1e-12);  // cross-fitting helped
+}
+
+TEST(EnsembleSelection, HandicapTakesTheValidationWinnersLuckOutOfItsLead) {
+  // A leader chosen as the best of 12 equally good models on the
+  // validation rows leads an equally good cross-fit there by luck alone.
+  // Its configuration cross-fit (a fresh draw of the same skill) measures
+  // that luck: net of it, the lead is beyond one standard error about as
+  // rarely as between any two equal models (16%; at most 8 of 20, p ~ 1%).
+  int beyond_raw = 0, beyond_net = 0;
+  for (unsigned trial = 0; trial < 20; ++trial) {
+    const unsigned base = 1000 + 100 * trial;
+    Predictions leader = noisy(1.0, base);
+    for (unsigned k = 1; k < 12; ++k) {
+      Predictions other = noisy(1.0, base + k);
+      if (rmse(other) < rmse(leader)) leader = other;
+    }
+    const Predictions leader_cross_fit = noisy(1.0, base + 50), cross_fit_ensemble = noisy(1.0, base + 51);
+    Lead lead = validation_lead(leader, std::nullopt, cross_fit_ensemble, kRmse, rmse_of_rows, trial);
+    beyond_raw += lead.beyond_one_standard_error() ? 1 : 0;
+    lead.handicap = *cross_fit_handicap({{rmse(leader), rmse(leader_cross_fit)}}, kRmse);
+    beyond_net += lead.beyond_one_standard_error() ? 1 : 0;
+  }
+  EXPECT_LE(beyond_net, 8);
+  EXPECT_GT(beyond_raw, beyond_net) << "the selection's luck should show without the handicap";
+}
+
 }  // namespace
 }  // namespace nnrecipe
