@@ -144,6 +144,12 @@ Network configured_network(const Config& config, const PreparedData& data);
 /// The usual run: seed torch from train.seed, build the configured network,
 /// set its output bias to the prior (model.init_output_bias), and fit.
 TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options = {});
+/// The fewest epochs a run resumed after `epochs_done` epochs (its best at
+/// `best_epoch`) trains before early stopping or train.epochs can end it:
+/// early stopping waits train.early_stopping.patience epochs past the best
+/// (longer if validation improves again). What a budget must hold for a
+/// continuation; at least 1 while epochs remain.
+int64_t fewest_resumed_epochs(const TrainConfig& train, int64_t epochs_done, int64_t best_epoch);
 /// The doctor's preflight on the network train_network would train (same
 /// seed, init and optimizer), without training it.
 FindingSet preflight_network(const Config& config, const PreparedData& data);

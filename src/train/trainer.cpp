@@ -589,6 +589,12 @@ Network configured_network(const Config& config, const PreparedData& data) {
   return net;
 }
 
+int64_t fewest_resumed_epochs(const TrainConfig& train, int64_t epochs_done, int64_t best_epoch) {
+  const int64_t left = std::max<int64_t>(train.epochs - epochs_done, 0);
+  if (train.early_stopping.patience <= 0) return left;
+  return std::min(left, std::max<int64_t>(best_epoch + train.early_stopping.patience - epochs_done, 1));
+}
+
 TrainOutcome train_network(const Config& config, const PreparedData& data, TrainerOptions options) {
   return Trainer(config, data, configured_network(config, data), std::move(options)).fit();
 }

@@ -186,6 +186,43 @@ TEST(Trainer, LbfgsCheckpointsAFitThatConvergedAtOnce) {
   EXPECT_NEAR(second.test.at("rmse"), first.test.at("rmse"), 1e-3);  // it had converged
 }
 
+TEST(Trainer, FewestResumedEpochsCountsEarlyStoppingsPatience) {
+  TrainConfig t;
+  t.epochs = 100;
+  t.early_stopping.patience = 10;
+  EXPECT_EQ(fewest_resumed_epochs(t, 5, 5), 10);  // best at the cut: patience more
+  EXPECT_EQ(fewest_resumed_epochs(t, 5, 2), 7);
+  EXPECT_EQ(fewest_resumed_epochs(t, 15, 2), 1);  // patience spent: one epoch to find out
+  EXPECT_EQ(fewest_resumed_epochs(t, 95, 95), 5);  // train.epochs ends it first
+  EXPECT_EQ(fewest_resumed_epochs(t, 100, 100), 0);
+  t.early_stopping.patience = 0;  // off: to train.epochs
+  EXPECT_EQ(fewest_resumed_epochs(t, 5, 5), 95);
+}
+
+// The count holds for a real resumed run: cut after 3 epochs, resumed, it
+// trains at least that many more (exactly that many unless validation
+// improved after the cut).
+TEST(Trainer, ResumedRunTrainsAtLeastTheFewestResumedEpochs) {
+  REQUIRE_SHARED("breast_cancer.csv");
+  TempDir dir;
+  Config c = config_for("breast_cancer.csv", "Class");
+  c.train.epochs = 3;
+  c.train.early_stopping.patience = 4;
+  const PreparedData data = prepare_data(c);
+  TrainerOptions options;
+  options.run_dir = dir.file("run");
+  Network net = configured_network(c, data);
+  const TrainOutcome first = Trainer(c, data, net, options).fit();
+  c.train.epochs = 60;
+  const int64_t fewest = fewest_resumed_epochs(c.train, 3, first.best_epoch);
+  options.resume = true;
+  Network resumed = configured_network(c, data);
+  const TrainOutcome second = Trainer(c, data, resumed, options).fit();
+  const auto more = static_cast<int64_t>(second.history.size()) - 3;
+  EXPECT_GE(more, fewest) << "best " << first.best_epoch << " -> " << second.best_epoch;
+  if (second.best_epoch == first.best_epoch) EXPECT_EQ(more, fewest);
+}
+
 // Weight decay with L-BFGS is an L2 term of the loss: it shrinks the weights.
 TEST(Trainer, LbfgsWeightDecayShrinksTheWeights) {
   REQUIRE_SHARED("breast_cancer.csv");
