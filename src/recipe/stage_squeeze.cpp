@@ -329,8 +329,7 @@ std::string prefer_cross_fit_ensemble(const Context& ctx, std::vector<Entry>& en
   const std::optional<double> held_out = leader.candidate.name == "ensemble" ? ensemble_held_out : std::nullopt;
   Lead lead = validation_lead(leader.val, held_out, cross->val, ctx.metric, rows_score(ctx),
                               static_cast<uint64_t>(ctx.base.train.seed.value_or(0)) + 29);
-  const std::string kind = handicap_kind(leader.candidate);
-  const std::vector<NamedProtocolPair> pairs = kind.empty() ? std::vector<NamedProtocolPair>{} : protocol_pairs(ctx, kind);
+  const std::vector<NamedProtocolPair> pairs = protocol_pairs(ctx, handicap_kind(leader.candidate));  // none for ""
   std::vector<ProtocolPair> scores;
   for (const NamedProtocolPair& p : pairs) scores.push_back(p.scores);
   lead.handicap = cross_fit_handicap(scores, ctx.metric).value_or(0.0);
