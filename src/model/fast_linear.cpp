@@ -35,8 +35,12 @@ struct DnnlLinear : public torch::autograd::Function<DnnlLinear> {
     ctx->save_for_backward({x, weight});
     const int64_t batch = x.size(0), in = x.size(1), out = weight.size(0);
     // Start from the bias in every row and accumulate the product on it
-    // (beta = 1): one pass fewer than adding the bias afterwards.
-    torch::Tensor y = bias.expand({batch, out}).contiguous();
+    // (beta = 1): one pass fewer than adding the bias afterwards. A copy,
+    // always: with one row, expand(...).contiguous() is the bias itself,
+    // and the GEMM would add into the parameter (and an in-place ReLU on
+    // the output would be an in-place write to a view of an input).
+    torch::Tensor y = torch::empty({batch, out}, bias.options());
+    y.copy_(bias.expand({batch, out}));
     if (batch > 0) sgemm('N', 'T', batch, out, in, x, weight, 1.0f, y);
     return y;
   }

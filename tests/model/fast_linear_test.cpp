@@ -111,6 +111,23 @@ TEST(FastLinear, EmptyBatch) {
   EXPECT_EQ(max_abs(b.grad()), 0.0);
 }
 
+// One row: the output must be a new tensor, not the bias (a batch of one
+// row, the last of an epoch, once accumulated the product into the bias
+// parameter, and an in-place ReLU on the output then threw).
+TEST(FastLinear, OneRowLeavesTheBiasUntouchedAndOwnsItsOutput) {
+  torch::manual_seed(5);
+  const torch::Tensor x = torch::randn({1, 4});
+  torch::Tensor w = torch::randn({3, 4}).requires_grad_(true);
+  torch::Tensor b = torch::randn({3}).requires_grad_(true);
+  const torch::Tensor before = b.detach().clone();
+  torch::Tensor y = fast_linear(x, w, b);
+  EXPECT_TRUE(torch::equal(b.detach(), before));
+  EXPECT_NE(y.data_ptr(), b.data_ptr());
+  EXPECT_NO_THROW(torch::relu_(y));
+  y.sum().backward();
+  EXPECT_LT(relative_difference(y.detach(), torch::relu(torch::linear(x, w.detach(), before))), 1e-5);
+}
+
 TEST(FastLinear, OtherDtypesAndShapesFallBackToTorchLinear) {
   torch::manual_seed(9);
   const torch::Tensor w = torch::randn({3, 4}, torch::kFloat64), b = torch::randn({3}, torch::kFloat64);
