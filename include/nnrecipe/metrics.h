@@ -19,7 +19,8 @@ namespace nnrecipe {
 /// row; `probs` is row-major rows x classes, each value a probability in
 /// [0, 1] (classes >= 2; for binary, classes == 2 and column 1 is the
 /// positive class). Returns accuracy, balanced_accuracy, log_loss, macro_f1,
-/// and for binary also auc and pr_auc (scored by column 1).
+/// and for binary also auc (scored by column 1) and pr_auc (of the rarer
+/// class among these rows: column 0 when class 0 is rarer).
 ///  - the predicted class is the argmax, the lowest index on a tie (so a
 ///    binary p1 == 0.5 predicts class 0);
 ///  - balanced_accuracy: mean recall over the classes present in y_true;
@@ -60,8 +61,18 @@ struct SelectionMetric {
   bool higher_is_better = true;
 };
 
-/// "auc" for binary, "accuracy" for multiclass, "rmse" for regression.
-SelectionMetric default_selection_metric(Task task);
+/// What selects models when the config says "auto": "rmse" for regression;
+/// for classification, given the training rows per class (empty: unknown),
+/// "auc" for binary, or "pr_auc" when the minority is under 10% of the rows
+/// (ROC-AUC stays high while precision on the rare class is poor: Saito &
+/// Rehmsmeier 2015); "accuracy" for multiclass, or "balanced_accuracy" when
+/// the rarest class has under kImbalancedClassRatio of the commonest's rows
+/// (config.metric_imbalance's threshold: the defaults never trip it).
+SelectionMetric default_selection_metric(Task task, const std::vector<int64_t>& class_counts = {});
+
+/// Rarest / commonest class count below which accuracy misleads as a
+/// selection metric (config.metric_imbalance).
+constexpr double kImbalancedClassRatio = 0.2;
 
 /// A metric by its JSON name, with its direction (rmse, mae and log_loss are
 /// lower-is-better, the others higher). Throws std::invalid_argument for an

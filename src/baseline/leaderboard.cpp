@@ -46,7 +46,12 @@ std::map<std::string, double> score_predictions(const Predictions& p, const Enco
 Leaderboard run_baselines(const Config& config, const EncodedSplits& splits, const std::string& run_dir) {
   Leaderboard board;
   board.task = splits.task;
-  const SelectionMetric metric = default_selection_metric(splits.task);
+  std::vector<int64_t> class_counts;
+  for (int64_t label : splits.train.labels) {
+    if (label >= static_cast<int64_t>(class_counts.size())) class_counts.resize(static_cast<std::size_t>(label) + 1, 0);
+    ++class_counts[static_cast<std::size_t>(label)];
+  }
+  const SelectionMetric metric = default_selection_metric(splits.task, class_counts);
   board.selection_metric = metric.name;
   board.higher_is_better = metric.higher_is_better;
   const FittedTransform& ft = splits.transform;

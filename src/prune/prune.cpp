@@ -121,7 +121,7 @@ PruneResult prune_run(const PruneOptions& o) {
   Config config = parse_config(read_text_file(config_path, "cannot open the run's config"), config_path);
   const PreparedData data = prepare_data(config);
   const std::string name = config.train.early_stopping.metric;
-  const SelectionMetric metric = name == "auto" || name == "val_loss" ? default_selection_metric(data.task) : selection_metric(name);
+  const SelectionMetric metric = name == "auto" || name == "val_loss" ? default_selection_metric(data.task, data.class_counts) : selection_metric(name);
   PruneResult r;
   r.metric = metric.name;
   r.higher_is_better = metric.higher_is_better;

@@ -149,7 +149,21 @@ std::map<std::string, double> classification_metrics(const std::vector<int64_t>&
     std::vector<double> positive(n);
     for (std::size_t i = 0; i < n; ++i) positive[i] = probs[2 * i + 1];
     m["auc"] = roc_auc(y_true, positive);
-    m["pr_auc"] = pr_auc(y_true, positive);
+    // PR-AUC is a measure of the rarer class (selection uses it when that
+    // class is under 10% of the rows): scored for class 0 when class 0 is
+    // the rarer one among these rows, else for class 1 (also when class 0
+    // is absent: PR-AUC of a class with no rows is undefined).
+    if (true_count[0] > 0 && 2 * true_count[0] < n) {
+      std::vector<int64_t> is_zero(n);
+      std::vector<double> zero(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        is_zero[i] = y_true[i] == 0 ? 1 : 0;
+        zero[i] = probs[2 * i];
+      }
+      m["pr_auc"] = pr_auc(is_zero, zero);
+    } else {
+      m["pr_auc"] = pr_auc(y_true, positive);
+    }
   }
   return m;
 }
@@ -201,10 +215,18 @@ SelectionMetric selection_metric(const std::string& name) {
   return {name, it->second};
 }
 
-SelectionMetric default_selection_metric(Task task) {
+SelectionMetric default_selection_metric(Task task, const std::vector<int64_t>& class_counts) {
+  double total = 0, lo = 0, hi = 0;
+  if (!class_counts.empty()) {
+    const auto [min, max] = std::minmax_element(class_counts.begin(), class_counts.end());
+    lo = static_cast<double>(*min), hi = static_cast<double>(*max);
+    for (int64_t n : class_counts) total += static_cast<double>(n);
+  }
   switch (task) {
-    case Task::Binary: return selection_metric("auc");
-    case Task::Multiclass: return selection_metric("accuracy");
+    case Task::Binary:
+      return selection_metric(class_counts.size() == 2 && total > 0 && lo / total < 0.1 ? "pr_auc" : "auc");
+    case Task::Multiclass:
+      return selection_metric(hi > 0 && lo / hi < kImbalancedClassRatio ? "balanced_accuracy" : "accuracy");
     case Task::Regression: return selection_metric("rmse");
   }
   fail("default_selection_metric", "unknown task");

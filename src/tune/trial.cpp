@@ -33,7 +33,7 @@ void run_trial(const std::string& study, std::size_t index, int64_t until, bool 
     const Config c = parse_config(read_file_or_empty(dir + "/config.yaml"), dir + "/config.yaml");
     const PreparedData data = prepare_data(c);
     const std::string name = c.train.early_stopping.metric;
-    const SelectionMetric watched = name == "auto"       ? default_selection_metric(data.task)
+    const SelectionMetric watched = name == "auto"       ? default_selection_metric(data.task, data.class_counts)
                                     : name == "val_loss" ? SelectionMetric{"val_loss", false}
                                                          : selection_metric(name);
     r.metric = watched.name;

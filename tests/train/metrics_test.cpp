@@ -147,6 +147,23 @@ TEST(ClassificationMetrics, BinaryHandComputed) {
   EXPECT_EQ(m.size(), 6u);
 }
 
+// PR-AUC measures the rarer class: when the positive label (class 1) is
+// the common one (93% "yes, in good health"), it is scored for class 0, so
+// that selecting by it rewards finding the rare rows, not the common ones.
+TEST(ClassificationMetrics, PrAucIsTheRarerClasssEvenWhenThatIsClassZero) {
+  const std::vector<int64_t> y = {1, 1, 1, 1, 0, 1, 1, 0};
+  const std::vector<double> p1 = {0.9, 0.8, 0.7, 0.6, 0.65, 0.95, 0.85, 0.2};
+  const auto m = classification_metrics(y, binary_probs(p1), 2);
+  std::vector<int64_t> zero;
+  std::vector<double> p0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    zero.push_back(y[i] == 0);
+    p0.push_back(1 - p1[i]);
+  }
+  EXPECT_NEAR(m.at("pr_auc"), pr_auc(zero, p0), kTol);
+  EXPECT_LT(m.at("pr_auc"), pr_auc(y, p1));  // the common class is easy: it flattered the score
+}
+
 TEST(ClassificationMetrics, LogLossClipsAZeroProbability) {
   // p_true = 0 -> clipped to 1e-15: -ln(1e-15) = 15 ln 10 = 34.538776394910684.
   const auto one = classification_metrics({1}, binary_probs({0.0}), 2);
