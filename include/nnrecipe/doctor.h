@@ -15,6 +15,7 @@
 //     if (doctor.should_stop()) break;                   // train.nan, train.diverging
 //   }
 //   doctor.after_epoch({epoch, train_loss, val_loss});   // optional, per epoch: overfitting, ...
+//   doctor.after_training();                              // optional, once: a short run's loss trend
 //   doctor.findings();                                    // everything found, errors first
 //
 // In forward(), doctor.observe_activation(name, "relu", x) before each
@@ -61,12 +62,22 @@ struct DoctorOptions {
   int64_t overfit_rows = 16;           ///< overfit.one_batch [TheDeepChecker: 16 rows]
   int64_t overfit_steps = 300;
   double overfit_lr = 1e-2;            ///< Adam on a copy of the model (fast: 16 rows)
-  double overfit_ratio = 0.1;          ///< must reach 10% of its initial loss
+  double overfit_ratio = 0.1;          ///< must remove 90% of the removable loss (warn) ...
+  double overfit_error_share = 0.5;    ///< ... and at least half of it (error: something is broken)
   int64_t unchanged_steps = 20;        ///< train.unchanged_params after this many steps
-  double diverging_factor = 2.0;       ///< train.diverging: 20-step average > 2x its running minimum
-  int64_t warmup_steps = 50;           ///< train.diverging waits this long
+  // train.diverging, on 20-step windows (monitors.cpp).
+  double diverging_factor = 2.0;       ///< warn: window median > 2x the lowest window's (and > half the first) ...
+  int64_t diverging_windows = 3;       ///< ... for this many windows in a row
+  double exploding_factor = 10.0;      ///< error (stops): 5 of the last 20 losses > 10x the lowest and first medians
+  int64_t warmup_steps = 50;           ///< train.diverging's warning waits this long
   int64_t not_decreasing_steps = 200;  ///< train.not_decreasing: judged once, at this step
-  double not_decreasing_fall = 0.05;   ///< the loss must fall at least 5% [TheDeepChecker]
+  double not_decreasing_fall = 0.05;   ///< the loss must fall at least 5% [TheDeepChecker]; a flat loss is
+                                       ///< reported when the weights moved < update_ratio_low * sqrt(steps)
+  // ... and when training ends, where the preflight's reference beat the
+  // constant by 4x that fall, a run whose weights moved more than their own
+  // norm must come a quarter of its way.
+  double not_decreasing_reference = 4;
+  double reference_progress = 0.25;
   int64_t update_ratio_checks = 5;     ///< train.update_ratio: over the first 5 checks
   double update_ratio_low = 1e-4;      ///< [CS231n, TheDeepChecker: want ~1e-3]
   double update_ratio_high = 1e-1;
@@ -76,17 +87,19 @@ struct DoctorOptions {
   double exploding_ratio = 70.0;       ///< train.exploding_grad above this
   double grad_spike = 10.0;            ///< ... or a gradient norm 10x the median of earlier checks
   int64_t grad_spike_history = 5;      ///< checks needed before a spike is judged
+  int64_t grad_spike_checks = 3;       ///< consecutive checks a spike must last
   // Activations [AUTOTRAINER, DeepDiagnosis].
   double dead_relu_share = 0.7;        ///< train.dead_relu: share of a layer's units inactive on a batch
   double saturation_bound = 5.0;       ///< train.saturation: |sigmoid/tanh input| beyond this ...
   double saturation_share = 0.5;       ///< ... for more than this share of the inputs
   int64_t activation_checks = 3;       ///< consecutive checks a layer must fail during training
   // baseline.input_independent: a copy trained on the real inputs must beat
-  // one trained on zeroed inputs on rows it did not see.
+  // the best constant (what zeroed inputs allow) on rows it did not see; it
+  // fires when it beats it by under input_check_margin with 99% confidence.
   int64_t input_check_min_rows = 64;   ///< needs at least this many rows in the preflight batch
   int64_t input_check_steps = 100;
   double input_check_lr = 3e-3;
-  double input_check_margin = 0.01;    ///< real must be at least 1% below zeroed
+  double input_check_margin = 0.01;    ///< share of the constant's loss the inputs must be able to win
   // Epoch monitors (after_epoch).
   int64_t overfitting_epochs = 3;      ///< train.overfitting: epochs since the best validation loss ...
   double overfitting_rise = 0.05;      ///< ... that it has risen above by this share
@@ -139,6 +152,10 @@ class Doctor {
   void after_step(double loss);
   /// Call after each epoch's validation (optional).
   void after_epoch(const EpochStats& stats);
+  /// Call once when training ends (optional): a run shorter than the 200
+  /// steps train.not_decreasing waits for (early stopping on a small table)
+  /// is judged on its first and last 20 steps.
+  void after_training();
 
   /// Activation monitors (train.dead_relu, train.saturation): pass the input
   /// of each relu / sigmoid / tanh. Cheap to call always: it looks only on
@@ -146,7 +163,7 @@ class Doctor {
   void observe_activation(const std::string& layer, const std::string& activation,
                           const torch::Tensor& pre_activation);
   bool wants_activations() const { return probing_ || (step_ + 1) % options_.check_every == 0; }
-  /// True once an error monitor (train.nan, train.diverging) has fired.
+  /// True once train.nan, or train.diverging at error level, has fired.
   bool should_stop() const { return stop_; }
 
   /// Everything found so far (ignore list applied), errors first.
@@ -162,6 +179,12 @@ class Doctor {
   /// Records a monitor's finding unless that id already fired (each fires once).
   void fire_once(Finding finding);
   bool fired(const std::string& id) const;
+  /// train.diverging, at every step.
+  void judge_divergence();
+  /// train.not_decreasing, once: the loss trend (step 200), and the run
+  /// against the preflight's reference (after_training).
+  void judge_not_decreasing();
+  void judge_reference_progress();
   void check_gradient_flow();
   std::vector<Finding> check_input_dependence(const torch::Tensor& x, const torch::Tensor& y,
                                               const ForwardFn& forward, const LossFn& loss);
@@ -183,9 +206,20 @@ class Doctor {
   // Monitors.
   int64_t step_ = 0;
   int64_t checks_ = 0;         ///< check steps so far
-  double min_smoothed_ = 0;    ///< lowest 20-step average loss so far
-  double first_smoothed_ = 0;  ///< the first 20-step average
+  double first_smoothed_ = 0;  ///< the first 20-step average (train.oscillating's reference)
+  std::vector<double> window_medians_;  ///< median loss of each 20-step window (train.diverging)
+  double lowest_median_ = 0;
+  int64_t rising_windows_ = 0;          ///< consecutive windows past the warning level
   std::vector<double> losses_;
+  std::vector<torch::Tensor> initial_weights_;  ///< weight matrices at construction, until step 200
+  bool not_decreasing_judged_ = false;
+  std::optional<double> relative_move_;  ///< |W - W_init| / |W_init| of the weight matrices, judged then
+  /// baseline.input_independent's reference training on held-out rows of
+  /// the preflight batch (train.not_decreasing's second rule).
+  struct Reference {
+    double model_loss = 0, constant_loss = 0;
+  };
+  std::optional<Reference> reference_;
   std::vector<torch::Tensor> start_values_;  ///< parameters at the first check, for train.unchanged_params
   int64_t start_step_ = 0;
   bool unchanged_judged_ = false;            ///< train.unchanged_params is judged once
@@ -195,10 +229,12 @@ class Doctor {
   std::vector<std::string> fired_;           ///< monitor ids fired once (each fires once per run)
   // Gradient flow (check steps).
   std::vector<double> grad_ratios_;          ///< first / last weight-matrix gradient norm
-  std::vector<double> grad_norms_;           ///< total gradient norm
+  std::vector<double> grad_norms_;           ///< total gradient norm at checks without a spike
+  std::vector<double> spike_norms_;          ///< the current streak of spikes
   // Activations: consecutive failing checks per layer; probing_ during preflight's forward.
   bool probing_ = false;
   std::map<std::string, int64_t> dead_streak_, saturated_streak_;
+  std::map<std::string, torch::Tensor> dead_since_;  ///< units dead on every check of the current streak
   // Epoch monitors.
   std::vector<EpochStats> epochs_;
   // train.grad_accumulation: gradient hooks see, at the first backward

@@ -16,14 +16,18 @@ using namespace doctor_detail;
 
 namespace {
 
-// Share of a layer's units that are inactive (input <= 0) on every row of
-// the batch; a unit is a column of [N, H] or a channel of [N, C, ...].
-double dead_unit_share(const torch::Tensor& input) {
-  if (input.dim() < 2 || input.numel() == 0) return 0;
+// The units of a layer that are inactive (input <= 0) on every row of the
+// batch, as a bool vector; a unit is a column of [N, H] or a channel of
+// [N, C, ...]. Undefined for inputs without a unit dimension.
+torch::Tensor dead_units(const torch::Tensor& input) {
+  if (input.dim() < 2 || input.numel() == 0) return {};
   std::vector<int64_t> others{0};  // every dimension but the units'
   for (int64_t d = 2; d < input.dim(); ++d) others.push_back(d);
-  const int64_t dead = (input.amax(others) <= 0).sum().item<int64_t>();
-  return static_cast<double>(dead) / static_cast<double>(input.size(1));
+  return input.amax(others) <= 0;
+}
+
+double share_of(const torch::Tensor& units) {
+  return units.defined() && units.numel() > 0 ? units.to(torch::kFloat64).mean().item<double>() : 0.0;
 }
 
 }  // namespace
@@ -39,12 +43,26 @@ void Doctor::observe_activation(const std::string& layer, const std::string& act
   const std::string when = probing_ ? "on the preflight batch, at init"
                                     : fmt::format("on {} consecutive checks, up to step {}", needed, step_ + 1);
   if (activation == "relu") {
-    const double dead = dead_unit_share(input);
+    // A dead unit stays dead: during training the same units must be
+    // inactive on every batch of the streak (units silent on one batch of
+    // sparse rows and active on the next are alive).
+    const torch::Tensor now = dead_units(input);
     int64_t& streak = dead_streak_[layer];
-    streak = dead >= options_.dead_relu_share ? streak + 1 : 0;
+    torch::Tensor& still_dead = dead_since_[layer];
+    const bool continues = streak > 0 && still_dead.defined() && now.defined() && still_dead.sizes() == now.sizes();
+    const torch::Tensor joint = continues ? (still_dead & now) : now;
+    if (share_of(joint) >= options_.dead_relu_share) {
+      ++streak;
+      still_dead = joint;
+    } else {
+      streak = share_of(now) >= options_.dead_relu_share ? 1 : 0;  // a new streak may start here
+      still_dead = streak > 0 ? now : torch::Tensor();
+    }
+    const double dead = share_of(still_dead);
     if (streak >= needed) {
       fire_once(finding("train.dead_relu", Severity::Warn, stage,
-                        fmt::format("{:.0f}% of the ReLU units after {} output nothing for any row of the batch ({}): "
+                        fmt::format("{:.0f}% of the ReLU units after {} output nothing for any row of the batch ({}; the "
+                                    "same units each time): "
                                     "dead units get no gradient and never come back",
                                     100 * dead, layer, when),
                         {{"layer", layer}, {"dead_share", dead}, {"threshold", options_.dead_relu_share},

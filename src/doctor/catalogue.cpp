@@ -7,14 +7,23 @@ namespace nnrecipe {
 const std::vector<CheckInfo>& check_catalogue() {
   static const std::vector<CheckInfo> catalogue = {
       // Data: nnrecipe inspect, on the table and on train vs test (src/inspect/).
-      {"data.empty", "data", "error", "no rows, or no feature column with a value",
-       "Nothing to learn from; usually a wrong delimiter, header or file."},
+      {"data.empty", "data", "error",
+       "no rows, no feature column with a value, or no usable feature: every column besides the target is "
+       "empty or constant",
+       "Nothing to learn from; usually a wrong delimiter, header or file. `train` and `run` stop with exit 2 and "
+       "the same message. (Id-like columns alone are a warning, data.id_like: being all-distinct is only a hint.)"},
       {"data.target_missing", "data", "error/warn",
-       "the target column is absent (error; the CLI treats a misspelt --target as bad input, exit 2), or has "
-       "missing values (warn: those rows are dropped and counted)",
+       "the target column is absent (error; the CLI treats a misspelt --target as bad input, exit 2), missing "
+       "in every row (error), or has missing values (warn: those rows are dropped and counted)",
        "Unlabeled rows silently shrink the training set; a misspelt target trains on nothing."},
-      {"data.single_class", "data", "error", "a classification target with one class",
-       "Every prediction is right and the model learns nothing: a filter upstream removed the other classes."},
+      {"data.single_class", "data", "error", "the target has one class, or one value (a constant number)",
+       "Every prediction is right and the model learns nothing: a filter upstream removed the other classes. "
+       "`train` and `run` stop with exit 2."},
+      {"data.too_few_rows", "data", "error",
+       "fewer rows with a target than the default 70/10/20 split needs to give training two rows and validation "
+       "and test one each",
+       "Early stopping, selection and the test score each need rows of their own; on fewer, every metric "
+       "fails or means nothing. `train` and `run` stop with exit 2."},
       {"data.duplicates", "data", "warn/info",
        "exact duplicate rows (images): warn above 1% of rows, info below; with counts and example row groups",
        "Copies weigh double in training and, split across train and validation, inflate the validation score."},
@@ -30,7 +39,8 @@ const std::vector<CheckInfo>& check_catalogue() {
        "It carries no information, and often means a broken export."},
       {"data.id_like", "data", "warn",
        "a text or whole-number feature column with a different value in every row [ydata UNIQUE]",
-       "A network memorizes ids: perfect training fit, nothing that generalizes."},
+       "A network memorizes ids: perfect training fit, nothing that generalizes. `run` drops them, unless they "
+       "are the only features (then it keeps them and says so)."},
       {"data.high_cardinality", "data", "info", "a categorical feature with more than 50 distinct values [ydata]",
        "Rare categories get few training rows each; their embeddings stay near their init."},
       {"data.mixed_types", "data", "warn", "a column holds both numbers and text, so it is read as categories "
@@ -109,8 +119,9 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"config.no_seed", "config lint", "info", "train.seed is null",
        "Without a fixed seed two runs differ and no comparison between them means anything."},
       {"config.metric_imbalance", "config lint", "warn",
-       "early stopping selects by accuracy on a classification target whose rarest class is under 20% of "
-       "the most common one",
+       "early stopping selects by accuracy, set in the config, on a classification target whose rarest class "
+       "is under 20% of the most common one ('auto' then selects by balanced accuracy, or by PR-AUC for a "
+       "binary target under 10% positives)",
        "On imbalanced labels accuracy rewards predicting the majority: the best epoch it picks can be the "
        "least useful."},
       // Preflight: on the real model and a real batch, before training (src/doctor/preflight.cpp).
@@ -143,32 +154,47 @@ const std::vector<CheckInfo>& check_catalogue() {
        "in eval mode, the output of one row has a non-zero gradient with respect to another row's input",
        "A view/reshape that regroups rows or a reduction over the batch mixes samples: the model learns from "
        "its neighbours."},
-      {"overfit.one_batch", "preflight", "error",
-       "300 Adam steps (lr 1e-2) on 16 rows do not bring the loss to 10% of its start",
+      {"overfit.one_batch", "preflight", "error/warn",
+       "300 Adam steps (lr 1e-2) on 16 rows do not remove 90% of the loss that can be removed (warn), or not even "
+       "half of it (error): all of the loss, or, where rows with identical inputs carry different targets, down "
+       "to the lowest loss one output per distinct input reaches",
        "A model that cannot memorize 16 rows has a bug between output and loss, or cannot learn at all "
        "[TheDeepChecker: 16 rows]."},
-      {"baseline.input_independent", "preflight", "error",
-       "on held-out rows of the preflight batch (at least 64 rows; the last quarter), a copy of the model "
-       "trained up to 100 Adam steps on the other rows never gets its loss 1% below that of the best "
-       "constant prediction, which is what a model trained on zeroed inputs can learn",
+      {"baseline.input_independent", "preflight", "warn",
+       "cross-fitted over the preflight batch (nnrecipe: up to 2048 rows of a table; 4 folds, each a copy of "
+       "the model trained 100 Adam steps on the other three quarters, each half of its quarter scored at the "
+       "step the other half picked), the model improves on the best constant prediction (what a model on zeroed "
+       "inputs learns) by less than 1% of the constant's loss with 99% confidence (one-sided upper bound of the "
+       "mean per-row improvement); too few rows to tell fire nothing",
        "Labels shuffled apart from their rows, or inputs that never reach the output, still give a loss that "
-       "falls to the prior's: the run looks like training on a hard problem (src/doctor/input_dependence.cpp)."},
+       "falls to the prior's: the run looks like training on a hard problem. A statistic, so a warning; `run` "
+       "sets it against its linear and tree baselines (src/doctor/input_dependence.cpp)."},
       // Monitors: during training (src/doctor/monitors.cpp and epoch_monitors.cpp).
       {"train.nan", "monitor", "error", "the loss (every step) or a parameter (every check) is NaN/Inf; the run stops",
        "After the first NaN every further step is wasted, and the weights saved last are garbage."},
-      {"train.diverging", "monitor", "error",
-       "after 50 warm-up steps, the loss averaged over the last 20 steps is more than 2x its lowest such "
-       "average and above half the first one; the run stops",
-       "A diverging run can still end with a 'best' checkpoint that looks plausible."},
+      {"train.diverging", "monitor", "error/warn",
+       "error (the run stops): 5 of the last 20 step losses are above 10x both the lowest and the first "
+       "20-step window's median loss (an order of magnitude worse than at the start); warn: after 50 warm-up "
+       "steps, the window median stays above 2x the lowest window median and above half the first for 3 "
+       "windows in a row",
+       "A diverging run can still end with a 'best' checkpoint that looks plausible. Medians, not means: one "
+       "extreme batch of a heavy-tailed target is not divergence."},
       {"train.not_decreasing", "monitor", "warn",
-       "the loss averaged over steps 181-200 is not at least 5% below its average over steps 1-20",
-       "A learning rate far too small, or inputs that do not carry the target, leave the loss flat while "
-       "training looks busy [TheDeepChecker]."},
+       "the loss averaged over steps 181-200 (the last 20 of a shorter run) is not at least 5% below its "
+       "average over steps 1-20 while the weight matrices moved less than 1e-4 x sqrt(200) of their norm at "
+       "init (train.update_ratio's lowest healthy step, taken 200 times as a random walk); or, when training "
+       "ends, the weights moved more than their norm at init while the lowest 20-step median loss has not come "
+       "a quarter of the way from the best constant's loss to the loss the preflight's reference training of the "
+       "same model reached (when that beat the constant by 20% or more): thrashing",
+       "A learning rate far too small (or too large) leaves the loss flat while training looks busy "
+       "[TheDeepChecker]. A flat loss alone is no evidence: with the output bias at the prior a model starts at "
+       "the best constant's loss, and a weak signal leaves it there."},
       {"train.update_ratio", "monitor", "warn",
-       "a weight matrix's (not an embedding table's) norm(update)/norm(W), median over the first 5 checks (steps 50-250), lies outside "
-       "[1e-4, 1e-1]",
+       "norm(update)/norm(W), median over the first 5 checks (steps 50-250), lies above 1e-1 for a weight matrix "
+       "(not an embedding table), or below 1e-4 for every one of them",
        "Updates of ~1e-3 of the weights are healthy; far smaller means no learning, far larger means "
-       "thrashing [CS231n; TheDeepChecker]."},
+       "thrashing [CS231n; TheDeepChecker]. One slow layer alone is not: a layer of few inputs starts with large "
+       "weights and moves slowly against them at any sane rate."},
       {"train.unchanged_params", "monitor", "error",
        "a trainable parameter tensor is bit-identical between the first check (step 50) and the next",
        "It is frozen or left out of the optimizer: training goes on without it [TrainCheck]."},
@@ -177,7 +203,7 @@ const std::vector<CheckInfo>& check_catalogue() {
        "A forgotten zero_grad() sums all past gradients: the effective step grows every iteration."},
       {"train.dead_relu", "monitor", "warn",
        "70% or more of a layer's ReLU units output 0 for every row of the batch: on the preflight batch at "
-       "init, or on 3 consecutive checks during training",
+       "init, or the same units on 3 consecutive checks during training",
        "Dead units get no gradient and never recover; the network trains with a fraction of its width "
        "[AUTOTRAINER; DeepDiagnosis]."},
       {"train.saturation", "monitor", "warn",
@@ -190,9 +216,10 @@ const std::vector<CheckInfo>& check_catalogue() {
        "Deep sigmoid/tanh stacks shrink the gradient layer by layer; the first layers keep their random "
        "init [AUTOTRAINER]."},
       {"train.exploding_grad", "monitor", "warn",
-       "that ratio is above 70, or the total gradient norm at a check is 10x the median of the earlier "
-       "checks (at least 5)",
-       "Exploding gradients make steps erratic long before the loss turns NaN [AUTOTRAINER]."},
+       "that ratio is above 70, or the total gradient norm stays above 10x the median of the earlier checks "
+       "(at least 5) for 3 checks in a row",
+       "Exploding gradients make steps erratic long before the loss turns NaN [AUTOTRAINER]. One spike is a "
+       "batch holding a rare row; an explosion persists."},
       {"train.oscillating", "monitor", "info",
        "after an epoch: over the last 200 steps, the 20-step loss averages move by more than 20% of their "
        "level from one window to the next (while the loss is above 20% of its start)",
@@ -213,7 +240,7 @@ const std::vector<CheckInfo>& check_catalogue() {
        "Expected with heavy dropout or augmentation; otherwise a sign of validation rows leaking from "
        "training or an easier validation split [UMLAUT]."},
       // Evaluation and analysis: `nnrecipe run`'s squeeze stage (src/recipe/stage_squeeze.cpp).
-      {"eval.no_better_than_dumb", "evaluation", "error",
+      {"eval.no_better_than_dumb", "evaluation", "warn",
        "the best network does not beat the majority/mean baseline on the validation selection metric",
        "A network that cannot beat the prior has learned nothing usable; its other numbers mean nothing."},
       {"eval.behind_gbdt", "evaluation", "info",
@@ -246,8 +273,11 @@ std::string checks_reference_markdown() {
       "# Check reference\n\n"
       "Generated by `nnrecipe checks --markdown` from the registry in `src/doctor/catalogue.cpp`; do not edit.\n"
       "Ids are stable: silence one with `checks.ignore: [id]` in a config (the summary lists what was "
-      "silenced). Severities: `error` stops the run (exit 1), `warn` is probably wrong or wasteful, "
-      "`info` is advice.\n";
+      "silenced). Severities mean action: `error` is proof the run is broken and stops it (exit 1; `run` "
+      "repairs its own networks and retries once), `warn` is statistical evidence to read, "
+      "`info` is advice.\n"
+      "Each training check's measured false-alarm rate on a corpus of real tables and its recall on planted "
+      "faults: [check-rates.md](check-rates.md) (`bench/false_alarms/rates.py`).\n";
   std::string group;
   for (const CheckInfo& c : check_catalogue()) {
     if (c.group != group) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnrecipe/metrics.h"
 #include "nnrecipe/trainer.h"
 
 namespace nnrecipe {
@@ -178,13 +179,14 @@ void no_seed(const Config& c, std::vector<Finding>& out) {
 
 void metric_imbalance(const Config& c, const DataFacts& d, std::vector<Finding>& out) {
   if (!classification(d.task) || d.class_counts.size() < 2) return;
-  // "auto" selects by accuracy on a multiclass target (metrics.cpp).
+  // "auto" resolves to a metric fit for the class balance (metrics.cpp):
+  // only a config that asks for accuracy gets here.
   const std::string& chosen = c.train.early_stopping.metric;
-  const std::string metric = chosen == "auto" && d.task == Task::Multiclass ? "accuracy" : chosen;
+  const std::string metric = chosen == "auto" ? default_selection_metric(d.task, d.class_counts).name : chosen;
   if (metric != "accuracy" || c.train.early_stopping.patience == 0) return;
   const auto [lo, hi] = std::minmax_element(d.class_counts.begin(), d.class_counts.end());
   const double ratio = *hi > 0 ? static_cast<double>(*lo) / static_cast<double>(*hi) : 1.0;
-  if (ratio >= 0.2) return;
+  if (ratio >= kImbalancedClassRatio) return;
   const auto name = [&](auto it) {
     const auto i = static_cast<std::size_t>(it - d.class_counts.begin());
     return i < d.class_names.size() ? d.class_names[i] : std::to_string(i);
@@ -195,7 +197,7 @@ void metric_imbalance(const Config& c, const DataFacts& d, std::vector<Finding>&
                   "(ratio {:.3f})",
                   name(lo), *lo, *hi, name(hi), ratio),
       {{"metric", metric}, {"rarest_class", name(lo)}, {"rarest_count", *lo}, {"commonest_class", name(hi)},
-       {"commonest_count", *hi}, {"ratio", ratio}, {"threshold", 0.2}},
+       {"commonest_count", *hi}, {"ratio", ratio}, {"threshold", kImbalancedClassRatio}},
       d.task == Task::Binary ? "set train.early_stopping.metric=auc (or pr_auc when positives are rare)"
                              : "set train.early_stopping.metric=balanced_accuracy (or macro_f1)"));
   out.back().fix_set = {{"train.early_stopping.metric", d.task == Task::Binary ? "auc" : "balanced_accuracy"}};

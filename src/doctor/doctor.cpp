@@ -23,6 +23,11 @@ Doctor::Doctor(torch::nn::Module& model, torch::optim::Optimizer& optimizer, Doc
   }
   // Gradient flow compares the first weight matrix with the last.
   const NamedTensors weights = weight_matrices(watched_);
+  // train.not_decreasing asks how far the weights moved from here.
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, w] : weights) initial_weights_.push_back(w.detach().clone());
+  }
   if (weights.size() >= 2) {
     for (std::size_t i = 0; i < watched_.size(); ++i) {
       if (watched_[i].first == weights.front().first) flow_first_ = static_cast<int64_t>(i);

@@ -9,6 +9,7 @@
 #include "doctor/finding_helpers.h"
 #include "nnrecipe/check_catalogue.h"
 #include "nnrecipe/config_lint.h"
+#include "nnrecipe/metrics.h"
 #include "nnrecipe/trainer.h"
 #include "test_support.h"
 
@@ -234,13 +235,20 @@ TEST(ConfigLint, MetricImbalance) {
   EXPECT_FALSE(fired(lint_config(c, binary_facts(300, 700)), "config.metric_imbalance"));  // balanced enough
   c.train.early_stopping.metric = "auc";
   EXPECT_FALSE(fired(lint_config(c, binary_facts(50, 950)), "config.metric_imbalance"));
-  // Multiclass "auto" selects by accuracy.
-  c.train.early_stopping.metric = "auto";
+  // Multiclass: accuracy asked for fires; "auto" resolves to balanced
+  // accuracy on imbalanced classes, so the defaults never trip the check.
   DataFacts three = binary_facts();
   three.task = Task::Multiclass;
   three.class_names = {"a", "b", "c"};
   three.class_counts = {10, 500, 490};
+  c.train.early_stopping.metric = "accuracy";
   EXPECT_TRUE(fired(lint_config(c, three), "config.metric_imbalance"));
+  c.train.early_stopping.metric = "auto";
+  EXPECT_FALSE(fired(lint_config(c, three), "config.metric_imbalance"));
+  EXPECT_EQ(default_selection_metric(Task::Multiclass, three.class_counts).name, "balanced_accuracy");
+  EXPECT_EQ(default_selection_metric(Task::Multiclass, {300, 500, 490}).name, "accuracy");
+  EXPECT_EQ(default_selection_metric(Task::Binary, {50, 950}).name, "pr_auc");
+  EXPECT_EQ(default_selection_metric(Task::Binary, {300, 700}).name, "auc");
 }
 
 TEST(ConfigLint, IgnoreSilencesAndIsReported) {

@@ -220,6 +220,40 @@ TEST(DoctorPreflight, CannotOverfitOneBatch) {
   EXPECT_TRUE(has(found, "overfit.one_batch")) << ::testing::PrintToString(ids(found));
 }
 
+// Dropout is built to stop memorizing; the one-batch fit asks whether the
+// model could memorize, so it runs with dropout off and a capable model with
+// heavy dropout passes (with input dropout on, 16 random labels stay out of
+// reach of this net). The model's modes are restored afterwards.
+TEST(DoctorPreflight, OneBatchIsFittedWithDropoutOff) {
+  torch::manual_seed(5);
+  torch::nn::Sequential net(torch::nn::Dropout(0.5), torch::nn::Linear(6, 16), torch::nn::ReLU(),
+                            torch::nn::Linear(16, 1));
+  torch::optim::Adam opt(net->parameters(), 1e-3);
+  torch::Tensor x = torch::randn({64, 6});
+  torch::Tensor y = torch::randint(0, 2, {64, 1}).to(torch::kFloat32);
+  Doctor doctor(*net, opt);
+  const auto found = doctor.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in); }, bce);
+  EXPECT_FALSE(has(found, "overfit.one_batch")) << ::testing::PrintToString(ids(found));
+  EXPECT_TRUE(net->is_training());
+  EXPECT_TRUE(net[0]->is_training());
+}
+
+// Rows with identical inputs and opposite labels (a table of a few coarse
+// columns: sex, class, age band) cap how far any model can bring the loss
+// down on them; a model that fits everything else is not at fault.
+TEST(DoctorPreflight, ConflictingDuplicatesDoNotFailOneBatchOverfitting) {
+  torch::manual_seed(3);
+  torch::Tensor x = torch::randn({8, 6}).repeat({2, 1});  // rows 0-7 again as rows 8-15
+  torch::Tensor y = torch::cat({torch::ones({8, 1}), torch::zeros({8, 1})});  // each pair disagrees
+  y[3][0] = 0.0f;  // one pair agrees: there is something to fit
+  TwoBranch model(6);
+  torch::optim::Adam opt(model->parameters(), 1e-3);
+  const auto found = preflight(model, opt, {x, y});
+  EXPECT_FALSE(has(found, "overfit.one_batch")) << ::testing::PrintToString(ids(found));
+  // The same labels on distinct rows can be memorized: the floor is 0 there,
+  // and a model that cannot fit them is still caught (CannotOverfitOneBatch).
+}
+
 TEST(DoctorPreflight, IgnoreSilences) {
   torch::manual_seed(0);
   TwoBranch model(6);
@@ -291,6 +325,31 @@ TEST(DoctorMonitors, LearningRateFarTooSmall) {
   EXPECT_TRUE(has(found, "train.not_decreasing")) << ::testing::PrintToString(ids(found));
 }
 
+// One layer that moves slowly against large initial weights, while the rest
+// of the network learns, is not "no learning": train.update_ratio's low side
+// needs every weight matrix below the band.
+TEST(DoctorMonitors, OneSlowLayerIsNotATooSmallUpdateRatio) {
+  torch::manual_seed(0);
+  auto net = torch::nn::Sequential(torch::nn::Linear(6, 32), torch::nn::ReLU(), torch::nn::Linear(32, 1));
+  {
+    torch::NoGradGuard no_grad;
+    net[0]->as<torch::nn::Linear>()->weight.mul_(1000.0);  // huge against any Adam step
+  }
+  torch::optim::Adam opt(net->parameters(), 1e-3);
+  Doctor doctor(*net, opt, test::checks_every(20));
+  for (int step = 0; step < 160; ++step) {
+    const Batch batch = binary_batch(32, 6, 100 + static_cast<uint64_t>(step));
+    opt.zero_grad();
+    torch::Tensor loss = bce(net->forward(batch.x), batch.y);
+    loss.backward();
+    doctor.after_backward();
+    opt.step();
+    doctor.after_step(loss.item<double>());
+  }
+  EXPECT_FALSE(has(doctor.findings().findings, "train.update_ratio"))
+      << ::testing::PrintToString(ids(doctor.findings().findings));
+}
+
 TEST(DoctorMonitors, FlatLossIsNotDecreasing) {
   torch::nn::Linear linear(2, 1);
   torch::optim::SGD opt(linear->parameters(), 0.1);
@@ -300,6 +359,58 @@ TEST(DoctorMonitors, FlatLossIsNotDecreasing) {
   Doctor learning(*linear, opt);
   for (int i = 0; i < 200; ++i) learning.after_step(0.69 * std::exp(-i / 300.0) + 0.01 * std::sin(i));
   EXPECT_FALSE(has(learning.findings().findings, "train.not_decreasing"));
+}
+
+// A flat loss whose weights keep moving is a weak signal, not a learning
+// rate far too small: the model starts at the best constant's loss (its
+// output bias at the prior) and has little to gain.
+TEST(DoctorMonitors, FlatLossWithMovingWeightsIsNotReported) {
+  torch::manual_seed(0);
+  torch::nn::Linear linear(6, 1);
+  torch::optim::SGD opt(linear->parameters(), 0.01);
+  Doctor doctor(*linear, opt);
+  for (int i = 0; i < 220; ++i) {
+    opt.zero_grad();
+    linear->weight.mutable_grad() = torch::randn({1, 6});
+    linear->bias.mutable_grad() = torch::randn({1});
+    doctor.after_backward();
+    opt.step();
+    doctor.after_step(0.2 + 0.02 * std::sin(i));
+  }
+  doctor.after_training();
+  EXPECT_FALSE(has(doctor.findings().findings, "train.not_decreasing"));
+}
+
+// The preflight's reference training shows what the inputs allow; a run that
+// thrashes at the constant's loss (a learning rate too high: the weights
+// travel farther than their own norm) gets nowhere near it, and says so when
+// training ends. A run that learns does not, nor one whose weights creep.
+TEST(DoctorMonitors, RunThrashingFarBehindThePreflightReferenceIsNotDecreasing) {
+  const auto run = [](double final_loss, double step_size) {
+    torch::manual_seed(0);
+    TwoBranch model(6);
+    torch::optim::SGD opt(model->parameters(), step_size);
+    Doctor doctor(*model, opt);
+    const Batch batch = binary_batch(512);
+    doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
+    // From the constant's loss (~0.69) towards final_loss, the weights moved
+    // by random steps of the given size.
+    for (int i = 0; i < 150; ++i) {
+      opt.zero_grad();
+      for (auto& p : model->parameters()) p.mutable_grad() = torch::randn_like(p);
+      doctor.after_backward();
+      opt.step();
+      doctor.after_step(0.69 + (final_loss - 0.69) * i / 150.0 + 0.03 * std::sin(i));
+    }
+    doctor.after_training();
+    return doctor.findings().findings;
+  };
+  const auto thrashing = run(0.69, 0.5);
+  EXPECT_TRUE(has(thrashing, "train.not_decreasing")) << ::testing::PrintToString(ids(thrashing));
+  const auto learning = run(0.2, 0.5);
+  EXPECT_FALSE(has(learning, "train.not_decreasing")) << ::testing::PrintToString(ids(learning));
+  const auto creeping = run(0.69, 1e-3);
+  EXPECT_FALSE(has(creeping, "train.not_decreasing")) << ::testing::PrintToString(ids(creeping));
 }
 
 TEST(DoctorMonitors, NanLossStopsTheRun) {
@@ -312,6 +423,59 @@ TEST(DoctorMonitors, NanLossStopsTheRun) {
   EXPECT_TRUE(doctor.should_stop());
   ASSERT_EQ(doctor.take_new_findings().size(), 1u);
   EXPECT_TRUE(doctor.take_new_findings().empty());
+}
+
+// A heavy-tailed regression target (wages) puts an extreme row into a batch
+// now and then: that batch's MSE is 10-40x the others'. Neither level of
+// train.diverging may fire on it.
+TEST(DoctorMonitors, HeavyTailedBatchesAreNotDivergence) {
+  torch::nn::Linear linear(2, 1);
+  torch::optim::SGD opt(linear->parameters(), 0.1);
+  Doctor doctor(*linear, opt);
+  for (int i = 0; i < 3000 && !doctor.should_stop(); ++i) {
+    const double typical = 0.5 + 0.4 * std::exp(-i / 300.0) + 0.05 * std::sin(i);
+    // Up to two extreme batches in a row, every 53 steps.
+    const double spike = i % 53 == 0 ? 40.0 : i % 53 == 1 ? 12.0 : 1.0;
+    doctor.after_step(typical * spike);
+  }
+  EXPECT_FALSE(doctor.should_stop());
+  EXPECT_FALSE(has(doctor.findings().findings, "train.diverging"))
+      << ::testing::PrintToString(ids(doctor.findings().findings));
+}
+
+// A loss that climbs back to 3x its lowest and stays: a warning, and training
+// goes on (it is for the user to judge; early stopping keeps the best epoch).
+TEST(DoctorMonitors, SustainedRiseWarnsWithoutStopping) {
+  torch::nn::Linear linear(2, 1);
+  torch::optim::SGD opt(linear->parameters(), 0.1);
+  Doctor doctor(*linear, opt);
+  for (int i = 0; i < 400; ++i) doctor.after_step(i < 200 ? 1.0 - 0.7 * i / 200.0 : 0.9 + 0.01 * std::sin(i));
+  EXPECT_FALSE(doctor.should_stop());
+  const auto& found = doctor.findings().findings;
+  ASSERT_TRUE(has(found, "train.diverging")) << ::testing::PrintToString(ids(found));
+  for (const Finding& f : found) {
+    if (f.id == "train.diverging") EXPECT_EQ(f.severity, Severity::Warn);
+  }
+}
+
+// A burst of losses 10-800x the rest within a few steps (SGD at lr 5: the
+// weights blow up, then dead ReLUs bring the loss back to the prior's) is
+// proof: the run stops even though the window medians stay low.
+TEST(DoctorMonitors, BurstOfHugeLossesStopsTheRun) {
+  torch::nn::Linear linear(2, 1);
+  torch::optim::SGD opt(linear->parameters(), 0.1);
+  Doctor doctor(*linear, opt);
+  const std::vector<double> burst = {13.1, 0.6, 2.0, 42.1, 496, 1.4, 64.4, 0.7, 14.4};
+  int step = 0;
+  for (; step < 300 && !doctor.should_stop(); ++step) {
+    const double loss = step >= 30 && step < 39 ? burst[static_cast<std::size_t>(step - 30)] : 0.6 + 0.05 * std::sin(step);
+    doctor.after_step(loss);
+  }
+  EXPECT_TRUE(doctor.should_stop());
+  EXPECT_LT(step, 40);
+  const auto& found = doctor.findings().findings;
+  ASSERT_TRUE(has(found, "train.diverging"));
+  EXPECT_EQ(found.front().severity, Severity::Error);
 }
 
 TEST(DoctorMonitors, DivergingLossStopsTheRunAndANoisyOneDoesNot) {
