@@ -24,4 +24,9 @@ struct SplitIndices {
 SplitIndices split_rows(std::size_t rows, const SplitOptions& options,
                         const std::vector<int64_t>* strata = nullptr);
 
+/// The fewest rows a random split with these fractions turns into at least
+/// two training rows and one row in each of validation and test (those with
+/// a fraction above 0). Stratified splits of small classes may need more.
+std::size_t minimum_rows_for_split(const SplitOptions& options);
+
 }  // namespace nnrecipe

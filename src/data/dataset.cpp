@@ -18,6 +18,22 @@ Table drop_missing_target(const Table& t, const std::string& target, std::size_t
   return t.take(rows_with_target(t, target));
 }
 
+// A target with one value leaves nothing to learn: every split, metric and
+// check after it would be meaningless (one class; a constant number).
+void require_varying_target(const Table& t, const std::string& target, const std::string& file) {
+  const Column& y = t.column(target);
+  std::size_t first = 0;
+  while (first < y.size() && y.is_missing(first)) ++first;
+  for (std::size_t i = first + 1; i < y.size(); ++i) {
+    if (y.is_missing(i)) continue;
+    if (y.is_categorical() ? y.codes[i] != y.codes[first] : y.values[i] != y.values[first]) return;
+  }
+  throw InputError(file, fmt::format("target column '{}' has one value ('{}') in all {} rows with a target: there is "
+                                     "nothing to learn; check the --target column and any filtering that produced "
+                                     "the file",
+                                     target, y.cell_text(first), t.rows()));
+}
+
 Table read_like(const std::string& path, const Table& train, const DatasetSources& s) {
   return read_csv_like(path, train, s.train, s.csv);
 }
@@ -43,7 +59,12 @@ DatasetSplits load_splits(const DatasetSources& s) {
   Table all = read_csv(s.train, s.csv);
   all.require_column(s.target, s.train, "target column");
   all = drop_missing_target(all, s.target, out.dropped_missing_target);
-  if (all.rows() == 0) throw InputError(s.train, fmt::format("no row has a value in target column '{}'", s.target));
+  if (all.rows() == 0) {
+    throw InputError(s.train, fmt::format("no row has a value in target column '{}': give the column that holds the "
+                                          "labels as --target (data.target)",
+                                          s.target));
+  }
+  require_varying_target(all, s.target, s.train);
   out.task = s.task.value_or(infer_task(all.column(s.target)));
 
   SplitOptions split = s.split;

@@ -62,4 +62,14 @@ SplitIndices split_rows(std::size_t rows, const SplitOptions& options,
   return out;
 }
 
+std::size_t minimum_rows_for_split(const SplitOptions& options) {
+  for (std::size_t n = 2;; ++n) {
+    const SplitIndices idx = split_rows(n, options);
+    if (idx.train.size() >= 2 && (options.val_fraction == 0 || !idx.val.empty()) &&
+        (options.test_fraction == 0 || !idx.test.empty())) {
+      return n;
+    }
+  }
+}
+
 }  // namespace nnrecipe

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "inspect/inspect_support.h"
+#include "nnrecipe/split.h"
 
 namespace nnrecipe::inspect_detail {
 namespace {
@@ -28,15 +29,52 @@ constexpr std::size_t kOneHotMax = 16;
 constexpr double kLargeScale = 10.0, kSmallStd = 0.1;
 
 void empty(const Table& table, const Inspection& in, std::vector<Finding>& out) {
-  std::size_t usable = 0;
-  for (const ColumnProfile& p : in.columns) usable += !p.is_target && p.missing < in.rows;
+  // Stops only on proof: constant columns carry nothing, whatever the
+  // table's size. An id-like column is only a heuristic (in a table of a
+  // few rows every column has as many values as rows); data.id_like warns
+  // about it, and `run` keeps id-like columns when they are all there is.
+  std::size_t with_values = 0, usable = 0;
+  std::vector<std::string> constant;
+  for (const ColumnProfile& p : in.columns) {
+    if (p.is_target) continue;
+    with_values += p.missing < in.rows;
+    usable += !is_constant_column(p);
+    if (is_constant_column(p)) constant.push_back(p.name);
+  }
   if (in.rows > 0 && usable > 0) return;
-  const std::string what = in.rows == 0 ? "the table has no rows"
-                                        : "no feature column has a value (every column besides the target is "
-                                          "empty)";
+  const std::string what =
+      in.rows == 0        ? "the table has no rows"
+      : with_values == 0  ? "no feature column has a value (every column besides the target is empty)"
+                          : fmt::format("no usable feature: every column besides the target is empty or "
+                                        "holds a single value ({})",
+                                        fmt::join(constant, ", "));
   out.push_back(finding("data.empty", Severity::Error, "Nothing to train on: " + what + ".",
-                        {{"rows", in.rows}, {"columns", table.cols()}, {"usable_feature_columns", usable}},
-                        "Check the file (delimiter, header row) and the --target name."));
+                        {{"rows", in.rows}, {"columns", table.cols()}, {"usable_feature_columns", usable},
+                         {"constant", constant}},
+                        with_values == 0 || in.rows == 0 ? "Check the file (delimiter, header row) and the --target name."
+                                                         : "Add the columns that describe each row; a column with one "
+                                                           "value says nothing a model can learn from."));
+}
+
+// Every split needs rows: training, validation for early stopping and
+// selection, test for the final score (the default 70/10/20 split).
+void too_few_rows(const Inspection& in, std::size_t labelled, std::vector<Finding>& out) {
+  const SplitOptions split;
+  const std::size_t needed = minimum_rows_for_split(split);
+  if (labelled >= needed) return;
+  out.push_back(finding("data.too_few_rows", Severity::Error,
+                        fmt::format("{} row(s) with a target: a {:g}/{:g}/{:g} train/validation/test split needs at "
+                                    "least {} to give each split a row.",
+                                    labelled, 1 - split.val_fraction - split.test_fraction, split.val_fraction,
+                                    split.test_fraction, needed),
+                        {{"rows", in.rows}, {"labelled_rows", labelled}, {"needed", needed}},
+                        "Add rows, or give separate validation and test files (data.val, --test)."));
+}
+
+std::size_t first_present(const Column& c) {
+  std::size_t i = 0;
+  while (i < c.size() && c.is_missing(i)) ++i;
+  return i;
 }
 
 void classes(const Table& table, Inspection& in, std::vector<Finding>& out) {
@@ -231,6 +269,15 @@ std::vector<Finding> target_checks(const Table& table, Inspection& in, const Ins
     return out;
   }
   const Column& y = table.column(in.target);
+  if (y.missing_count == y.size()) {
+    out.push_back(finding("data.target_missing", Severity::Error,
+                          fmt::format("The target '{}' is missing in all {} rows: there is nothing to learn from.",
+                                      in.target, in.rows),
+                          {{"rows", y.missing_count}},
+                          "Pass the column that holds the labels as --target; rows to predict belong in a separate "
+                          "file."));
+    return out;
+  }
   if (y.missing_count > 0) {
     std::vector<std::size_t> examples;
     for (std::size_t i = 0; i < y.size() && examples.size() < options.examples; ++i) {
@@ -244,13 +291,22 @@ std::vector<Finding> target_checks(const Table& table, Inspection& in, const Ins
                           "Check why they have no label: if they are the unlabeled rows to predict, keep them in a "
                           "separate file."));
   }
-  if (y.missing_count == y.size()) return out;
   in.task = options.task.value_or(infer_task(y));
+  too_few_rows(in, y.size() - y.missing_count, out);
   if (*in.task != Task::Regression) {
     classes(table, in, out);
   } else {
     for (const ColumnProfile& p : in.columns) {
-      if (p.is_target) target_scale(in, p, out);
+      if (!p.is_target) continue;
+      target_scale(in, p, out);
+      if (p.distinct == 1) {
+        out.push_back(finding("data.single_class", Severity::Error,
+                              fmt::format("The target '{}' has one value ('{}') in all {} rows with a target: there "
+                                          "is nothing to learn.",
+                                          in.target, y.cell_text(first_present(y)), y.size() - y.missing_count),
+                              {{"value", y.cell_text(first_present(y))}, {"rows", y.size() - y.missing_count}},
+                              "Check the --target column and any filtering that produced the file."));
+      }
     }
   }
   small_table(in, out);

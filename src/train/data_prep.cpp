@@ -1,4 +1,5 @@
 // From a Config to tensors: load, split, fit transforms on train only.
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "nnrecipe/data_source.h"
@@ -52,6 +53,50 @@ PreparedData prepare_images(const Config& config, ImageDataset images) {
 
 }  // namespace
 
+namespace {
+
+bool column_varies(const Column& c) {
+  if (c.missing_count == c.size()) return false;
+  if (c.missing_count > 0) return true;  // the missing indicator tells rows apart
+  for (std::size_t i = 1; i < c.size(); ++i) {
+    if (c.is_categorical() ? c.codes[i] != c.codes[0] : c.values[i] != c.values[0]) return true;
+  }
+  return false;
+}
+
+// Splits that training, early stopping and the test score can use, and a
+// feature that tells rows apart: otherwise a clear error, before any model.
+void require_trainable(const Config& config, const DatasetSplits& splits) {
+  const std::size_t train = splits.train.rows(), val = splits.val.rows(), test = splits.test.rows();
+  // A split the config asks to be empty (a zero fraction and no file) may be.
+  const bool wants_val = config.data.val_fraction > 0 || !config.data.val.empty();
+  const bool wants_test = config.data.test_fraction > 0 || !config.data.test.empty();
+  if (train < 2 || (wants_val && val == 0) || (wants_test && test == 0)) {
+    const SplitOptions options{config.data.val_fraction, config.data.test_fraction, 0};
+    throw InputError(config.data.train,
+                     fmt::format("{} rows with a target give {} training, {} validation and {} test rows: every split "
+                                 "needs rows (a {:g}/{:g} validation/test split needs at least {} rows, more when "
+                                 "small classes are split apart); add rows, or give data.val and data.test files",
+                                 train + (config.data.val.empty() ? val : 0) + (config.data.test.empty() ? test : 0),
+                                 train, val, test, config.data.val_fraction, config.data.test_fraction,
+                                 minimum_rows_for_split(options)));
+  }
+  std::vector<std::string> flat;
+  for (const Column& c : splits.train.columns()) {
+    if (c.name == config.data.target) continue;
+    if (column_varies(c)) return;
+    flat.push_back(c.name);
+  }
+  throw InputError(config.data.train,
+                   flat.empty() ? fmt::format("no feature column besides the target '{}': add the columns to learn from",
+                                              config.data.target)
+                                : fmt::format("no usable feature: every column besides the target '{}' holds one value "
+                                              "(or none) in the training rows ({}); add columns that vary",
+                                              config.data.target, fmt::join(flat, ", ")));
+}
+
+}  // namespace
+
 DatasetSplits load_config_splits(const Config& config) {
   if (config.data.train.empty()) throw InputError("data.train: no training data given");
   if (config.data.target.empty()) throw InputError("data.target: no target column given");
@@ -71,6 +116,7 @@ DatasetSplits load_config_splits(const Config& config) {
     splits.val.drop_column(name);
     splits.test.drop_column(name);
   }
+  require_trainable(config, splits);
   return splits;
 }
 

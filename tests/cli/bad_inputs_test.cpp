@@ -13,10 +13,12 @@ namespace {
 
 struct BadCase {
   std::string input, args, location, phrase;
+  std::string command = "inspect";
+  int exit_code = 2;
 };
 
 // Shown by gtest instead of the struct's bytes.
-void PrintTo(const BadCase& c, std::ostream* os) { *os << c.input << " " << c.args; }
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.command << " " << c.input << " " << c.args; }
 
 std::vector<BadCase> load_cases() {
   std::ifstream in(test_data("bad/cases.tsv"));
@@ -26,7 +28,14 @@ std::vector<BadCase> load_cases() {
     std::vector<std::string> cols;
     std::stringstream ss(line);
     for (std::string col; std::getline(ss, col, '\t');) cols.push_back(col);
-    if (cols.size() == 4) cases.push_back({cols[0], cols[1], cols[2], cols[3]});
+    if (cols.size() < 4) continue;
+    BadCase c{cols[0], cols[1], cols[2], cols[3]};
+    if (cols.size() > 4) c.command = cols[4];
+    if (cols.size() > 5) c.exit_code = std::stoi(cols[5]);
+    for (std::size_t at; (at = c.args.find("{dir}")) != std::string::npos;) {
+      c.args.replace(at, 5, test_data("bad"));
+    }
+    cases.push_back(c);
   }
   return cases;
 }
@@ -47,14 +56,39 @@ void expect_clean_failure(const CommandResult& r, const std::string& location, c
 
 class BadInput : public ::testing::TestWithParam<BadCase> {};
 
-TEST_P(BadInput, ExitsTwoWithOneMessageNamingTheFile) {
+TEST_P(BadInput, ExitsWithItsCodeAndAMessageNamingTheFile) {
   const BadCase& c = GetParam();
-  const CommandResult r = run_nnrecipe("inspect " + quote(test_data("bad/" + c.input)) + " " + c.args, 60);
-  expect_clean_failure(r, c.location, c.phrase);
+  const std::string input = quote(test_data("bad/" + c.input));
+  TempDir dir;
+  const std::string out = quote(dir.file("out"));
+  std::string command;
+  if (c.command == "inspect") {
+    command = "inspect " + input + " " + c.args;
+  } else if (c.command == "train") {
+    command = "train --set data.train=" + input + " " + c.args + " --quiet --out " + out;
+  } else {
+    ASSERT_EQ(c.command, "run");
+    command = "run " + input + " " + c.args + " --budget 0.2 --quiet --out " + out;
+  }
+  const CommandResult r = run_nnrecipe(command, 120);
+  if (c.exit_code == 2) {
+    expect_clean_failure(r, c.location, c.phrase);
+    if (c.command != "inspect") EXPECT_FALSE(exists(dir.file("out") + "/summary.json"));
+    return;
+  }
+  // An error-level finding: the report names it and exits 1.
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+  const auto at = r.out.find("error " + c.location);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(c.phrase, at), std::string::npos) << r.out;
+  for (const char* crash : {"terminate called", "Aborted", "Segmentation", "what():", "core dumped"}) {
+    EXPECT_EQ(r.err.find(crash), std::string::npos) << r.err;
+  }
 }
 
 std::string case_name(const ::testing::TestParamInfo<BadCase>& info) {
-  std::string name = info.param.input;
+  std::string name = info.param.command == "inspect" ? "" : info.param.command + "_";
+  name += info.param.input;
   for (char& ch : name) {
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   }

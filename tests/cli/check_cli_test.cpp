@@ -137,7 +137,9 @@ TEST(CheckCli, FixWithNothingMechanicalWritesNothing) {
 
 // Labels shuffled against their rows: the loss still falls to the prior's,
 // and only the comparison with a constant model shows that nothing is learnt.
-TEST(CheckCli, ShuffledLabelsStopTheRunBeforeTraining) {
+// Shuffled labels are found before training: a warning with its evidence (a
+// statistic, not a proof, so the run goes on: the user sees it first).
+TEST(CheckCli, ShuffledLabelsAreReportedBeforeTraining) {
   REQUIRE_SHARED("credit_data.csv");
   TempDir dir;
   std::vector<std::string> lines;
@@ -160,9 +162,11 @@ TEST(CheckCli, ShuffledLabelsStopTheRunBeforeTraining) {
   const std::string run = dir.file("run");
   const CommandResult r = run_nnrecipe("train --set data.train=" + quote(data) +
                                        " --set data.target=Status --quiet --out " + quote(run));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("error baseline.input_independent"), std::string::npos) << r.out;
-  EXPECT_FALSE(exists(run + "/summary.json"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto warning = r.out.find("warn  baseline.input_independent");
+  ASSERT_NE(warning, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("with 99% confidence", warning), std::string::npos) << r.out;
+  EXPECT_TRUE(exists(run + "/summary.json"));
   // The same command on the real file trains (HealthyTrainingRunsRaiseNoWarning covers that).
 }
 
@@ -194,7 +198,8 @@ TEST(CheckCli, EpochMonitorsSeeTheTrainersCurves) {
   // Heavy dropout: accuracy measured while training trails validation's.
   const CommandResult r = run_nnrecipe("train --set data.train=" + quote(shared_dataset("letter.csv")) +
                                        " --set data.target=lettr --set model.dropout=0.6 --set train.epochs=6 "
-                                       "--set train.seed=1 --quiet --out " + quote(run));
+                                       "--set train.seed=1 --quiet --out " + quote(run),
+                                       600);  // 6 epochs of letter take minutes under the sanitizers
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   bool found = false;
   const nlohmann::json j = json_file(run + "/findings.json");

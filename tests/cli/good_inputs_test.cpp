@@ -1,5 +1,7 @@
-// Awkward but valid inputs through the binary: exit 0 and a schema that
-// says what the file holds.
+// Awkward but valid inputs through the binary: they read (no bad-input exit
+// 2, nothing on stderr) and the schema says what the file holds. Most are a
+// few rows long, too few to split for training: inspect says so with exit 1
+// (data.too_few_rows), which is a finding about the data, not a read error.
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -11,18 +13,20 @@ nlohmann::json inspect_json(const std::string& input, const std::string& extra =
   TempDir dir;
   const CommandResult r =
       run_nnrecipe("inspect " + quote(input) + " --json " + quote(dir.file("s.json")) + " " + extra);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
   return nlohmann::json::parse(read_text(dir.file("s.json")));
 }
 
-TEST(GoodInputs, EveryFixtureReadsWithExitZero) {
+TEST(GoodInputs, EveryFixtureReadsWithoutAnInputError) {
   for (const char* name : {"bom_crlf.csv", "quoted_newlines.csv", "semicolon.csv", "tab.tsv",
                            "nonfinite.csv", "missing_tokens.csv", "booleans.csv",
                            "no_trailing_newline.csv", "idx_tiny_gz", "idx_tiny_plain"}) {
     SCOPED_TRACE(name);
     const CommandResult r = run_nnrecipe("inspect " + quote(test_data(std::string("good/") + name)));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    EXPECT_NE(r.out.find("verdict:"), std::string::npos) << r.out;
   }
 }
 

@@ -78,10 +78,12 @@ TEST(TrainCli, KilledRunResumesToTheSameResult) {
   const std::string train = std::string("'") + NNRECIPE_BINARY + "' train " + data_args("credit_data.csv", "Status") +
                             " --set train.epochs=8 --set model.dropout=0.1 --quiet --out ";
   ASSERT_EQ(run_command(train + quote(dir.file("whole"))).exit_code, 0);
-  // Start, wait for the second epoch's checkpoint, kill -9 in the middle of the run.
+  // Start, wait for the second epoch's checkpoint, kill -9 in the middle of
+  // the run. The wait allows 5 minutes: under the sanitizers the preflight
+  // alone takes most of a minute.
   const std::string killed = dir.file("killed");
   write_text(dir.file("kill.sh"), "(exec " + train + quote(killed) + ") & pid=$!\n"
-             "for i in $(seq 600); do [ \"$(cat " + quote(killed) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; sleep 0.05; done\n"
+             "for i in $(seq 6000); do [ \"$(cat " + quote(killed) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; sleep 0.05; done\n"
              "kill -9 $pid; wait $pid; echo killed\n");
   const CommandResult k = run_command("bash " + quote(dir.file("kill.sh")));
   ASSERT_NE(k.out.find("killed"), std::string::npos);

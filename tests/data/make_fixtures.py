@@ -78,6 +78,15 @@ def main():
     image_dir(BAD, "idx_not_gzip", images=b"this is plain text, not gzip\n")
     image_dir(BAD, "idx_corrupt_gzip", images=b"\x1f\x8b\x08\x00" + b"\x00" * 6 + b"garbage" * 20)
     write(BAD, "dir_without_idx/notes.txt", "a directory that is not an image dataset\n")
+    # ---- degenerate: they parse, but nothing can be trained on them
+    # (inspect: an error finding, exit 1; train and run: exit 2).
+    floats = [f"{(i * 37 % 101) / 10:.1f}" for i in range(20)]
+    write(BAD, "constant_target.csv", "x,y\n" + "".join(f"{v},5\n" for v in floats))
+    write(BAD, "all_missing_target.csv", "x,y\n" + "".join(f"{v},\n" for v in floats))
+    write(BAD, "too_few_rows.csv", "x,y\n0.5,1.5\n1.5,2.5\n2.5,0.5\n3.5,1.0\n")
+    write(BAD, "constant_features.csv", "site,kind,y\n" + "".join(f"north,,{v}\n" for v in floats))
+    write(BAD, "two_features.csv", "a,b,y\n" + "".join(f"{v},{i % 3},{(i * 7) % 5}\n" for i, v in enumerate(floats)))
+    write(BAD, "test_lacks_b.csv", "a,y\n" + "".join(f"{v},{i % 5}\n" for i, v in enumerate(floats[:6])))
 
     # ---- awkward but valid: each must read correctly (tests assert values)
     write(GOOD, "bom_crlf.csv", b"\xef\xbb\xbfid,name,score\r\n1,alpha,0.5\r\n2,beta,1.5\r\n")

@@ -51,6 +51,25 @@ TEST(DataChecks, Empty) {
   Frame g = clean_frame(50);
   for (auto& r : g.rows) r[0] = r[1] = r[2] = "";
   EXPECT_TRUE(find(inspect(g), "data.empty"));
+  // Features that each hold one value are no features either.
+  Frame h = clean_frame(50);
+  for (auto& r : h.rows) r[0] = r[1] = r[2] = "7";
+  ASSERT_TRUE(find(inspect(h), "data.empty"));
+  EXPECT_EQ(find(inspect(h), "data.empty")->evidence.at("constant").size(), 3u);
+}
+
+TEST(DataChecks, IdLikeFeaturesAloneAreAWarningNotAnEmptyTable) {
+  // As many values as rows is a heuristic (in a 3-row table every column
+  // looks so): it warns, it does not stop.
+  Frame f = clean_frame(50);
+  for (std::size_t i = 0; i < f.rows.size(); ++i) {
+    f.rows[i][0] = "c" + std::to_string(i);
+    f.rows[i][1] = f.rows[i][2] = "7";
+  }
+  const Inspection in = inspect(f);
+  EXPECT_FALSE(find(in, "data.empty")) << ids(in);
+  ASSERT_TRUE(find(in, "data.id_like")) << ids(in);
+  EXPECT_EQ(find(in, "data.id_like")->severity, Severity::Warn);
 }
 
 TEST(DataChecks, TargetMissing) {
