@@ -62,6 +62,15 @@ struct AblationRow {
   std::string note;        ///< "cut by the budget", "diverged", ...
 };
 
+/// A network of the recipe's own that a check stopped, and what the recipe
+/// did about it: the finding's fix applied to its config and one retry.
+struct Repair {
+  std::string network;                ///< "baseline network"
+  std::vector<std::string> findings;  ///< the ids that stopped it
+  std::vector<std::string> changes;   ///< "train.lr: 0.0003 -> 3e-05"
+  std::string outcome;                ///< "retried: trained, val auc 0.8231" or why not
+};
+
 struct StageReport {
   std::string name;     ///< inspect | baseline | overfit | regularize | tune | squeeze
   std::string verdict;  ///< pass | warn | fail | skipped
@@ -71,6 +80,7 @@ struct StageReport {
   std::vector<std::string> cut;   ///< what the budget left out, in words
   std::vector<TrainCurve> curves;
   std::vector<AblationRow> ablation;
+  std::vector<Repair> repairs = {};
 };
 
 /// A model on the final leaderboard.
@@ -80,6 +90,9 @@ struct Candidate {
   std::map<std::string, double> val, test;
   double seconds = 0;
   std::string detail;
+  /// Cross-fits: on the out-of-fold predictions of every training and
+  /// validation row; empty for the others.
+  std::map<std::string, double> oof = {};
 };
 
 /// A row worth looking at, from the test split.
@@ -134,6 +147,7 @@ struct RecipeResult {
   double budget_seconds = 0;
   double seconds = 0;
   bool stopped = false;           ///< --strict stopped it after inspect
+  std::string stop_reason;        ///< why, in words, when stopped
 };
 
 /// Runs the recipe; writes the run directory. Throws InputError on bad

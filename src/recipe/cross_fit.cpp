@@ -234,20 +234,35 @@ std::string add_picked_members(const std::string& name, const std::vector<Ensemb
   return fmt::format("{} x{}", name, count);
 }
 
-std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
-  std::vector<const CrossFit*> fits;
-  for (const CrossFit& fit : ctx.cross_fits) {
-    if (fit.oof.rows > 0) fits.push_back(&fit);
-  }
-  if (fits.size() < 2 || !ctx.encoded) return std::nullopt;
-  // The labels and targets of every row, training rows first (scoring
-  // reads nothing else).
+namespace {
+
+// The labels and targets of every training and validation row, training
+// rows first, as the out-of-fold predictions hold them (scoring reads
+// nothing else).
+EncodedData labelled_rows(const Context& ctx) {
   EncodedData rows;
   for (const EncodedData* split : {&ctx.encoded->train, &ctx.encoded->val}) {
     rows.rows += split->rows;
     rows.labels.insert(rows.labels.end(), split->labels.begin(), split->labels.end());
     rows.target.insert(rows.target.end(), split->target.begin(), split->target.end());
   }
+  return rows;
+}
+
+}  // namespace
+
+std::map<std::string, double> oof_metrics(const Context& ctx, const Predictions& oof) {
+  if (!ctx.encoded || oof.rows == 0) return {};
+  return score_predictions(oof, labelled_rows(ctx), ctx.encoded->transform);
+}
+
+std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
+  std::vector<const CrossFit*> fits;
+  for (const CrossFit& fit : ctx.cross_fits) {
+    if (fit.oof.rows > 0) fits.push_back(&fit);
+  }
+  if (fits.size() < 2 || !ctx.encoded) return std::nullopt;
+  const EncodedData rows = labelled_rows(ctx);
   const auto oof_score = [&](const Predictions& p) {
     return score_predictions(p, rows, ctx.encoded->transform).at(ctx.metric.name);
   };

@@ -44,7 +44,9 @@ std::vector<Finding> evaluation_findings(const std::vector<Candidate>& ranked, c
   }
   std::vector<Finding> found;
   if (dumb && net && !is_better(metric, net->val.at(m), dumb->val.at(m))) {
-    found.push_back({"eval.no_better_than_dumb", Severity::Error, "eval",
+    // A warning: a validation score is a statistic, and the run still ends
+    // with its winner (the baselines, when the network learned nothing).
+    found.push_back({"eval.no_better_than_dumb", Severity::Warn, "eval",
                      fmt::format("The best network ({}) does not beat the {} baseline on validation {}: {:.4f} vs {:.4f}.",
                                  net->name, dumb->name, m, net->val.at(m), dumb->val.at(m)),
                      {{"network", net->name}, {"network_val", net->val.at(m)}, {"baseline_val", dumb->val.at(m)}, {"metric", m}},

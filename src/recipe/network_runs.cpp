@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "nnrecipe/config.h"
 #include "nnrecipe/leaderboard.h"
 #include "nnrecipe/progress.h"
 #include "recipe/recipe_support.h"
@@ -95,6 +96,76 @@ std::string hidden_text(const std::vector<int64_t>& hidden) { return fmt::format
 
 std::string number_text(double value) { return fmt::format("{:.3g}", value); }
 
+std::vector<std::string> apply_repairs(Config& config, const FindingSet& found, std::vector<std::string>& ids) {
+  std::vector<std::string> changes;
+  const auto change = [&](const std::string& key, const std::string& value, const std::string& id) {
+    const std::string before = option_value_text(config, key);
+    apply_override(config, key + "=" + value);
+    const std::string after = option_value_text(config, key);
+    if (after != before) changes.push_back(fmt::format("{}: {} -> {} ({})", key, before, after, id));
+  };
+  for (const Finding& f : found.findings) {
+    if (f.severity != Severity::Error) continue;
+    ids.push_back(f.id);
+    if (!f.fix_set.empty()) {
+      for (const auto& [key, value] : f.fix_set.items()) change(key, value.dump(), f.id);
+    } else if (f.id == "train.nan" || f.id == "train.diverging") {
+      change("train.lr", fmt::format("{:g}", config.train.lr / 10), f.id);
+      if (!(config.train.grad_clip > 0)) change("train.grad_clip", "1.0", f.id);
+    }
+  }
+  return changes;
+}
+
+namespace {
+
+// A run of the recipe's own that a check stopped: the findings' fixes
+// applied and one retry. The stopped attempt's errors are kept as warnings
+// that say what was done (the recipe, not the user, chose that
+// configuration); a retry stopped again keeps its errors.
+std::optional<std::size_t> repair_and_retry(Context& ctx, const TrainRequest& request, const NetworkRun& failed) {
+  Repair repair;
+  repair.network = request.name;
+  TrainRequest retry = request;
+  retry.may_repair = false;
+  retry.resume_dir.clear();
+  repair.changes = apply_repairs(retry.config, failed.outcome.findings, repair.findings);
+  const std::string did =
+      repair.changes.empty() ? "no fix to apply" : "repaired and retried: " + fmt::format("{}", fmt::join(repair.changes, "; "));
+  FindingSet kept;
+  kept.ignored = failed.outcome.findings.ignored;
+  for (Finding f : failed.outcome.findings.findings) {
+    if (f.severity == Severity::Error && !repair.changes.empty()) {
+      f.severity = Severity::Warn;
+      f.message += fmt::format(" [{} of the recipe's own: {}]", request.name, did);
+    }
+    kept.findings.push_back(std::move(f));
+  }
+  add_findings(ctx.result.findings, kept);
+  ctx.log(fmt::format("{}: {} stopped by {}; {}", ctx.stage().name, request.name, fmt::join(repair.findings, ", "), did));
+  if (repair.changes.empty()) {
+    // Nothing to change: its errors stand.
+    repair.outcome = "not retried: the network is left out of the run";
+    ctx.stage().repairs.push_back(repair);
+    return std::nullopt;
+  }
+  const std::size_t repair_index = ctx.stage().repairs.size();
+  ctx.stage().repairs.push_back(repair);
+  const auto index = train_candidate(ctx, retry);
+  Repair& recorded = ctx.stage().repairs[repair_index];
+  if (!index) {
+    recorded.outcome = "the retry failed to train: the network is left out of the run";
+  } else if (ctx.networks[*index].outcome.stopped_by_check) {
+    recorded.outcome = "stopped again by a check: the network is left out of the run";
+  } else {
+    recorded.outcome = fmt::format("the retry trained: val {} {:.4f}", ctx.metric.name,
+                                   ctx.networks[*index].val_score(ctx.metric.name));
+  }
+  return index;
+}
+
+}  // namespace
+
 std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& request) {
   const std::string dir = !request.resume_dir.empty()
                               ? request.resume_dir
@@ -145,6 +216,7 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   run.cut_by_budget = cut;
+  if (run.outcome.stopped_by_check && request.may_repair) return repair_and_retry(ctx, request, run);
   add_findings(ctx.result.findings, run.outcome.findings);
 
   TrainCurve curve;

@@ -30,27 +30,34 @@ RecipeResult run_recipe(const RecipeOptions& options) {
   recipe_detail::run_inspect_stage(ctx);
   make_directories(options.out_dir + "/stages");
   if (!result.stopped) recipe_detail::run_baseline_stage(ctx);
-  // A preflight error means the training as configured must not be trusted
-  // (RECIPE.md, "Findings"): nothing later would mean anything.
-  if (!result.stopped && ctx.baseline_run && ctx.networks[*ctx.baseline_run].outcome.stopped_by_check) {
-    result.stopped = true;
-  }
-  if (!result.stopped) {
+  // The network stages improve a network; without one (a check stopped the
+  // baseline network even after its repair) they are skipped, and the
+  // squeeze stage still ranks the baselines and names a winner: a run on a
+  // table that loads always ends with a model.
+  std::string skipped_why = "not run: an earlier stage stopped the run";
+  if (!result.stopped && ctx.baseline_run) {
     recipe_detail::run_overfit_stage(ctx);
     recipe_detail::run_regularize_stage(ctx);
     recipe_detail::run_tune_stage(ctx);
-    recipe_detail::run_squeeze_stage(ctx);
+  } else if (!result.stopped) {
+    skipped_why = "not run: no network to improve (the baseline stage says why); the baselines go on to the squeeze";
   }
+  if (!result.stopped) recipe_detail::run_squeeze_stage(ctx);
+  std::vector<StageReport> ordered;
   for (const char* name : {"inspect", "baseline", "overfit", "regularize", "tune", "squeeze"}) {
-    const bool ran = std::any_of(result.stages.begin(), result.stages.end(),
+    const auto it = std::find_if(result.stages.begin(), result.stages.end(),
                                  [&](const StageReport& s) { return s.name == name; });
-    if (ran) continue;
+    if (it != result.stages.end()) {
+      ordered.push_back(std::move(*it));
+      continue;
+    }
     StageReport skipped;
     skipped.name = name;
     skipped.verdict = "skipped";
-    skipped.summary = "not run: an earlier stage stopped the run";
-    result.stages.push_back(std::move(skipped));
+    skipped.summary = skipped_why;
+    ordered.push_back(std::move(skipped));
   }
+  result.stages = std::move(ordered);
   result.seconds = ctx.budget.elapsed();
 
   write_json_atomic(options.out_dir + "/findings.json", to_json(result.findings));

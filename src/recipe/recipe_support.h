@@ -139,14 +139,27 @@ struct TrainRequest {
   std::optional<TensorData> val_subset;
   /// Continue the run in this directory from its checkpoint ("train longer").
   std::string resume_dir;
+  /// When a check stops the run (checks on), apply the findings' fixes and
+  /// retry once (the retry itself is not repaired again).
+  bool may_repair = true;
 };
 
 /// Trains one network in its own run directory under OUT/stages/, cut at the
 /// stage's deadline (after an epoch: the best weights so far are kept), and
 /// records its loss curve in the current stage. Returns the run (also
 /// appended to ctx.networks) or nullopt when training threw (the error is
-/// logged and noted in the stage).
+/// logged and noted in the stage). The recipe owns its configurations: a
+/// run a check stopped is repaired (the error findings' fixes applied,
+/// retried once; StageReport::repairs says what happened) and the run
+/// returned is the retry's, which may have been stopped again.
 std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& request);
+
+/// Repairs a configuration of the recipe's own: every error finding's fix
+/// (fix_set) applied; a loss that blew up (train.nan, train.diverging)
+/// without one gets a tenth of the learning rate and gradients clipped at
+/// norm 1. Appends the error ids to `ids`; returns the changes in words
+/// ("train.lr: 5 -> 0.5 (train.diverging)"), empty when no error had a fix.
+std::vector<std::string> apply_repairs(Config& config, const FindingSet& found, std::vector<std::string>& ids);
 
 /// The ablation row of a trained change: its losses, validation metric,
 /// delta against `before_val` (higher-is-better sign), epochs, seconds and a
@@ -216,6 +229,10 @@ std::string add_picked_members(const std::string& name, const std::vector<Ensemb
 /// ten times the rows the validation split holds. Nothing with fewer than
 /// two cross-fits.
 std::optional<CrossFit> cross_fit_ensemble(const Context& ctx);
+
+/// Every metric of out-of-fold predictions of the training and validation
+/// rows (CrossFit::oof); empty without them.
+std::map<std::string, double> oof_metrics(const Context& ctx, const Predictions& oof);
 
 /// A cross-fit and the directly trained model of the same configuration,
 /// scored on the validation rows (the handicap's evidence).

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnrecipe/analysis.h"
 #include "nnrecipe/config_lint.h"
 #include "nnrecipe/leaderboard.h"
 #include "nnrecipe/progress.h"
@@ -18,18 +19,6 @@ namespace nnrecipe::recipe_detail {
 namespace {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-/// Binary targets whose minority is under 10% are judged by PR-AUC: ROC-AUC
-/// stays high while precision on the rare class is poor (Saito & Rehmsmeier
-/// 2015); 10% is data.class_imbalance's warning level.
-SelectionMetric choose_metric(const PreparedData& data) {
-  if (data.task == Task::Binary && data.class_counts.size() == 2) {
-    const double total = static_cast<double>(data.class_counts[0] + data.class_counts[1]);
-    const double minority = static_cast<double>(std::min(data.class_counts[0], data.class_counts[1]));
-    if (total > 0 && minority / total < 0.1) return selection_metric("pr_auc");
-  }
-  return default_selection_metric(data.task);
-}
 
 void load_data(Context& ctx) {
   ctx.progress("baseline", "preparing the splits");
@@ -53,7 +42,7 @@ void load_data(Context& ctx) {
   ctx.result.train_rows = static_cast<std::size_t>(ctx.data.train.size());
   ctx.result.val_rows = static_cast<std::size_t>(ctx.data.val.size());
   ctx.result.test_rows = static_cast<std::size_t>(ctx.data.test.size());
-  ctx.metric = choose_metric(ctx.data);
+  ctx.metric = default_selection_metric(ctx.data.task, ctx.data.class_counts);
   ctx.result.metric = ctx.metric.name;
   ctx.result.higher_is_better = ctx.metric.higher_is_better;
   ctx.base.train.early_stopping.metric = ctx.metric.name;
@@ -110,6 +99,65 @@ void fit_xgboost(Context& ctx) {
                       format_duration(ctx.xgb_seconds)));
 }
 
+/// Per-row validation losses: log loss, or the squared error in the
+/// target's units.
+std::vector<double> val_row_losses(const Context& ctx, const Predictions& p) {
+  const EncodedData& val = ctx.encoded->val;
+  if (p.task != Task::Regression) return log_losses(val.labels, p.probs, p.classes);
+  std::vector<double> truth;
+  for (float z : val.target) truth.push_back(ctx.encoded->transform.inverse_target(z));
+  return squared_errors(truth, p.values);
+}
+
+/// The one-sided 99% lower confidence bound of the mean per-row loss that
+/// `model` saves over the prior on the validation rows (paired by row), and
+/// that mean.
+std::pair<double, double> gain_over_prior(const Context& ctx, const Predictions& model) {
+  const std::vector<double> m = val_row_losses(ctx, model), c = val_row_losses(ctx, *ctx.prior_val);
+  const double n = static_cast<double>(m.size());
+  if (m.size() < 2 || m.size() != c.size()) return {-INFINITY, 0};
+  double mean = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) mean += c[i] - m[i];
+  mean /= n;
+  double variance = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) variance += (c[i] - m[i] - mean) * (c[i] - m[i] - mean);
+  variance /= n - 1;
+  return {mean - 2.326 * std::sqrt(variance / n), mean};
+}
+
+/// baseline.input_independent is a statistic on 2048 rows of the training
+/// split; the recipe has stronger evidence of its own. When the linear
+/// model or xgboost beats the prior on the validation rows beyond doubt (the
+/// lower 99% bound of its per-row gain above zero), the inputs carry
+/// signal: the finding becomes information, with that evidence. Labels
+/// shuffled against their rows leave every model at the prior, so it stands
+/// then.
+void weigh_input_dependence(Context& ctx) {
+  if (!ctx.encoded || !ctx.prior_val) return;
+  std::string evidence;
+  double best_lower = -INFINITY, best_gain = 0;
+  for (const auto& [name, p] : {std::pair{"linear model", &ctx.linear_val}, std::pair{"xgboost", &ctx.xgb_val}}) {
+    if (!*p) continue;
+    const auto [lower, gain] = gain_over_prior(ctx, **p);
+    if (lower > best_lower) {
+      best_lower = lower, best_gain = gain;
+      evidence = name;
+    }
+  }
+  if (!(best_lower > 0)) return;
+  for (Finding& f : ctx.result.findings.findings) {
+    if (f.id != "baseline.input_independent" || f.severity == Severity::Info) continue;
+    f.severity = Severity::Info;
+    f.message += fmt::format(
+        ". The recipe's {} beats the prior on the {} validation rows by {:.4g} {} per row (at least {:.4g} with 99% "
+        "confidence): the inputs do carry signal, which the preflight's sample was too small or its 100 steps too "
+        "few to show",
+        evidence, ctx.encoded->val.rows, best_gain, ctx.data.task == Task::Regression ? "squared error" : "log loss",
+        best_lower);
+    f.evidence["baseline_evidence"] = {{"model", evidence}, {"gain_per_row", best_gain}, {"gain_lower_99", best_lower}};
+  }
+}
+
 }  // namespace
 
 void run_baseline_stage(Context& ctx) {
@@ -122,34 +170,71 @@ void run_baseline_stage(Context& ctx) {
   load_data(ctx);
   FindingSet lint;
   lint.add(lint_config(ctx.base, data_facts(ctx.data)), ctx.base.checks.ignore);
+  // The recipe owns the configuration it trains: a contradiction the lint
+  // can fix (a sigmoid output into a logits loss) is fixed before any
+  // network trains, and said so; one it cannot fix stays an error.
+  if (lint.has_errors()) {
+    Repair repair;
+    repair.network = "the starting configuration";
+    repair.changes = apply_repairs(ctx.base, lint, repair.findings);
+    if (!repair.changes.empty()) {
+      repair.outcome = "fixed before training";
+      for (Finding& f : lint.findings) {
+        if (f.severity != Severity::Error || f.fix_set.empty()) continue;
+        f.severity = Severity::Warn;
+        f.message += " [fixed by the recipe before training: " + fmt::format("{}", fmt::join(repair.changes, "; ")) + "]";
+      }
+      stage.repairs.push_back(repair);
+      ctx.log(fmt::format("baseline: the configuration contradicted itself; {}", fmt::join(repair.changes, "; ")));
+    }
+  }
   add_findings(ctx.result.findings, lint);
 
   if (!ctx.images) {
     fit_prior(ctx);
     fit_linear(ctx);
-    fit_xgboost(ctx);
+    try {
+      fit_xgboost(ctx);
+    } catch (const std::exception& e) {
+      // The run goes on with the other models; the stage says what failed.
+      ctx.xgb_val.reset();
+      ctx.xgb_test.reset();
+      stage.cut.push_back(fmt::format("xgboost failed: {}", e.what()));
+      ctx.log(fmt::format("baseline: xgboost failed: {}", e.what()));
+    }
   } else {
     stage.cut.push_back("linear and xgboost baselines: they take a table; image data has the majority class and the CNN");
   }
 
   TrainRequest network{"baseline network", ctx.base, true};
-  const auto index = train_candidate(ctx, network);
+  std::optional<std::size_t> index = train_candidate(ctx, network);
+  // A network a check stopped even after its repair is left out: the run
+  // goes on with the baselines (every later stage needs a network to start
+  // from and is skipped; the squeeze stage ranks what there is).
+  const bool stopped = index && ctx.networks[*index].outcome.stopped_by_check;
+  if (stopped) index.reset();
   const NetworkRun* run = index ? &ctx.networks[*index] : nullptr;
-  ctx.incumbent = ctx.base;
+  ctx.incumbent = run ? run->config : ctx.base;  // a repaired configuration carries on
   ctx.incumbent_run = index;
   ctx.baseline_run = index;
+  weigh_input_dependence(ctx);
 
   stage.seconds = seconds_since(start);
   if (!run) {
     stage.verdict = "fail";
-    stage.summary = "the baseline network could not be trained";
+    const bool checked = stopped || std::any_of(stage.repairs.begin(), stage.repairs.end(), [](const Repair& r) {
+                           return r.network == "baseline network";
+                         });
+    stage.summary = std::string(checked ? "a check stopped the baseline network (see the findings and the repair)"
+                                        : "the baseline network could not be trained") +
+                    "; the run goes on with the baselines";
     return;
   }
-  const bool preflight_error = run->outcome.stopped_by_check;
-  stage.verdict = preflight_error ? "fail" : lint.has_errors() ? "fail" : "pass";
-  for (const Finding& f : run->outcome.findings.findings) {
-    if (f.severity == Severity::Warn && stage.verdict == "pass") stage.verdict = "warn";
+  stage.verdict = lint.has_errors() ? "fail" : "pass";
+  for (const Finding& f : ctx.result.findings.findings) {
+    if (f.severity == Severity::Warn && f.stage != "inspect" && stage.verdict == "pass") stage.verdict = "warn";
   }
+  if (!stage.repairs.empty() && stage.verdict == "pass") stage.verdict = "warn";
   stage.summary = fmt::format("network val {} {:.4f} after {} epochs", ctx.metric.name, run->val_score(ctx.metric.name),
                               run->outcome.history.size());
   if (ctx.xgb_val) {
@@ -159,7 +244,7 @@ void run_baseline_stage(Context& ctx) {
     stage.summary += fmt::format("; linear {:.4f}", score(ctx, *ctx.linear_val, false).at(ctx.metric.name));
   }
   if (ctx.base.data.log_target.value_or(false)) stage.summary += fmt::format("; trained on log({})", ctx.base.data.target);
-  if (preflight_error) stage.summary += "; a preflight check found an error (see the findings)";
+  if (!stage.repairs.empty()) stage.summary += "; repaired by the recipe (see the repairs)";
   if (run->cut_by_budget) stage.cut.push_back("the baseline network's training was cut by the stage's budget");
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "nnrecipe/csv.h"
+#include "nnrecipe/error.h"
 #include "nnrecipe/idx.h"
 #include "nnrecipe/inspect.h"
 #include "recipe/recipe_support.h"
@@ -23,13 +24,26 @@ bool fired(const FindingSet& set, const std::string& id) {
 }
 
 /// The columns data.constant and data.id_like named (the same rules; those
-/// checks may be silenced, and then nothing is dropped for them).
-std::vector<std::string> columns_to_drop(const Inspection& in) {
-  std::vector<std::string> drop;
-  const bool constant = fired(in.findings, "data.constant"), ids = fired(in.findings, "data.id_like");
+/// checks may be silenced, and then nothing is dropped for them). Id-like
+/// is a heuristic, so id-like columns stay when dropping them would leave
+/// no feature: the run ends with a model and the warning stands.
+std::vector<std::string> columns_to_drop(const Inspection& in, std::vector<std::string>& kept_ids) {
+  std::vector<std::string> drop, ids;
+  const bool constant = fired(in.findings, "data.constant"), id_like = fired(in.findings, "data.id_like");
+  std::size_t features = 0;
   for (const ColumnProfile& p : in.columns) {
     if (p.is_target) continue;
-    if ((constant && is_constant_column(p)) || (ids && is_id_like_column(p, in.rows))) drop.push_back(p.name);
+    ++features;
+    if (constant && is_constant_column(p)) {
+      drop.push_back(p.name);
+    } else if (id_like && is_id_like_column(p, in.rows)) {
+      ids.push_back(p.name);
+    }
+  }
+  if (drop.size() + ids.size() < features) {
+    drop.insert(drop.end(), ids.begin(), ids.end());
+  } else {
+    kept_ids = ids;
   }
   return drop;
 }
@@ -42,7 +56,8 @@ void inspect_image_data(Context& ctx) {
   add_findings(ctx.result.findings, ctx.result.image_inspection.findings);
 }
 
-void inspect_table_data(Context& ctx) {
+/// Returns the id-like columns kept because they are the only features.
+std::vector<std::string> inspect_table_data(Context& ctx) {
   const Config& c = ctx.base;
   const Table train = read_csv(c.data.train);
   train.require_column(c.data.target, c.data.train, "target column");
@@ -58,11 +73,21 @@ void inspect_table_data(Context& ctx) {
   ctx.result.inspection.test_source = c.data.test;
   add_findings(ctx.result.findings, ctx.result.inspection.findings);
 
-  for (const std::string& name : columns_to_drop(ctx.result.inspection)) {
+  // Inputs nothing can be trained on stop here as bad input (exit 2), with
+  // the finding's words: the file, the column, what to do.
+  // The target's problems first: they are the cause when several fire.
+  for (const char* id : {"data.target_missing", "data.single_class", "data.too_few_rows", "data.empty"}) {
+    for (const Finding& f : ctx.result.inspection.findings.findings) {
+      if (f.severity == Severity::Error && f.id == id) throw InputError(c.data.train, f.message + " " + f.fix);
+    }
+  }
+  std::vector<std::string> kept_ids;
+  for (const std::string& name : columns_to_drop(ctx.result.inspection, kept_ids)) {
     if (std::find(ctx.base.data.drop.begin(), ctx.base.data.drop.end(), name) != ctx.base.data.drop.end()) continue;
     ctx.base.data.drop.push_back(name);
     ctx.result.dropped_columns.push_back(name);
   }
+  return kept_ids;
 }
 
 }  // namespace
@@ -73,10 +98,11 @@ void run_inspect_stage(Context& ctx) {
   const auto start = Clock::now();
   ctx.images = is_image_directory(ctx.base.data.train);
   ctx.result.image_data = ctx.images;
+  std::vector<std::string> kept_ids;
   if (ctx.images) {
     inspect_image_data(ctx);
   } else {
-    inspect_table_data(ctx);
+    kept_ids = inspect_table_data(ctx);
   }
   const FindingSet& found = ctx.images ? ctx.result.image_inspection.findings : ctx.result.inspection.findings;
   StageReport& stage = ctx.stage();
@@ -90,12 +116,18 @@ void run_inspect_stage(Context& ctx) {
   if (!ctx.result.dropped_columns.empty()) {
     stage.summary += fmt::format("; dropped {} (constant or id-like)", fmt::join(ctx.result.dropped_columns, ", "));
   }
+  if (!kept_ids.empty()) {
+    stage.summary += fmt::format("; kept the id-like {}: without them no feature is left", fmt::join(kept_ids, ", "));
+  }
   // Leakage is a warning in the catalogue (a feature can be legitimately
   // that strong), but every validation score after it would be suspect.
   const bool leakage = fired(found, "data.leakage");
   if (errors > 0 || leakage) {
     const std::string why = leakage ? "leakage" : "an error finding";
     ctx.result.stopped = ctx.options.strict;
+    if (ctx.options.strict) {
+      ctx.result.stop_reason = "after the inspect stage (--strict) on " + why + ": fix the data before training";
+    }
     stage.summary += ctx.options.strict
                          ? "; --strict: the run stops here on " + why
                          : "; continuing on " + why + " (--strict would stop): treat every later number with suspicion";

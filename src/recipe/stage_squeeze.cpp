@@ -158,6 +158,14 @@ Entry cross_fit_entry(const CrossFit& fit) {
   return {{fit.name, fit.kind, {}, {}, fit.seconds, fit.detail}, fit.val, fit.test, fit.parts, fit.config_run};
 }
 
+/// A leaderboard row also reports its out-of-fold scores (the ensemble
+/// library's copy needs none: scoring them there would be done twice).
+Entry scored_cross_fit_entry(const Context& ctx, const CrossFit& fit) {
+  Entry entry = cross_fit_entry(fit);
+  entry.candidate.oof = oof_metrics(ctx, fit.oof);
+  return entry;
+}
+
 std::vector<Entry> collect_candidates(Context& ctx) {
   std::vector<Entry> out;
   const bool regression = ctx.data.task == Task::Regression;
@@ -197,8 +205,8 @@ std::vector<Entry> collect_candidates(Context& ctx) {
     out.push_back(network_entry(ctx, *ctx.incumbent_run, "recipe network", "network"));
   }
   if (ctx.tuned_run) out.push_back(network_entry(ctx, *ctx.tuned_run, "tuned", "tuned"));
-  for (const CrossFit& fit : ctx.cross_fits) out.push_back(cross_fit_entry(fit));
-  if (const auto ensemble = cross_fit_ensemble(ctx)) out.push_back(cross_fit_entry(*ensemble));
+  for (const CrossFit& fit : ctx.cross_fits) out.push_back(scored_cross_fit_entry(ctx, fit));
+  if (const auto ensemble = cross_fit_ensemble(ctx)) out.push_back(scored_cross_fit_entry(ctx, *ensemble));
   return out;
 }
 

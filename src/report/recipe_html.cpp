@@ -163,10 +163,7 @@ struct Page {
 void overview(Page& page, const RecipeOptions& o, const RecipeResult& r) {
   std::string body;
   if (!r.winner_sentence.empty()) body += "<p class=\"winner-line\">" + esc(r.winner_sentence) + "</p>";
-  if (r.stopped) {
-    body += verdict_box("fail",
-                        "Stopped after the inspect stage (--strict): an error finding must be fixed before training.");
-  }
+  if (r.stopped) body += verdict_box("fail", "Stopped: " + esc(r.stop_reason));
   KeyValues kv;
   kv.add("Data", esc(o.config_source));
   std::string task = esc(r.task);
@@ -209,7 +206,23 @@ void stages(Page& page, const RecipeResult& r) {
            {esc(s.summary)},
            {cut}});
   }
-  page.add("stages", "Stages", t.done());
+  std::string repairs;
+  for (const StageReport& s : r.stages) {
+    for (const Repair& rep : s.repairs) {
+      std::string ids, changes;
+      for (const std::string& id : rep.findings) ids += (ids.empty() ? "" : ", ") + id;
+      for (const std::string& c : rep.changes) changes += (changes.empty() ? "" : "; ") + c;
+      repairs += "<li><strong>" + esc(s.name) + "</strong>: " + esc(rep.network) + " tripped <code>" + esc(ids) +
+                 "</code>; " + esc(changes.empty() ? "no fix to apply" : changes) + "; " + esc(rep.outcome) + "</li>";
+    }
+  }
+  std::string body = t.done();
+  if (!repairs.empty()) {
+    body += "<p>The recipe owns its networks' configuration: when a check stopped one, it applied the finding's fix "
+            "and retried once.</p><ul>" +
+            repairs + "</ul>";
+  }
+  page.add("stages", "Stages", body);
 }
 
 void leaderboard(Page& page, const RecipeResult& r) {

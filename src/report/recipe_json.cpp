@@ -53,15 +53,22 @@ nlohmann::json summary_json(const RecipeResult& r) {
                           {"test", metrics(c.test)},
                           {"seconds", number(c.seconds)},
                           {"detail", c.detail}});
+    if (!c.oof.empty()) candidates.back()["oof"] = metrics(c.oof);
   }
   json stages = json::array();
   for (const StageReport& s : r.stages) {
+    json repairs = json::array();
+    for (const Repair& rep : s.repairs) {
+      repairs.push_back(
+          {{"network", rep.network}, {"findings", rep.findings}, {"changes", rep.changes}, {"outcome", rep.outcome}});
+    }
     stages.push_back({{"name", s.name},
                       {"verdict", s.verdict},
                       {"seconds", number(s.seconds)},
                       {"budget_seconds", number(s.budget_seconds)},
                       {"summary", s.summary},
-                      {"cut", s.cut}});
+                      {"cut", s.cut},
+                      {"repairs", repairs}});
   }
   std::size_t counts[3] = {0, 0, 0};  // error, warn, info
   for (const Finding& f : r.findings.findings) {
@@ -88,7 +95,8 @@ nlohmann::json summary_json(const RecipeResult& r) {
           {"lr_range", {{"suggested_lr", number(r.lr_range.suggested_lr)}, {"steps", r.lr_range.lrs.size()}}},
           {"learning_curve", curve},
           {"more_data_pays", r.learning_curve_verdict.more_data_pays},
-          {"stopped", r.stopped}};
+          {"stopped", r.stopped},
+          {"stop_reason", r.stop_reason}};
 }
 
 std::string leaderboard_csv(const RecipeResult& r) {

@@ -43,10 +43,17 @@ std::string render_recipe_text(const RecipeResult& r) {
           fmt::format("  {:<11} {:<7} {:>5}  {}\n", printable(s.name), printable(s.verdict),
                       s.verdict == "skipped" && s.seconds == 0 ? "-" : seconds_text(s.seconds), printable(s.summary));
       for (const std::string& cut : s.cut) out += "      cut: " + printable(cut) + "\n";
+      for (const Repair& r : s.repairs) {
+        std::string ids, changes;
+        for (const std::string& id : r.findings) ids += (ids.empty() ? "" : ", ") + id;
+        for (const std::string& c : r.changes) changes += (changes.empty() ? "" : "; ") + c;
+        out += fmt::format("      repaired: {} tripped {}; {}; {}\n", printable(r.network), printable(ids),
+                           printable(changes.empty() ? "no fix to apply" : changes), printable(r.outcome));
+      }
     }
     out += "\n";
   }
-  if (r.stopped) out += "stopped after inspect (--strict): an error finding below must be fixed first.\n\n";
+  if (r.stopped) out += "stopped: " + printable(r.stop_reason) + "\n\n";
   if (!r.dropped_columns.empty()) {
     std::string names;
     for (const std::string& name : r.dropped_columns) names += (names.empty() ? "" : ", ") + printable(name);

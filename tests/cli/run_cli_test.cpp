@@ -67,12 +67,19 @@ TEST(RunCli, WholeRecipeOnCreditData) {
   EXPECT_EQ(stages, (std::vector<std::string>{"inspect", "baseline", "overfit", "regularize", "tune", "squeeze"}));
   // The winner beats the prior by far on this data; no evaluation check
   // fires on a healthy run (label noise of a credit target is honest noise).
-  // The budget leaves the networks time to finish even under the
-  // sanitizers: a network cut after a few epochs may trail xgboost.
   EXPECT_GT(s.at("candidates")[0].at("test").at("auc").get<double>(), 0.78);
   const std::set<std::string> ids = finding_ids(out + "/findings.json");
+  // Under the sanitizers on a loaded machine the baseline network itself can
+  // be cut by the budget after an epoch or two; a network cut that short may
+  // trail xgboost, and eval.behind_gbdt then says so truly.
+  const std::size_t baseline_line = r.out.find("baseline: baseline network");
+  const bool baseline_cut =
+      baseline_line != std::string::npos &&
+      r.out.substr(baseline_line, r.out.find('\n', baseline_line) - baseline_line).find("cut by the budget") !=
+          std::string::npos;
   for (const char* id : {"eval.no_better_than_dumb", "eval.behind_gbdt", "eval.calibration", "analyze.label_issues"}) {
-    EXPECT_FALSE(ids.count(id)) << id;
+    if (baseline_cut && std::string(id) == "eval.behind_gbdt") continue;
+    EXPECT_FALSE(ids.count(id)) << id << "\n" << r.out;
   }
 
   const std::string csv = read_text(out + "/leaderboard.csv");
@@ -116,6 +123,8 @@ TEST(RunCli, StrictStopsOnLeakageAfterDroppingTheIdColumn) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // leakage is a warning: stopped, not failed
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   EXPECT_TRUE(s.at("stopped").get<bool>());
+  EXPECT_NE(s.at("stop_reason").get<std::string>().find("--strict"), std::string::npos);
+  EXPECT_NE(s.at("stop_reason").get<std::string>().find("leakage"), std::string::npos);
   EXPECT_EQ(s.at("dropped_columns"), nlohmann::json({"customer_id"}));
   EXPECT_EQ(s.at("stages")[0].at("verdict"), "fail");
   for (std::size_t i = 1; i < s.at("stages").size(); ++i) EXPECT_EQ(s.at("stages")[i].at("verdict"), "skipped");
@@ -293,6 +302,74 @@ TEST(RunCli, TestRmseRestingOnAFewRowsIsSaid) {
   EXPECT_NE(sentence.find("sits in 2 of 300 rows"), std::string::npos) << sentence;
   EXPECT_NE(r.out.find("sits in 2 of 300 rows"), std::string::npos) << r.out;
   EXPECT_NE(read_text(out + "/report.html").find("Half of the squared error"), std::string::npos);
+}
+
+// The recipe owns its networks' configuration: when a check stops one (SGD
+// at lr 5 blows up: train.diverging), it applies the fix, retries once, says
+// so, and the run goes on to a winner.
+TEST(RunCli, ANetworkACheckStopsIsRepairedAndRetried) {
+  TempDir dir;
+  const std::string out = dir.file("run");
+  const CommandResult r = run_nnrecipe("run " + quote(credit_csv()) +
+                                           " --target Status --budget 1 --set train.optimizer=sgd --set train.lr=10 "
+                                           "--quiet --out " + quote(out),
+                                       600);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
+  const nlohmann::json& baseline = s.at("stages")[1];
+  ASSERT_EQ(baseline.at("name"), "baseline");
+  if (baseline.at("repairs").empty() && baseline.at("cut").dump().find("cut by the stage's budget") != std::string::npos) {
+    // A busy machine (the sanitizers, parallel tests) can spend the stage's
+    // budget on the preflight, before the loss has had 20 steps to grow.
+    GTEST_SKIP() << "the budget cut the baseline network before it diverged";
+  }
+  EXPECT_NE(r.out.find("repaired: baseline network tripped train.diverging"), std::string::npos) << r.out;
+  ASSERT_EQ(baseline.at("repairs").size(), 1u) << baseline.dump();
+  const nlohmann::json& repair = baseline.at("repairs")[0];
+  EXPECT_EQ(repair.at("findings"), nlohmann::json({"train.diverging"}));
+  EXPECT_NE(repair.at("changes").dump().find("train.lr: 10 -> 1"), std::string::npos) << repair.dump();
+  EXPECT_NE(repair.at("outcome").get<std::string>().find("the retry trained"), std::string::npos) << repair.dump();
+  EXPECT_FALSE(s.at("winner").get<std::string>().empty());
+  // The finding is kept, as a warning that says what was done.
+  const nlohmann::json f = nlohmann::json::parse(read_text(out + "/findings.json"));
+  bool seen = false;
+  for (const auto& x : f.at("findings")) {
+    if (x.at("id") != "train.diverging") continue;
+    seen = true;
+    EXPECT_EQ(x.at("severity"), "warn");
+    EXPECT_NE(x.at("message").get<std::string>().find("repaired and retried"), std::string::npos);
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_NE(read_text(out + "/report.html").find("retried once"), std::string::npos);
+}
+
+// A network no fix can save (a hidden bias of -100 kills every ReLU: no
+// gradient reaches the weights, and it cannot fit 16 rows) is left out;
+// the network stages are skipped and the baselines still give a winner,
+// a leaderboard, a loadable model and the report.
+TEST(RunCli, WithoutANetworkTheBaselinesStillWin) {
+  TempDir dir;
+  const std::string out = dir.file("run");
+  const CommandResult r = run_nnrecipe(
+      "run " + quote(credit_csv()) + " --target Status --budget 0.5 --set model.hidden_bias_init=-100 --quiet --out " +
+          quote(out),
+      600);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the error stands: nothing repaired it
+  const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
+  std::map<std::string, std::string> verdicts;
+  for (const auto& st : s.at("stages")) verdicts[st.at("name")] = st.at("verdict");
+  EXPECT_EQ(verdicts["baseline"], "fail");
+  EXPECT_EQ(s.at("stages")[1].at("repairs")[0].at("outcome"), "not retried: the network is left out of the run");
+  for (const char* stage : {"overfit", "regularize", "tune"}) EXPECT_EQ(verdicts[stage], "skipped") << stage;
+  EXPECT_EQ(verdicts["squeeze"], "pass");
+  const std::string winner = s.at("winner");
+  EXPECT_FALSE(winner.empty());
+  for (const auto& c : s.at("candidates")) EXPECT_NE(c.at("kind"), "network") << c.dump();
+  EXPECT_TRUE(exists(out + "/leaderboard.csv"));
+  EXPECT_TRUE(exists(out + "/report.html"));
+  const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " +
+                                       quote(dir.file("p.csv")));
+  EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
 TEST(RunCli, BadInputIsRefused) {

@@ -75,6 +75,7 @@ RecipeResult hostile_result(const std::string& payload = alert_payload) {
 
   Candidate xgb{"xgboost", "xgboost", {{"auc", 0.85}, {"accuracy", 0.8}}, {{"auc", 0.8412}, {"accuracy", 0.79}}, 4.1,
                 "300 trees"};
+  xgb.oof = {{"auc", 0.846}};  // scored out of fold over training + validation rows
   Candidate net{"net, " + quotes, "network", {{"auc", nan}, {"accuracy", 0.75}, {"f1", 0.7}}, {{"auc", 0.8351}}, 41.25,
                 payload};
   Candidate dumb{"majority", "dumb", {{"auc", 0.5}, {"accuracy", 0.6}}, {{"auc", 0.5}, {"accuracy", 0.61}}, 0.01, ""};
@@ -82,6 +83,7 @@ RecipeResult hostile_result(const std::string& payload = alert_payload) {
 
   StageReport inspect{"inspect", "pass", "100 rows, 3 columns; dropped id", 0.4, 30, {}, {}, {}};
   StageReport baseline{"baseline", "pass", "xgboost val auc 0.85", 41, 90, {}, {}, {}};
+  baseline.repairs = {{"baseline network", {"train.diverging"}, {"train.lr: 0.03 -> 0.003", payload}, "retried: trained"}};
   StageReport overfit{"overfit", "warn", "training loss reached 0.01 with width x2", 120, 150,
                       {"depth x2 (budget)", payload}, {}, {}};
   TrainCurve curve{payload, {0.7, 0.5, 0.3, 0.2}, {0.72, 0.6, 0.55, nan}, {0.7, 0.78, 0.81, nan}, 3};
@@ -177,7 +179,7 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   EXPECT_EQ(keys_of(j), (std::set<std::string>{"winner", "metric", "higher_is_better", "task", "winner_sentence",
                                                "candidates", "stages", "budget_seconds", "seconds", "dropped_columns",
                                                "findings", "lr_range", "learning_curve", "more_data_pays",
-                                               "stopped"}));
+                                               "stopped", "stop_reason"}));
   EXPECT_EQ(j["winner"], "xgboost");
   EXPECT_EQ(j["metric"], "auc");
   EXPECT_EQ(j["task"], "binary");
@@ -202,9 +204,12 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
 
   ASSERT_EQ(j["candidates"].size(), 3u);
   for (const json& c : j["candidates"]) {
-    EXPECT_EQ(keys_of(c), (std::set<std::string>{"name", "kind", "val", "test", "seconds", "detail"}));
+    std::set<std::string> keys{"name", "kind", "val", "test", "seconds", "detail"};
+    if (c["name"] == "xgboost") keys.insert("oof");  // only a candidate with out-of-fold scores
+    EXPECT_EQ(keys_of(c), keys);
     EXPECT_TRUE(c["val"].is_object() && c["test"].is_object());
   }
+  EXPECT_DOUBLE_EQ(j["candidates"][0]["oof"]["auc"].get<double>(), 0.846);
   EXPECT_EQ(j["candidates"][0]["name"], "xgboost");
   EXPECT_EQ(j["candidates"][1]["name"], "net, " + quotes);
   EXPECT_EQ(j["candidates"][2]["kind"], "dumb");
@@ -213,9 +218,13 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
 
   ASSERT_EQ(j["stages"].size(), 4u);
   for (const json& s : j["stages"]) {
-    EXPECT_EQ(keys_of(s), (std::set<std::string>{"name", "verdict", "seconds", "budget_seconds", "summary", "cut"}));
-    EXPECT_TRUE(s["cut"].is_array());
+    EXPECT_EQ(keys_of(s),
+              (std::set<std::string>{"name", "verdict", "seconds", "budget_seconds", "summary", "cut", "repairs"}));
+    EXPECT_TRUE(s["cut"].is_array() && s["repairs"].is_array());
   }
+  ASSERT_EQ(j["stages"][1]["repairs"].size(), 1u);
+  EXPECT_EQ(keys_of(j["stages"][1]["repairs"][0]), (std::set<std::string>{"network", "findings", "changes", "outcome"}));
+  EXPECT_EQ(j["stages"][1]["repairs"][0]["changes"][1], alert_payload);
   EXPECT_EQ(j["stages"][2]["name"], "overfit");
   EXPECT_EQ(j["stages"][2]["verdict"], "warn");
   EXPECT_EQ(j["stages"][2]["cut"], json({"depth x2 (budget)", alert_payload}));
@@ -241,8 +250,10 @@ TEST(RecipeSummaryJson, NotFiniteNumbersAreNull) {
 TEST(RecipeSummaryJson, EmptyResultKeepsEveryKey) {
   RecipeResult r;
   r.stopped = true;
+  r.stop_reason = "after the inspect stage (--strict) on leakage";
   const json j = summary_json(r);
-  EXPECT_EQ(j.size(), 15u);
+  EXPECT_EQ(j.size(), 16u);
+  EXPECT_EQ(j["stop_reason"], r.stop_reason);
   EXPECT_TRUE(j["candidates"].is_array() && j["candidates"].empty());
   EXPECT_TRUE(j["stages"].is_array() && j["dropped_columns"].is_array() && j["learning_curve"].is_array());
   EXPECT_TRUE(j["lr_range"]["suggested_lr"].is_null());
@@ -405,12 +416,13 @@ TEST(RecipeHtml, EmptySectionsAreLeftOut) {
   r.task = "binary";
   r.metric = "auc";
   r.stopped = true;
+  r.stop_reason = "after the inspect stage (--strict) on leakage: fix the data before training";
   r.stages = {{"inspect", "fail", "leakage", 0.5, 30, {}, {}, {}}};
   const std::string html = render_recipe_html(options_for_test(), r);
   EXPECT_NE(html.find("<h2>Summary</h2>"), std::string::npos);
   EXPECT_NE(html.find("<h2>Stages</h2>"), std::string::npos);
   EXPECT_NE(html.find("<h2>Findings</h2>"), std::string::npos);
-  EXPECT_NE(html.find("Stopped after the inspect stage"), std::string::npos);
+  EXPECT_NE(html.find("Stopped: after the inspect stage (--strict) on leakage"), std::string::npos);
   for (const char* heading : {"Leaderboard", "Data", "Dropped columns", "Learning-rate range test", "Learning curve",
                               "Confusion matrix", "Calibration", "Top losses", "Most confident mistakes",
                               "Worst slices", "Possible label errors", "Final configuration"}) {
