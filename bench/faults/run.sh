@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fault-injection benchmark: 39 planted faults (config faults via --set on
 # five shared datasets and Fashion-MNIST, labels shuffled against their rows,
-# and six user-loop faults through examples/custom_loop --plant) and 14
-# healthy configurations on the same data. Prints each case's expected id,
+# and six user-loop faults through examples/custom_loop --plant), 9 more on
+# tables of the calibration corpus (bench/corpus), and 14 healthy
+# configurations on the shared data (bench/false_alarms runs the corpus's). Prints each case's expected id,
 # the ids that fired and the seconds to detect (from the start of the checks;
 # "lint" = before any tensor exists), then
 #   recall: R.RR false_alarms: F/H
@@ -12,8 +13,9 @@
 # replication) to 100% on their own benchmark (AUTOTRAINER), and up to 31%
 # false positives (TrainCheck with one reference run).
 #
-#   bench/faults/run.sh [BENCH_BIN_DIR]      (~1.5 min on 2 cores)
-# Environment: BENCH_DATASETS (default ../shared/datasets).
+#   bench/faults/run.sh [BENCH_BIN_DIR]      (~2.5 min on 2 cores)
+# Environment: BENCH_DATASETS (default ../shared/datasets), BENCH_CORPUS
+#   (default bench/out/corpus; "" skips the corpus faults).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -24,4 +26,7 @@ datasets=${BENCH_DATASETS:-$root/../shared/datasets}
 for exe in "$nnrecipe" "$custom_loop"; do
   [[ -x "$exe" ]] || { echo "faults: $exe not built" >&2; exit 1; }
 done
-python3 "$here/faults.py" "$nnrecipe" "$custom_loop" "$datasets"
+# The calibration corpus's faults too (exported when missing; BENCH_CORPUS="" skips them).
+corpus=${BENCH_CORPUS-$root/bench/out/corpus}
+if [[ -n "$corpus" && ! -f "$corpus/cps1988.csv" ]]; then "$root/bench/corpus/export.sh" "$corpus" >&2; fi
+python3 "$here/faults.py" "$nnrecipe" "$custom_loop" "$datasets" ${corpus:+"$corpus"}
