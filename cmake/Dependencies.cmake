@@ -26,6 +26,8 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(ZLIB REQUIRED)
+# Header-only: Boost.Random's Sobol' engine (Joe & Kuo's direction numbers).
+find_package(Boost 1.71 REQUIRED)
 find_package(Threads REQUIRED)
 
 # LibTorch runs its own ops on OpenMP threads. Debian's default OpenBLAS

@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-openmp libopenblas-dev libdnnl-dev
   libxgboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libboost-dev  # Sobol' points with Joe & Kuo's direction numbers (header-only)
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
   chromium  # the tests render the HTML reports headless (tests/report/chromium_render_test.cpp)

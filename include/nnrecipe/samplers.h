@@ -21,12 +21,11 @@ using UnitPoint = std::vector<double>;
 /// `count` uniform points in [0, 1)^dims.
 std::vector<UnitPoint> random_points(std::size_t dims, std::size_t count, uint64_t seed);
 
-/// The first `count` points of a `dims`-dimensional Sobol' sequence (up to
-/// 1111 dimensions), digitally shifted by a seeded random XOR per coordinate
-/// (a shift keeps the stratification; every seed is shifted, so the first
-/// point is never the corner of the cube). Direction
-/// numbers come from primitive polynomials over GF(2) enumerated in order of
-/// degree, with seeded odd initial values (not Joe & Kuo's optimized table).
+/// The first `count` points of a `dims`-dimensional Sobol' sequence with Joe
+/// & Kuo's direction numbers (Boost.Random's table, up to 3667 dimensions),
+/// digitally shifted by a seeded random XOR per coordinate (a shift keeps
+/// the stratification; every seed is shifted, so the first point is never
+/// the corner of the cube).
 std::vector<UnitPoint> sobol_points(std::size_t dims, std::size_t count, uint64_t seed);
 
 /// The full grid: for each parameter its choices, or `points` values from

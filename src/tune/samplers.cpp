@@ -1,6 +1,7 @@
 // Random, Sobol' and grid points for hyperparameter search.
 #include "nnrecipe/samplers.h"
 
+#include <boost/random/sobol.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,9 +14,7 @@
 namespace nnrecipe {
 namespace {
 
-constexpr int kBits = 32;  // Sobol' coordinates have 32 binary digits
-
-// splitmix64: seeds, shifts and initial direction numbers.
+// splitmix64: the seeded digital shift of every coordinate.
 uint64_t mix(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -24,89 +23,6 @@ uint64_t mix(uint64_t x) {
 }
 
 double unit_from_bits(uint64_t bits53) { return static_cast<double>(bits53) * 0x1.0p-53; }
-
-// Polynomials over GF(2) as bit masks (bit i = coefficient of x^i).
-uint64_t mulmod(uint64_t a, uint64_t b, uint64_t poly, int degree) {
-  uint64_t r = 0;
-  while (b) {
-    if (b & 1) r ^= a;
-    b >>= 1;
-    a <<= 1;
-    if (a >> degree & 1) a ^= poly;
-  }
-  return r;
-}
-
-uint64_t powmod_x(uint64_t e, uint64_t poly, int degree) {
-  uint64_t result = 1, base = 2;  // x
-  if (degree == 1) base = 2 ^ poly;  // x mod (x + 1) = 1
-  while (e) {
-    if (e & 1) result = mulmod(result, base, poly, degree);
-    base = mulmod(base, base, poly, degree);
-    e >>= 1;
-  }
-  return result;
-}
-
-// Primitive iff x has order exactly 2^d - 1 modulo the polynomial: x^(2^d-1)
-// is 1 and x^((2^d-1)/q) is not, for every prime factor q of 2^d - 1.
-bool is_primitive(uint64_t poly, int degree) {
-  const uint64_t order = (uint64_t{1} << degree) - 1;
-  if (powmod_x(order, poly, degree) != 1) return false;
-  uint64_t n = order;
-  std::vector<uint64_t> primes;
-  for (uint64_t q = 2; q * q <= n; ++q) {
-    if (n % q) continue;
-    primes.push_back(q);
-    while (n % q == 0) n /= q;
-  }
-  if (n > 1) primes.push_back(n);
-  for (uint64_t q : primes) {
-    if (q != order && powmod_x(order / q, poly, degree) == 1) return false;
-  }
-  return true;
-}
-
-// Primitive polynomials in order of degree (then value): dimension j >= 1
-// of the sequence uses the j-th.
-std::vector<std::pair<uint64_t, int>> primitive_polynomials(std::size_t count) {
-  std::vector<std::pair<uint64_t, int>> out;
-  for (int degree = 1; out.size() < count && degree < 20; ++degree) {
-    for (uint64_t low = 0; low < (uint64_t{1} << (degree - 1)) && out.size() < count; ++low) {
-      const uint64_t poly = (uint64_t{1} << degree) | (low << 1) | 1;
-      if (is_primitive(poly, degree)) out.emplace_back(poly, degree);
-    }
-  }
-  return out;
-}
-
-// Direction numbers v[k] (k = 1..32, scaled to 32 bits) of one dimension.
-std::vector<uint32_t> directions(std::size_t dim, uint64_t poly, int degree, uint64_t seed) {
-  std::vector<uint32_t> v(kBits + 1, 0);
-  if (dim == 0) {  // the van der Corput sequence
-    for (int k = 1; k <= kBits; ++k) v[static_cast<std::size_t>(k)] = uint32_t{1} << (kBits - k);
-    return v;
-  }
-  const int s = degree;
-  std::vector<uint64_t> m(kBits + 1, 0);
-  for (int k = 1; k <= s; ++k) {
-    // Any odd m_k < 2^k gives a valid Sobol' sequence; these are seeded
-    // (from the dimension, not the run's seed, so the sequence is fixed).
-    const uint64_t half = uint64_t{1} << (k - 1);
-    m[static_cast<std::size_t>(k)] = 2 * (mix(seed * 1000003 + dim * 64 + static_cast<uint64_t>(k)) % half) + 1;
-  }
-  for (int k = s + 1; k <= kBits; ++k) {
-    uint64_t value = m[static_cast<std::size_t>(k - s)] ^ (m[static_cast<std::size_t>(k - s)] << s);
-    for (int i = 1; i < s; ++i) {
-      if (poly >> (s - i) & 1) value ^= m[static_cast<std::size_t>(k - i)] << i;
-    }
-    m[static_cast<std::size_t>(k)] = value;
-  }
-  for (int k = 1; k <= kBits; ++k) {
-    v[static_cast<std::size_t>(k)] = static_cast<uint32_t>(m[static_cast<std::size_t>(k)] << (kBits - k));
-  }
-  return v;
-}
 
 }  // namespace
 
@@ -120,29 +36,33 @@ std::vector<UnitPoint> random_points(std::size_t dims, std::size_t count, uint64
 }
 
 std::vector<UnitPoint> sobol_points(std::size_t dims, std::size_t count, uint64_t seed) {
-  const auto polys = primitive_polynomials(dims);
-  if (polys.size() + 1 < dims) throw InputError(fmt::format("sobol: at most {} dimensions", polys.size() + 1));
-  std::vector<std::vector<uint32_t>> v(dims);
-  std::vector<uint32_t> shift(dims, 0), x(dims, 0);
-  for (std::size_t d = 0; d < dims; ++d) {
-    v[d] = d == 0 ? directions(0, 0, 0, 0) : directions(d, polys[d - 1].first, polys[d - 1].second, 0);
-    // Always shifted, seed 0 too: the unshifted sequence starts at the
-    // corner (every parameter at its lower end), and a randomized sequence is
-    // what Owen (2020, "On dropping the first Sobol' point") and scipy's
-    // default (scramble=True) recommend. A digital shift keeps the
-    // stratification.
-    shift[d] = static_cast<uint32_t>(mix(seed * 7919 + d) >> 32);
-  }
+  // Boost's engine carries Joe & Kuo's direction numbers (new-joe-kuo-6.21201,
+  // chosen for good two-dimensional projections; Joe & Kuo 2008), the table
+  // scipy.stats.qmc.Sobol uses too.
+  using Engine = boost::random::sobol_engine<uint32_t, 32>;
+  if (dims == 0) return std::vector<UnitPoint>(count);
+  constexpr unsigned kMaxDims = boost::random::default_sobol_table::max_dimension;
+  if (dims > kMaxDims) throw InputError(fmt::format("sobol: at most {} dimensions", kMaxDims));
+  if (count > std::size_t{0xffffffff}) throw InputError("sobol: at most 2^32 points");
+  std::vector<uint32_t> shift(dims);
+  // Always shifted, seed 0 too: the unshifted sequence starts at the corner
+  // (every parameter at its lower end), and a randomized sequence is what
+  // Owen (2020, "On dropping the first Sobol' point") and scipy's default
+  // (scramble=True) recommend. A digital shift (XOR) keeps every
+  // stratification of the sequence.
+  for (std::size_t d = 0; d < dims; ++d) shift[d] = static_cast<uint32_t>(mix(seed * 7919 + d) >> 32);
   std::vector<UnitPoint> out;
+  out.reserve(count);
+  // Boost skips point 0 (the origin); without it the first 2^k points would
+  // not be a net, so it is put back.
+  Engine engine(static_cast<unsigned>(dims));
   for (std::size_t i = 0; i < count; ++i) {
     UnitPoint p(dims);
-    for (std::size_t d = 0; d < dims; ++d) p[d] = static_cast<double>(x[d] ^ shift[d]) * 0x1.0p-32;
+    for (std::size_t d = 0; d < dims; ++d) {
+      const uint32_t x = i == 0 ? 0u : engine();
+      p[d] = static_cast<double>(x ^ shift[d]) * 0x1.0p-32;
+    }
     out.push_back(std::move(p));
-    // Gray-code order: point i+1 flips the direction of i's lowest zero bit.
-    int c = 1;
-    for (std::size_t n = i; n & 1; n >>= 1) ++c;
-    if (c > kBits) break;
-    for (std::size_t d = 0; d < dims; ++d) x[d] ^= v[d][static_cast<std::size_t>(c)];
   }
   return out;
 }
