@@ -148,6 +148,9 @@ struct RecipeResult {
   double seconds = 0;
   bool stopped = false;           ///< --strict stopped it after inspect
   std::string stop_reason;        ///< why, in words, when stopped
+  /// "SIGINT during the overfit stage" when an interrupt ended the run
+  /// early (its winner is the best of what was trained); "" otherwise.
+  std::string interrupted;
 };
 
 /// Runs the recipe; writes the run directory. Throws InputError on bad

@@ -82,6 +82,9 @@ struct TrainOutcome {
   bool stopped_by_check = false;
   /// TrainerOptions::stop_after_epoch ended the run.
   bool stopped_by_scheduler = false;
+  /// SIGINT/SIGTERM (interrupt.h) ended the run within a step: the epoch it
+  /// cut leaves no checkpoint, and the best weights so far are the model.
+  bool interrupted = false;
   /// Seconds the monitors took during training (Doctor::monitor_seconds()).
   double monitor_seconds = 0;
 };

@@ -13,6 +13,7 @@
 #include "nnrecipe/baselines.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/parallel.h"
 
 namespace nnrecipe {
@@ -166,6 +167,8 @@ XgboostBaseline XgboostBaseline::fit(const EncodedData& train, const EncodedData
   double best = std::numeric_limits<double>::infinity();
   int best_iter = 0, iter = 0;
   for (; iter < options.max_rounds; ++iter) {
+    // An interrupt keeps the rounds so far (at least one: a model).
+    if (iter > 0 && interrupt_requested()) break;
     XGB_CHECK(XGBoosterUpdateOneIter(h, iter, dtrain.get()));
     if (!dval) continue;
     DMatrixHandle eval_sets[1] = {dval.get()};

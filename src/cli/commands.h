@@ -34,7 +34,16 @@ inline bool is_yaml_path(const std::string& path) {
   return false;
 }
 
-enum ExitCode { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2 };
+/// What the exit code says, one thing each (documented in `nnrecipe --help`).
+enum ExitCode {
+  kExitOk = 0,
+  kExitFindings = 1,  ///< an error-level finding, or a --strict stop
+  kExitBadInput = 2,  ///< bad input or usage: the message names file/line/column or option
+  kExitFailure = 3,   ///< an internal error or a failure of the system (no space, a killed worker)
+  /// SIGINT/SIGTERM ended the command gracefully: 128 + SIGINT, as shells
+  /// report a process that Ctrl-C ended.
+  kExitInterrupted = 130,
+};
 
 CommandRunner add_inspect_command(CLI::App& app);
 CommandRunner add_config_command(CLI::App& app);

@@ -1,6 +1,8 @@
 // The nnrecipe executable: parses the command line, sets up the runtime and
-// dispatches to a command. Every error on user input ends here as one
-// message on stderr and exit code 2; no stack traces, no aborts.
+// dispatches to a command. Every error ends here as one message on stderr:
+// exit code 2 for bad input or usage, 3 for a failure that is not the
+// input's (the system's, or a bug: "internal error ... please report"); no
+// stack traces, no aborts.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -8,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <new>
+#include <string>
 
 #include "cli/commands.h"
 #include "nnrecipe/error.h"
@@ -15,6 +18,8 @@
 #include "nnrecipe/runtime.h"
 
 namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 void print_version() {
   fmt::print("nnrecipe {}\n", nnrecipe::nnrecipe_version());
@@ -29,8 +34,11 @@ int main(int argc, char** argv) {
   using namespace nnrecipe::cli;
   CLI::App app{
       "nnrecipe: the recipe for training neural networks, automated, and loud when training "
-      "is silently wrong.\n\nExit codes: 0 ok, 1 a check found an error-level finding, 2 bad "
-      "input or usage.",
+      "is silently wrong.\n\nExit codes: 0 ok; 1 an error-level finding (or a --strict stop); 2 bad "
+      "input or usage (the message names the file, line, column or option); 3 a failure that is not the "
+      "input's: the system's (no space left, a killed worker) or an internal error; 130 interrupted "
+      "(Ctrl-C or SIGTERM: train and run stop within a step and write what they have done; a second "
+      "signal stops at once).",
       "nnrecipe"};
   app.set_help_all_flag("--help-all", "Show the help of every command");
   std::size_t threads = 0;
@@ -80,10 +88,17 @@ int main(int argc, char** argv) {
     return commands.at(chosen.front())();
   } catch (const nnrecipe::InputError& e) {
     std::cerr << "nnrecipe: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const nnrecipe::SystemError& e) {
+    std::cerr << "nnrecipe: error: " << e.what() << "\n";
   } catch (const std::bad_alloc&) {
     std::cerr << "nnrecipe: error: out of memory\n";
   } catch (const std::exception& e) {
-    std::cerr << "nnrecipe: error: " << e.what() << "\n";
+    // Anything else is a bug of ours (LibTorch's and xgboost's errors on
+    // input we validated included). LibTorch appends a stack trace to its
+    // messages: the first line says what happened.
+    std::cerr << "nnrecipe: internal error: " << first_line(e.what()) << "\nPlease report it with the command line "
+              << "and `nnrecipe --version`.\n";
   }
-  return kExitBadInput;
+  return kExitFailure;
 }

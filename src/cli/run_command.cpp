@@ -10,6 +10,7 @@
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/idx.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/progress.h"
 #include "nnrecipe/recipe.h"
 #include "nnrecipe/runtime.h"
@@ -55,7 +56,7 @@ CommandRunner add_run_command(CLI::App& app) {
       ->default_str("10");
   cmd->add_option("--out", args->out, "Run directory (default runs/<timestamp>-run-<name>)");
   cmd->add_option("--set", args->sets, "Override an option of the starting config: KEY=VALUE (repeatable)");
-  cmd->add_flag("--strict", args->strict, "Stop after inspect when the data has an error-level finding (leakage)");
+  cmd->add_flag("--strict", args->strict, "Stop after inspect, with exit code 1, when the data shows leakage or another finding that makes every later number suspect");
   cmd->add_flag("--quiet", args->quiet, "Print only the final summary");
   cmd->footer(
       "\nExamples:\n"
@@ -92,11 +93,17 @@ CommandRunner add_run_command(CLI::App& app) {
       fmt::print("{}\n", line);
       std::fflush(stdout);
     };
+    // Ctrl-C / SIGTERM ends the run early and gracefully (run_recipe): the
+    // run directory is written for the work done, and the exit code is 130.
+    install_interrupt_handlers();
     const RecipeResult result = run_recipe(options);
     progress.clear();
     std::cout << "\n" << render_recipe_text(result);
     fmt::print("report: {}/report.html\n", options.out_dir);
-    return result.findings.has_errors() ? kExitFindings : kExitOk;
+    // A --strict stop is a failed run: what stopped it is an error to the
+    // caller, though the finding itself (leakage) is a warning.
+    if (!result.interrupted.empty()) return kExitInterrupted;
+    return result.findings.has_errors() || result.stopped ? kExitFindings : kExitOk;
   };
 }
 

@@ -9,6 +9,7 @@
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/parallel.h"
 #include "nnrecipe/prediction.h"
 #include "nnrecipe/progress.h"
@@ -112,6 +113,9 @@ CommandRunner add_train_command(CLI::App& app) {
         std::cout.flush();
       };
     }
+    // Ctrl-C / SIGTERM from here on ends training within a step; the model,
+    // summary and findings of the epochs done are written as usual.
+    install_interrupt_handlers();
     const TrainOutcome out = train_network(config, data, options);
     if (!args->no_preflight) {
       merge(findings, out.findings);
@@ -134,6 +138,13 @@ CommandRunner add_train_command(CLI::App& app) {
                out.seconds);
     std::cout << table.render(200);
     fmt::print("run directory: {}\n", dir);
+    if (out.interrupted) {
+      fmt::print(stderr,
+                 "nnrecipe: interrupted ({}) after {} complete epoch(s): the model holds the best weights so far; "
+                 "continue with: nnrecipe train --resume {}\n",
+                 interrupt_name(), out.history.size(), dir);
+      return kExitInterrupted;
+    }
     return kExitOk;
   };
 }

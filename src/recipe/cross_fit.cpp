@@ -120,7 +120,8 @@ void cross_fit_xgboost(Context& ctx) {
   // Each fold fits about as many rows as the baseline did. Cheap enough to
   // run on a spent stage when it costs under 5% of the whole budget (an
   // overrun like an epoch that cannot be cut).
-  if (ctx.xgb_seconds * kFolds > std::max(ctx.budget.stage_left() / 3, 0.05 * ctx.budget.total())) {
+  if (ctx.budget.interrupted() ||
+      ctx.xgb_seconds * kFolds > std::max(ctx.budget.stage_left() / 3, 0.05 * ctx.budget.total())) {
     ctx.stage().cut.push_back("xgboost cross-fit: the stage's budget would not cover it");
     return;
   }
@@ -168,7 +169,7 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
   // file sees (scikit-learn's, the wa_churn reference).
   const bool linear = config.model.type == "linear";
   // Each fold trains on 8/9 of the training split's row count.
-  if (expected_seconds(ctx, config) * kFolds > ctx.budget.stage_left() * stage_share) {
+  if (ctx.budget.interrupted() || expected_seconds(ctx, config) * kFolds > ctx.budget.stage_left() * stage_share) {
     ctx.stage().cut.push_back(label + " cross-fit: the stage's budget would not cover it");
     return;
   }

@@ -133,7 +133,7 @@ void label_issues(Context& ctx, ErrorAnalysis& a) {
   // Four linear fits, cheap beside the networks: skipped only when they
   // would overrun the budget by more than a tenth of it (an epoch that
   // overran earlier must not cost the run its label check).
-  if (kFolds * ctx.linear_seconds > ctx.budget.left() + 0.1 * ctx.budget.total()) {
+  if (ctx.budget.interrupted() || kFolds * ctx.linear_seconds > ctx.budget.left() + 0.1 * ctx.budget.total()) {
     ctx.stage().cut.push_back("label issues: no budget left for out-of-fold predictions");
     return;
   }

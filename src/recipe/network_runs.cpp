@@ -215,7 +215,11 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
     return std::nullopt;
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  run.cut_by_budget = cut;
+  run.cut_by_budget = cut || run.outcome.interrupted;  // an interrupt ends the budget
+  if (run.outcome.interrupted && run.outcome.history.empty()) {
+    ctx.stage().cut.push_back(request.name + ": interrupted before its first epoch");
+    return std::nullopt;
+  }
   if (run.outcome.stopped_by_check && request.may_repair) return repair_and_retry(ctx, request, run);
   add_findings(ctx.result.findings, run.outcome.findings);
 

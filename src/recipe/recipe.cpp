@@ -11,6 +11,7 @@
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "recipe/recipe_support.h"
 
 namespace nnrecipe {
@@ -28,21 +29,40 @@ RecipeResult run_recipe(const RecipeOptions& options) {
   // Bad input (a missing file, a misspelt target) surfaces in inspect,
   // before anything is written.
   recipe_detail::run_inspect_stage(ctx);
+  // An interrupt (SIGINT/SIGTERM) spends the budget (Budget): the stage it
+  // arrives in ends as if time ran out, the network stages after it are
+  // skipped, and the squeeze stage still names the best of what was trained.
+  const auto note_interrupt = [&](const char* stage) {
+    if (interrupt_requested() && result.interrupted.empty()) {
+      result.interrupted = fmt::format("{} during the {} stage", interrupt_name(), stage);
+    }
+    return !result.interrupted.empty();
+  };
+  note_interrupt("inspect");
   make_directories(options.out_dir + "/stages");
   if (!result.stopped) recipe_detail::run_baseline_stage(ctx);
+  note_interrupt("baseline");
   // The network stages improve a network; without one (a check stopped the
   // baseline network even after its repair) they are skipped, and the
   // squeeze stage still ranks the baselines and names a winner: a run on a
   // table that loads always ends with a model.
   std::string skipped_why = "not run: an earlier stage stopped the run";
   if (!result.stopped && ctx.baseline_run) {
-    recipe_detail::run_overfit_stage(ctx);
-    recipe_detail::run_regularize_stage(ctx);
-    recipe_detail::run_tune_stage(ctx);
+    using StageFn = void (*)(Context&);
+    const std::pair<const char*, StageFn> network_stages[] = {{"overfit", recipe_detail::run_overfit_stage},
+                                                              {"regularize", recipe_detail::run_regularize_stage},
+                                                              {"tune", recipe_detail::run_tune_stage}};
+    for (const auto& [name, run_stage] : network_stages) {
+      if (!result.interrupted.empty()) break;
+      run_stage(ctx);
+      note_interrupt(name);
+    }
   } else if (!result.stopped) {
     skipped_why = "not run: no network to improve (the baseline stage says why); the baselines go on to the squeeze";
   }
+  if (!result.interrupted.empty()) skipped_why = "not run: the run was interrupted (" + result.interrupted + ")";
   if (!result.stopped) recipe_detail::run_squeeze_stage(ctx);
+  note_interrupt("squeeze");
   std::vector<StageReport> ordered;
   for (const char* name : {"inspect", "baseline", "overfit", "regularize", "tune", "squeeze"}) {
     const auto it = std::find_if(result.stages.begin(), result.stages.end(),

@@ -13,6 +13,7 @@
 #include "nnrecipe/config.h"
 #include "nnrecipe/dataset.h"
 #include "nnrecipe/ensemble_selection.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/metrics.h"
 #include "nnrecipe/prediction.h"
 #include "nnrecipe/recipe.h"
@@ -25,18 +26,24 @@ using Clock = std::chrono::steady_clock;
 /// The run's time budget. Each stage gets a deadline at a fixed share of
 /// the whole budget, cumulatively, so time a stage leaves unused passes to
 /// the next, and an overrun (an epoch cannot be cut) is taken from them.
+/// An interrupt (SIGINT/SIGTERM) spends what is left: every stage then
+/// decides as it does when time runs out, and the run ends with the best of
+/// what it trained.
 class Budget {
  public:
   explicit Budget(double seconds) : start_(Clock::now()), total_(seconds) {}
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   double total() const { return total_; }
-  double left() const { return total_ - elapsed(); }
+  double left() const { return interrupt_requested() ? 0.0 : total_ - elapsed(); }
+  /// True after SIGINT/SIGTERM: no more training of any size, not even the
+  /// cheap fits a spent budget still allows.
+  bool interrupted() const { return interrupt_requested(); }
   /// Sets the current stage's deadline to `cumulative_share` of the budget.
   void begin_stage(double cumulative_share) {
     stage_start_ = elapsed();
     stage_end_ = cumulative_share * total_;
   }
-  double stage_left() const { return stage_end_ - elapsed(); }
+  double stage_left() const { return interrupt_requested() ? 0.0 : stage_end_ - elapsed(); }
   double stage_budget() const { return std::max(0.0, stage_end_ - stage_start_); }
   bool stage_over() const { return stage_left() <= 0; }
 

@@ -16,7 +16,7 @@ namespace nnrecipe {
 void write_file_atomic(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw InputError(path, std::string("cannot write: ") + std::strerror(errno));
+  if (fd < 0) throw_file_error(path, "cannot write", errno);
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -25,18 +25,19 @@ void write_file_atomic(const std::string& path, const std::string& content) {
       const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      throw InputError(path, std::string("write failed: ") + std::strerror(err));
+      throw_file_error(path, "write failed", err);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
     ::unlink(tmp.c_str());
-    throw InputError(path, std::string("write failed: ") + std::strerror(errno));
+    throw_file_error(path, "write failed", err);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    throw InputError(path, std::string("cannot write: ") + std::strerror(err));
+    throw_file_error(path, "cannot write", err);
   }
 }
 
@@ -49,7 +50,7 @@ void make_directories(const std::string& path) {
   for (std::size_t i = 0; i <= path.size(); ++i) {
     if ((i == path.size() || path[i] == '/') && !partial.empty()) {
       if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
-        throw InputError(partial, std::string("cannot create the directory: ") + std::strerror(errno));
+        throw_file_error(partial, "cannot create the directory", errno);
       }
     }
     if (i < path.size()) partial.push_back(path[i]);

@@ -164,6 +164,11 @@ void overview(Page& page, const RecipeOptions& o, const RecipeResult& r) {
   std::string body;
   if (!r.winner_sentence.empty()) body += "<p class=\"winner-line\">" + esc(r.winner_sentence) + "</p>";
   if (r.stopped) body += verdict_box("fail", "Stopped: " + esc(r.stop_reason));
+  if (!r.interrupted.empty()) {
+    body += verdict_box("warn", "Interrupted (" + esc(r.interrupted) +
+                                    "): the run ended there, with the best of what it had trained; the stages "
+                                    "below say what was cut.");
+  }
   KeyValues kv;
   kv.add("Data", esc(o.config_source));
   std::string task = esc(r.task);

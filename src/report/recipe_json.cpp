@@ -96,7 +96,8 @@ nlohmann::json summary_json(const RecipeResult& r) {
           {"learning_curve", curve},
           {"more_data_pays", r.learning_curve_verdict.more_data_pays},
           {"stopped", r.stopped},
-          {"stop_reason", r.stop_reason}};
+          {"stop_reason", r.stop_reason},
+          {"interrupted", r.interrupted.empty() ? json(nullptr) : json(r.interrupted)}};
 }
 
 std::string leaderboard_csv(const RecipeResult& r) {

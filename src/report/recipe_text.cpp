@@ -54,6 +54,9 @@ std::string render_recipe_text(const RecipeResult& r) {
     out += "\n";
   }
   if (r.stopped) out += "stopped: " + printable(r.stop_reason) + "\n\n";
+  if (!r.interrupted.empty()) {
+    out += "interrupted: " + printable(r.interrupted) + "; the winner is the best of what was trained\n\n";
+  }
   if (!r.dropped_columns.empty()) {
     std::string names;
     for (const std::string& name : r.dropped_columns) names += (names.empty() ? "" : ", ") + printable(name);

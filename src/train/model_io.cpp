@@ -14,6 +14,7 @@
 #include "nnrecipe/file_io.h"
 #include "nnrecipe/prediction.h"
 #include "nnrecipe/trainer.h"
+#include "train/archive_io.h"
 
 namespace nnrecipe {
 namespace {
@@ -31,10 +32,7 @@ void save_model(const std::string& model_dir, const Config& config, const Prepar
   make_directories(model_dir);
   torch::serialize::OutputArchive archive;
   net.save(archive);
-  archive.save_to(model_dir + "/weights.pt.tmp");
-  if (std::rename((model_dir + "/weights.pt.tmp").c_str(), (model_dir + "/weights.pt").c_str()) != 0) {
-    throw InputError(model_dir + "/weights.pt", "cannot write");
-  }
+  save_archive_atomic(archive, model_dir + "/weights.pt");
   write_file_atomic(model_dir + "/config.yaml", to_yaml(config));
   if (data.transform) data.transform->save(model_dir + "/transform.json");
   nlohmann::json meta = {{"format", "nnrecipe.model/1"},

@@ -15,7 +15,9 @@
 #include "nnrecipe/error.h"
 #include "nnrecipe/fast_adam.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/metrics.h"
+#include "train/archive_io.h"
 #include "train/train_support.h"
 
 namespace nnrecipe {
@@ -352,23 +354,37 @@ TrainOutcome Trainer::fit() {
   if (!dir.empty()) make_directories(dir);
   if (options_.resume) {
     if (!path_exists(checkpoint)) throw InputError(dir, "no checkpoint.pt to resume from");
-    torch::serialize::InputArchive in;
-    in.load_from(checkpoint);
-    net_->load(in);
-    torch::serialize::InputArchive opt_in, best_in;
-    in.read("optimizer", opt_in);
-    optimizer->load(opt_in);
-    in.read("best_state", best_in);
-    for (auto& [name, tensor] : best_state) best_in.read(archive_key(name), tensor);
-    torch::Tensor meta;
-    in.read("meta", meta);  // [epochs done, best, since_best, best_epoch]
-    first_epoch = meta[0].item<int64_t>();
-    best = meta[1].item<double>();
-    since_best = meta[2].item<int64_t>();
-    outcome.best_epoch = meta[3].item<int64_t>();
+    // A damaged or foreign checkpoint is the input's fault: an error that
+    // names the file, not LibTorch's stack trace.
+    try {
+      torch::serialize::InputArchive in;
+      in.load_from(checkpoint);
+      net_->load(in);
+      torch::serialize::InputArchive opt_in, best_in;
+      in.read("optimizer", opt_in);
+      optimizer->load(opt_in);
+      in.read("best_state", best_in);
+      for (auto& [name, tensor] : best_state) best_in.read(archive_key(name), tensor);
+      torch::Tensor meta;
+      in.read("meta", meta);  // [epochs done, best, since_best, best_epoch]
+      first_epoch = meta[0].item<int64_t>();
+      best = meta[1].item<double>();
+      since_best = meta[2].item<int64_t>();
+      outcome.best_epoch = meta[3].item<int64_t>();
+    } catch (const c10::Error& e) {
+      throw InputError(checkpoint, fmt::format("cannot resume from this checkpoint (damaged, or written for another "
+                                               "network or optimizer): {}",
+                                               std::string(e.what_without_backtrace()).substr(0, 200)));
+    }
     std::ifstream log(dir + "/metrics.jsonl");
+    std::size_t line_number = 0;
     for (std::string line; std::getline(log, line) && static_cast<int64_t>(outcome.history.size()) < first_epoch;) {
-      outcome.history.push_back(epoch_from_json(nlohmann::json::parse(line)));
+      ++line_number;
+      try {
+        outcome.history.push_back(epoch_from_json(nlohmann::json::parse(line)));
+      } catch (const nlohmann::json::exception& e) {
+        throw InputError(dir + "/metrics.jsonl", std::string("damaged: ") + e.what(), line_number);
+      }
     }
   }
   // metrics.jsonl holds exactly the epochs done (an interrupted epoch's line
@@ -436,6 +452,10 @@ TrainOutcome Trainer::fit() {
     int64_t seen = 0, step = 0, correct = 0, judged = 0;
     const int64_t steps = batches.batches_per_epoch();
     while (batches.next(b)) {
+      if (interrupt_requested()) {
+        outcome.interrupted = true;
+        break;
+      }
       // Gradients set to none rather than zeroed: backward then writes them
       // instead of adding to zeros (same numbers, less work per step).
       for (auto& p : trainable) p.mutable_grad().reset();
@@ -487,9 +507,9 @@ TrainOutcome Trainer::fit() {
       ++step;
       if (options_.on_step && (step % 20 == 0 || step == steps)) options_.on_step(epoch + 1, step, steps, total / static_cast<double>(seen));
     }
-    // Stopped by train.nan / train.diverging: this epoch leaves no
-    // checkpoint, the last one is the last good epoch's.
-    if (outcome.stopped_by_check) break;
+    // Stopped by train.nan / train.diverging or an interrupt: this epoch
+    // leaves no checkpoint, the last one is the last good epoch's.
+    if (outcome.stopped_by_check || outcome.interrupted) break;
     EpochLog log;
     log.epoch = epoch + 1;
     log.train_loss = total / static_cast<double>(std::max<int64_t>(seen, 1));
@@ -537,10 +557,7 @@ TrainOutcome Trainer::fit() {
       out.write("best_state", best_out);
       out.write("meta", torch::tensor({static_cast<double>(epoch + 1), best, static_cast<double>(since_best),
                                        static_cast<double>(outcome.best_epoch)}, torch::kFloat64));
-      out.save_to(checkpoint + ".tmp");
-      if (std::rename((checkpoint + ".tmp").c_str(), checkpoint.c_str()) != 0) {
-        throw InputError(checkpoint, "cannot write the checkpoint");
-      }
+      save_archive_atomic(out, checkpoint);
     }
     if (options_.on_epoch) options_.on_epoch(log, c.train.epochs);
     if (options_.stop_after_epoch && epoch + 1 < c.train.epochs && options_.stop_after_epoch(log)) {
@@ -549,7 +566,7 @@ TrainOutcome Trainer::fit() {
     }
   }
 
-  if (doctor && !outcome.stopped_by_check) {
+  if (doctor && !outcome.stopped_by_check && !outcome.interrupted) {
     doctor->after_training();
     report();
   }
@@ -580,6 +597,7 @@ TrainOutcome Trainer::fit() {
                               {"stopped_early", outcome.stopped_early},
                               {"stopped_by_check", outcome.stopped_by_check},
                               {"stopped_by_scheduler", outcome.stopped_by_scheduler},
+                              {"interrupted", outcome.interrupted},
                               {"monitor_seconds", outcome.monitor_seconds},
                               {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
     write_json_atomic(dir + "/summary.json", summary);

@@ -112,7 +112,7 @@ pid_t spawn_worker(const TuneOptions& o, const Job& job, std::size_t threads) {
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, o.worker_binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw InputError(o.worker_binary, fmt::format("cannot start a trial worker: {}", std::strerror(rc)));
+  if (rc != 0) throw SystemError(o.worker_binary, fmt::format("cannot start a trial worker: {}", std::strerror(rc)));
   return pid;
 }
 
@@ -355,7 +355,7 @@ StudyResult run_study(const TuneOptions& o) {
     const pid_t pid = waitpid(-1, &status, 0);
     if (pid < 0) {
       if (errno == EINTR) continue;
-      throw InputError(fmt::format("waiting for trial workers: {}", std::strerror(errno)));
+      throw SystemError(fmt::format("waiting for trial workers: {}", std::strerror(errno)));
     }
     const auto it = std::find_if(running.begin(), running.end(), [&](const Worker& w) { return w.pid == pid; });
     if (it == running.end()) continue;
@@ -366,7 +366,7 @@ StudyResult run_study(const TuneOptions& o) {
     if (WIFSIGNALED(status)) {
       // Killed (Ctrl-C, OOM...): no new result, so a rerun runs it again
       // (a promoted trial from its last checkpoint).
-      throw InputError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
+      throw SystemError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
                                    w.job.index, WTERMSIG(status)));
     }
     const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;

@@ -1,5 +1,8 @@
 #include "nnrecipe/error.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace nnrecipe {
 namespace {
 
@@ -21,5 +24,21 @@ InputError::InputError(std::string file, const std::string& message, std::size_t
       file_(std::move(file)),
       line_(line),
       column_(column) {}
+
+SystemError::SystemError(const std::string& message) : std::runtime_error(message) {}
+
+SystemError::SystemError(const std::string& file, const std::string& message)
+    : std::runtime_error(locate(file, message, 0, 0)) {}
+
+void throw_file_error(const std::string& path, const std::string& what, int err) {
+  const std::string message = what + ": " + std::strerror(err);
+  switch (err) {
+    case ENOENT: case ENOTDIR: case EACCES: case EPERM: case EROFS: case EISDIR: case ENAMETOOLONG: case ELOOP:
+    case EEXIST:
+      throw InputError(path, message);
+    default:
+      throw SystemError(path, message);
+  }
+}
 
 }  // namespace nnrecipe

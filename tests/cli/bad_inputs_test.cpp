@@ -125,6 +125,22 @@ TEST(BadInputGenerated, JsonOutputIntoMissingFolderLeavesNothing) {
   EXPECT_NE(r.err.find("/nonexistent/out.json"), std::string::npos) << r.err;
 }
 
+// A write the system refuses (here the file-size limit: EFBIG, with
+// SIGXFSZ ignored as a shell's `trap` passes on) is not the input's fault:
+// exit 3, one message naming the file, nothing half-written.
+TEST(BadInputGenerated, SystemWriteFailureExitsThree) {
+  TempDir dir;
+  const std::string out = dir.file("out.json");
+  const std::string script = dir.file("limited.sh");
+  write_text(script, "trap '' XFSZ\nulimit -f 1\nexec " + quote(NNRECIPE_BINARY) + " inspect " +
+                         quote(test_data("good/bom_crlf.csv")) + " --json " + quote(out) + "\n");
+  const CommandResult r = run_command("bash " + quote(script));
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find(out), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(out));
+}
+
 TEST(BadInputGenerated, UsageErrorsExitTwo) {
   EXPECT_EQ(run_nnrecipe("inspect").exit_code, 2);
   EXPECT_EQ(run_nnrecipe("no-such-command").exit_code, 2);

@@ -10,6 +10,9 @@ TEST(Cli, HelpExitsZeroAndListsCommands) {
   EXPECT_NE(r.out.find("inspect"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--threads"), std::string::npos);
   EXPECT_NE(r.out.find("Exit codes"), std::string::npos);
+  for (const char* code : {"0 ok", "1 an error-level finding", "2 bad", "3 a failure"}) {
+    EXPECT_NE(r.out.find(code), std::string::npos) << code;
+  }
 }
 
 TEST(Cli, CommandHelpDescribesItsOptions) {

@@ -343,5 +343,39 @@ TEST(RecipeRun, WithoutANetworkTheBaselinesStillWin) {
   EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
+// SIGTERM in the middle of a run ends it gracefully: exit 130 within a few
+// seconds of the signal, and the run directory of a finished run for what
+// was done (a winner and its model, the leaderboard, summary and report
+// saying where the run was interrupted; the later stages skipped).
+TEST(RecipeRun, InterruptedRunEndsWithTheBestSoFar) {
+  TempDir dir;
+  const std::string out = dir.file("run");
+  write_text(dir.file("interrupt.sh"),
+             "(exec " + quote(NNRECIPE_BINARY) + " run " + quote(credit_csv()) + " --target Status --budget 10 --quiet --out " +
+                 quote(out) + ") & pid=$!\n"
+                 "for i in $(seq 6000); do [ \"$(ls " + quote(out) + "/stages 2>/dev/null | wc -l)\" -ge 3 ] && break; "
+                 "sleep 0.05; done\n"
+                 "start=$(date +%s); kill -TERM $pid; wait $pid; echo \"rc=$? after $(( $(date +%s) - start ))s\"\n");
+  const CommandResult r = run_command("bash " + quote(dir.file("interrupt.sh")), 900);
+  EXPECT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
+  const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
+  ASSERT_TRUE(s.at("interrupted").is_string()) << s.dump();
+  EXPECT_EQ(s.at("interrupted").get<std::string>().rfind("SIGTERM during the ", 0), 0u) << s.at("interrupted");
+  EXPECT_FALSE(s.at("winner").get<std::string>().empty());
+  bool skipped = false;
+  for (const auto& stage : s.at("stages")) {
+    if (stage.at("verdict") == "skipped") {
+      skipped = true;
+      EXPECT_NE(stage.at("summary").get<std::string>().find("interrupted"), std::string::npos) << stage.dump();
+    }
+  }
+  EXPECT_TRUE(skipped) << "the run finished before the signal: " << s.at("stages").dump();
+  EXPECT_TRUE(exists(out + "/leaderboard.csv"));
+  EXPECT_NE(read_text(out + "/report.html").find("Interrupted"), std::string::npos);
+  const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " +
+                                       quote(dir.file("p.csv")));
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+}
+
 }  // namespace
 }  // namespace nnrecipe::test

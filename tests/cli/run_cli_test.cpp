@@ -39,7 +39,7 @@ TEST(RunCli, StrictStopsOnLeakageAfterDroppingTheIdColumn) {
   const std::string data = planted_columns_csv(dir.file("planted.csv"));
   const std::string out = dir.file("run");
   const CommandResult r = run_nnrecipe("run " + quote(data) + " --target Status --strict --budget 1 --out " + quote(out), 300);
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // leakage is a warning: stopped, not failed
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // a --strict stop fails the run
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   EXPECT_TRUE(s.at("stopped").get<bool>());
   EXPECT_NE(s.at("stop_reason").get<std::string>().find("--strict"), std::string::npos);

@@ -96,6 +96,51 @@ TEST(TrainCli, KilledRunResumesToTheSameResult) {
   EXPECT_EQ(a.at("best_epoch"), b.at("best_epoch"));
 }
 
+// A damaged checkpoint is bad input: exit 2 and a message naming it, not
+// LibTorch's stack trace.
+TEST(TrainCli, DamagedCheckpointOnResumeIsBadInput) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  const std::string run = dir.file("run");
+  ASSERT_EQ(run_nnrecipe("train " + data_args("credit_data.csv", "Status") + " --set train.epochs=1 --quiet --out " +
+                         quote(run)).exit_code, 0);
+  write_text(run + "/checkpoint.pt", "not a checkpoint");
+  const CommandResult r = run_nnrecipe("train --quiet --resume " + quote(run));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(run + "/checkpoint.pt"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Exception raised from"), std::string::npos) << r.err;
+}
+
+// Ctrl-C (a real SIGINT, to a job-controlled background process as a
+// terminal sends it) ends training within a step: exit 130, the model holds
+// the best weights so far, the summary says it was interrupted, and the
+// last complete epoch's checkpoint is there to resume from.
+TEST(TrainCli, InterruptKeepsTheBestWeightsAndExits130) {
+  TempDir dir;
+  const std::string run = dir.file("run");
+  const std::string data = source_dir() + "/examples/data/credit_data.csv";
+  write_text(dir.file("interrupt.sh"),
+             "set -m\n(exec " + quote(NNRECIPE_BINARY) + " train --set data.train=" + quote(data) +
+                 " --set data.target=Status --set train.epochs=100000 --set train.early_stopping.patience=0 --quiet --out " +
+                 quote(run) + ") & pid=$!\n"
+                 "for i in $(seq 6000); do [ \"$(cat " + quote(run) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; "
+                 "sleep 0.05; done\n"
+                 "kill -INT $pid; wait $pid; echo \"rc=$?\"\n");
+  const CommandResult r = run_command("bash " + quote(dir.file("interrupt.sh")), 600);
+  EXPECT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
+  const nlohmann::json summary = json_file(run + "/summary.json");
+  EXPECT_TRUE(summary.at("interrupted").get<bool>());
+  EXPECT_GE(summary.at("epochs").get<int>(), 2);
+  EXPECT_TRUE(summary.at("test").contains("auc"));
+  EXPECT_TRUE(exists(run + "/checkpoint.pt"));
+  EXPECT_FALSE(exists(run + "/checkpoint.pt.tmp"));
+  const CommandResult p = run_nnrecipe("predict " + quote(run + "/model") + " " + quote(data) + " --out " +
+                                       quote(dir.file("p.csv")));
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+}
+
 TEST(TrainCli, ConfigErrorsExitTwoNamingFileLineAndKey) {
   TempDir dir;
   write_text(dir.file("bad.yaml"), "data:\n  target: y\ntrain:\n  epochz: 3\n");

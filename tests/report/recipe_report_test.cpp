@@ -179,7 +179,7 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   EXPECT_EQ(keys_of(j), (std::set<std::string>{"winner", "metric", "higher_is_better", "task", "winner_sentence",
                                                "candidates", "stages", "budget_seconds", "seconds", "dropped_columns",
                                                "findings", "lr_range", "learning_curve", "more_data_pays",
-                                               "stopped", "stop_reason"}));
+                                               "stopped", "stop_reason", "interrupted"}));
   EXPECT_EQ(j["winner"], "xgboost");
   EXPECT_EQ(j["metric"], "auc");
   EXPECT_EQ(j["task"], "binary");
@@ -201,6 +201,7 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   EXPECT_DOUBLE_EQ(j["learning_curve"][1]["val"].get<double>(), 0.81);
   EXPECT_TRUE(j["more_data_pays"].is_boolean() && j["more_data_pays"].get<bool>());
   EXPECT_TRUE(j["stopped"].is_boolean() && !j["stopped"].get<bool>());
+  EXPECT_TRUE(j["interrupted"].is_null());
 
   ASSERT_EQ(j["candidates"].size(), 3u);
   for (const json& c : j["candidates"]) {
@@ -252,7 +253,7 @@ TEST(RecipeSummaryJson, EmptyResultKeepsEveryKey) {
   r.stopped = true;
   r.stop_reason = "after the inspect stage (--strict) on leakage";
   const json j = summary_json(r);
-  EXPECT_EQ(j.size(), 16u);
+  EXPECT_EQ(j.size(), 17u);
   EXPECT_EQ(j["stop_reason"], r.stop_reason);
   EXPECT_TRUE(j["candidates"].is_array() && j["candidates"].empty());
   EXPECT_TRUE(j["stages"].is_array() && j["dropped_columns"].is_array() && j["learning_curve"].is_array());

@@ -1,0 +1,26 @@
+#pragma once
+// Graceful interrupt: SIGINT (Ctrl-C) or SIGTERM asks the long commands to
+// stop soon and keep what they have done, as Lightning and AutoGluon do. The
+// first signal only sets a flag that the trainer checks at every step and
+// the recipe's budget at every decision; a second one ends the process at
+// once (the default action), for when stopping gracefully takes too long.
+#include <string>
+
+namespace nnrecipe {
+
+/// Installs the SIGINT and SIGTERM handlers (idempotent).
+void install_interrupt_handlers();
+
+/// True once SIGINT or SIGTERM arrived (or request_interrupt was called).
+bool interrupt_requested();
+
+/// "SIGINT" or "SIGTERM" (or "interrupt" when requested in-process); "" if none.
+std::string interrupt_name();
+
+/// Sets the flag as a signal would (tests, embedding applications).
+void request_interrupt(int signal_number);
+
+/// Clears the flag (tests).
+void clear_interrupt();
+
+}  // namespace nnrecipe
