@@ -8,10 +8,15 @@
 
 namespace nnrecipe {
 
-/// Writes `content` to `path` atomically. Throws InputError naming the path.
+/// Writes `content` to `path` atomically (flushed to disk before the rename).
+/// Throws InputError or SystemError naming the path (throw_file_error).
 void write_file_atomic(const std::string& path, const std::string& content);
 /// Writes JSON (indented) atomically.
 void write_json_atomic(const std::string& path, const nlohmann::json& value);
+/// Copies the directory `from` to `to` (replacing what is there) through a
+/// staging copy beside it and renames: a failure leaves the old `to` or
+/// none, never half a copy. Errors name `to` (throw_file_error).
+void copy_directory_atomic(const std::string& from, const std::string& to);
 /// Creates a directory and its missing parents (mkdir -p).
 void make_directories(const std::string& path);
 /// Reads and parses a JSON file; errors name the file (and line/column for

@@ -27,6 +27,8 @@ namespace nnrecipe {
 enum class Task { Binary, Multiclass, Regression };
 const char* to_string(Task task);
 std::optional<Task> parse_task(const std::string& name);
+/// parse_task, or InputError naming `file` (a saved model's metadata).
+Task parse_saved_task(const std::string& name, const std::string& file);
 
 /// The task a target column implies: categorical/boolean -> binary (2
 /// classes) or multiclass; numeric with exactly two distinct values ->

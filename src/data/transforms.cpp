@@ -83,6 +83,12 @@ std::optional<Task> parse_task(const std::string& name) {
   return std::nullopt;
 }
 
+Task parse_saved_task(const std::string& name, const std::string& file) {
+  const std::optional<Task> task = parse_task(name);
+  if (!task) throw InputError(file, "unknown task \"" + name + "\" (binary, multiclass or regression)");
+  return *task;
+}
+
 Task infer_task(const Column& target) {
   const std::size_t distinct = count_distinct(target);
   if (target.type != ColumnType::Numeric) return distinct <= 2 ? Task::Binary : Task::Multiclass;

@@ -84,6 +84,7 @@ RecipeResult run_recipe(const RecipeOptions& options) {
   write_json_atomic(options.out_dir + "/summary.json", summary_json(result));
   if (!result.candidates.empty()) write_file_atomic(options.out_dir + "/leaderboard.csv", leaderboard_csv(result));
   write_file_atomic(options.out_dir + "/report.html", render_recipe_html(options, result));
+  if (ctx.model_error) std::rethrow_exception(ctx.model_error);
   return result;
 }
 

@@ -5,6 +5,7 @@
 // Internal to src/recipe.
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,9 @@ struct Context {
   Config incumbent;  ///< the configuration the next stage starts from
   std::optional<std::size_t> incumbent_run;  ///< index into networks
   std::vector<NetworkRun> networks;
+  /// Why model/ could not be written; rethrown once the run directory's
+  /// other artefacts are (recipe.cpp).
+  std::exception_ptr model_error;
   std::optional<std::size_t> baseline_run, tuned_run, linear_run;  ///< into networks
   /// Baselines' predictions (tabular).
   std::optional<Predictions> prior_val, prior_test, linear_val, linear_test, xgb_val, xgb_test;

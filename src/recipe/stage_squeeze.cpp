@@ -16,6 +16,7 @@
 #include <set>
 
 #include "nnrecipe/ensemble_selection.h"
+#include "nnrecipe/file_io.h"
 #include "recipe/recipe_support.h"
 
 namespace nnrecipe::recipe_detail {
@@ -392,17 +393,15 @@ std::string concentration_sentence(const Context& ctx, const LossConcentration& 
 /// model/: the winner itself where `predict` can load it: a network, or
 /// (tables) an ensemble directory of its networks and xgboost models;
 /// otherwise the best single network, and the stage says so.
-void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::string& winner) {
+void save_winner_model(Context& ctx, const std::vector<Entry>& entries, const std::string& winner) {
   namespace fs = std::filesystem;
   const std::string to = ctx.options.out_dir + "/model";
   const Entry* w = nullptr;
   for (const Entry& e : entries) {
     if (e.candidate.name == winner) w = &e;
   }
-  std::error_code ec;
   if (w && w->parts.size() == 1 && !w->parts.front().xgboost) {
-    fs::remove_all(to, ec);
-    fs::copy(w->parts.front().path, to, fs::copy_options::recursive);
+    copy_directory_atomic(w->parts.front().path, to);
   } else if (w && !w->parts.empty() && ctx.encoded) {
     save_ensemble(to, w->parts, ctx.encoded->transform, ctx.data.task, ctx.data.class_names);
   } else {
@@ -412,12 +411,23 @@ void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::str
     ctx.stage().cut.push_back(fmt::format("model/ holds the best single network ({}): the winner ({}) cannot be saved "
                                           "as one model here",
                                           ctx.networks[net].name, winner));
-    fs::remove_all(to, ec);
-    fs::copy(fs::path(ctx.networks[net].run_dir) / "model", to, fs::copy_options::recursive);
+    copy_directory_atomic((fs::path(ctx.networks[net].run_dir) / "model").string(), to);
     ctx.result.final_config_yaml = to_yaml(ctx.networks[net].config);
     return;
   }
   if (w->config_run) ctx.result.final_config_yaml = to_yaml(ctx.networks[*w->config_run].config);
+}
+
+/// save_winner_model, but a failure (no space for the copy) is kept for
+/// after the run directory's other artefacts are written: the report of a
+/// finished run is not lost to its model's copy.
+void save_winner(Context& ctx, const std::vector<Entry>& entries, const std::string& winner) {
+  try {
+    save_winner_model(ctx, entries, winner);
+  } catch (const std::exception& e) {
+    ctx.stage().cut.push_back(std::string("model/ was not written: ") + e.what());
+    ctx.model_error = std::current_exception();
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -43,6 +44,28 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 
 void write_json_atomic(const std::string& path, const nlohmann::json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
+}
+
+void copy_directory_atomic(const std::string& from, const std::string& to) {
+  namespace fs = std::filesystem;
+  const std::string staging = to + ".tmp", old = to + ".old";
+  std::error_code ec, ignored;
+  fs::remove_all(staging, ignored);
+  fs::copy(from, staging, fs::copy_options::recursive, ec);
+  if (ec) {
+    fs::remove_all(staging, ignored);
+    throw_file_error(to, "cannot write", ec.value());
+  }
+  fs::remove_all(old, ignored);
+  const bool replacing = fs::exists(to, ignored);
+  if (replacing) fs::rename(to, old, ec);
+  if (!ec) fs::rename(staging, to, ec);
+  if (ec) {
+    if (replacing) fs::rename(old, to, ignored);
+    fs::remove_all(staging, ignored);
+    throw_file_error(to, "cannot write", ec.value());
+  }
+  fs::remove_all(old, ignored);
 }
 
 void make_directories(const std::string& path) {

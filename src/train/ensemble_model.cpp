@@ -41,9 +41,17 @@ std::vector<EnsembleMember> normalized(std::vector<EnsembleMember> members, cons
   return members;
 }
 
-/// The members of an ensemble.json of either format (paths relative to
-/// the ensemble directory); InputError naming `index` on a bad entry.
-std::vector<EnsembleMember> read_members(const nlohmann::json& j, const std::string& index) {
+/// A member path must stay inside the ensemble directory: relative, without
+/// "..", so that a model directory from elsewhere reads only its own files.
+void check_member_path(const std::string& path, const std::string& index) {
+  const fs::path p(path);
+  bool escapes = path.empty() || p.is_absolute();
+  for (const fs::path& part : p) escapes = escapes || part == "..";
+  if (escapes) throw InputError(index, "ensemble member path \"" + path + "\" is not inside the ensemble directory");
+}
+
+/// The entries of an ensemble.json of either format, as written.
+std::vector<EnsembleMember> read_member_entries(const nlohmann::json& j, const std::string& index) {
   std::vector<EnsembleMember> out;
   if (j.at("format") == kFirstFormat) {
     for (const auto& path : j.at("members")) out.push_back({path.get<std::string>(), false, 1});
@@ -67,6 +75,14 @@ std::vector<EnsembleMember> read_members(const nlohmann::json& j, const std::str
   return out;
 }
 
+/// The members of an ensemble.json of either format (paths relative to
+/// the ensemble directory); InputError naming `index` on a bad entry.
+std::vector<EnsembleMember> read_members(const nlohmann::json& j, const std::string& index) {
+  std::vector<EnsembleMember> out = read_member_entries(j, index);
+  for (const EnsembleMember& m : out) check_member_path(m.path, index);
+  return out;
+}
+
 }  // namespace
 
 void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& members, const FittedTransform& transform,
@@ -77,24 +93,33 @@ void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& me
   const std::string staging = dir + ".tmp";
   std::error_code ec;
   fs::remove_all(staging, ec);
-  make_directories(staging + "/members");
-  nlohmann::json index = nlohmann::json::array();
-  for (std::size_t i = 0; i < weighted.size(); ++i) {
-    const std::string rel = fmt::format("members/{}", i);
-    if (weighted[i].xgboost) {
-      fs::copy_file(weighted[i].path, staging + "/" + rel);
-    } else {
-      fs::copy(weighted[i].path, staging + "/" + rel, fs::copy_options::recursive);
+  try {
+    make_directories(staging + "/members");
+    nlohmann::json index = nlohmann::json::array();
+    for (std::size_t i = 0; i < weighted.size(); ++i) {
+      const std::string rel = fmt::format("members/{}", i);
+      if (weighted[i].xgboost) {
+        fs::copy_file(weighted[i].path, staging + "/" + rel);
+      } else {
+        fs::copy(weighted[i].path, staging + "/" + rel, fs::copy_options::recursive);
+      }
+      index.push_back({{"path", rel}, {"kind", weighted[i].xgboost ? "xgboost" : "network"}, {"weight", weighted[i].weight}});
     }
-    index.push_back({{"path", rel}, {"kind", weighted[i].xgboost ? "xgboost" : "network"}, {"weight", weighted[i].weight}});
+    transform.save(staging + "/transform.json");
+    write_json_atomic(staging + "/ensemble.json", {{"format", kFormat},
+                                                   {"task", to_string(task)},
+                                                   {"class_names", class_names},
+                                                   {"members", index}});
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(staging, ec);
+    throw_file_error(dir, "cannot write the ensemble", e.code().value());
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
   }
-  transform.save(staging + "/transform.json");
-  write_json_atomic(staging + "/ensemble.json", {{"format", kFormat},
-                                                 {"task", to_string(task)},
-                                                 {"class_names", class_names},
-                                                 {"members", index}});
   fs::remove_all(dir, ec);
-  fs::rename(staging, dir);
+  fs::rename(staging, dir, ec);
+  if (ec) throw_file_error(dir, "cannot write the ensemble", ec.value());
 }
 
 bool is_ensemble_dir(const std::string& dir) { return path_exists(dir + "/ensemble.json"); }
@@ -110,11 +135,14 @@ std::size_t predict_model_csv(const std::string& model_dir, const std::string& d
     if (j.at("format") != kFormat && j.at("format") != kFirstFormat) {
       throw InputError(index, "not an nnrecipe ensemble (format " + j.at("format").dump() + ")");
     }
-    task = *parse_task(j.at("task").get<std::string>());
+    task = parse_saved_task(j.at("task").get<std::string>(), index);
     class_names = j.at("class_names").get<std::vector<std::string>>();
     members = normalized(read_members(j, index), index);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(index, std::string("malformed: ") + e.what());
+  }
+  if ((task == Task::Binary && class_names.size() != 2) || (task == Task::Multiclass && class_names.size() < 2)) {
+    throw InputError(index, fmt::format("{} class names for a {} task", class_names.size(), to_string(task)));
   }
   const FittedTransform ft = FittedTransform::load(model_dir + "/transform.json");
   CsvOptions csv;
@@ -127,6 +155,9 @@ std::size_t predict_model_csv(const std::string& model_dir, const std::string& d
     const Predictions p = members[k].xgboost ? XgboostBaseline::load(path, ft).predict(ft.apply(table, /*require_target=*/false))
                                              : predict_table(load_model(path), table);
     if (p.task != task) throw InputError(path, std::string("member predicts a ") + to_string(p.task) + " task, the ensemble a " + to_string(task) + " one");
+    if (task != Task::Regression && p.classes != class_names.size()) {
+      throw InputError(path, fmt::format("member predicts {} classes, the ensemble names {}", p.classes, class_names.size()));
+    }
     if (k == 0) {
       mean = p;
       std::fill(mean.outputs().begin(), mean.outputs().end(), 0.0);

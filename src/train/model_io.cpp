@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "nnrecipe/csv.h"
 #include "nnrecipe/error.h"
@@ -46,11 +47,46 @@ void save_model(const std::string& model_dir, const Config& config, const Prepar
   write_json_atomic(model_dir + "/meta.json", meta);
 }
 
+namespace {
+
+// A model directory is input like any other file: its metadata is checked
+// against itself and the transform before a network is built from it (a
+// damaged meta.json must be an error naming it, not a crash in LibTorch).
+void check_shape(const PreparedData& meta, const std::string& file) {
+  const ModelShape& s = meta.shape;
+  const auto bad = [&](const std::string& what) { throw InputError(file, "inconsistent model metadata: " + what); };
+  if (s.input_dim < 0 || s.image_channels < 0 || s.classes < 0) bad("a negative size");
+  if (s.image_channels == 0 && s.input_dim == 0 && s.embedding_cardinalities.empty()) bad("a table model without inputs");
+  for (int64_t cardinality : s.embedding_cardinalities) {
+    if (cardinality < 1) bad("an embedding with no category");
+  }
+  if (meta.task == Task::Regression) return;
+  const auto expected = static_cast<std::size_t>(meta.task == Task::Binary ? 2 : std::max<int64_t>(s.classes, 2));
+  if (meta.task == Task::Multiclass && s.classes < 2) bad(fmt::format("a multiclass model with {} classes", s.classes));
+  if (meta.class_names.size() != expected) {
+    bad(fmt::format("{} class names for a {} model with {} classes", meta.class_names.size(), to_string(meta.task),
+                    expected));
+  }
+}
+
+void check_transform(const PreparedData& meta, const FittedTransform& ft, const std::string& file) {
+  const std::vector<std::size_t> ids = ft.embedding_cardinalities();
+  const std::vector<int64_t> expected(ids.begin(), ids.end());
+  if (static_cast<int64_t>(ft.dense_width()) != meta.shape.input_dim || expected != meta.shape.embedding_cardinalities) {
+    throw InputError(file, fmt::format("does not match meta.json: {} dense and {} id columns, the network takes {} and {}",
+                                       ft.dense_width(), ids.size(), meta.shape.input_dim,
+                                       meta.shape.embedding_cardinalities.size()));
+  }
+}
+
+}  // namespace
+
 LoadedModel load_model(const std::string& model_dir) {
   LoadedModel m;
-  const nlohmann::json meta = read_json_file(model_dir + "/meta.json");
+  const std::string meta_path = model_dir + "/meta.json";
+  const nlohmann::json meta = read_json_file(meta_path);
   try {
-    m.meta.task = *parse_task(meta.at("task").get<std::string>());
+    m.meta.task = parse_saved_task(meta.at("task").get<std::string>(), meta_path);
     m.meta.class_names = meta.at("class_names").get<std::vector<std::string>>();
     m.meta.shape.task = m.meta.task;
     m.meta.shape.input_dim = meta.at("input_dim");
@@ -59,17 +95,22 @@ LoadedModel load_model(const std::string& model_dir) {
     m.meta.shape.image_channels = meta.at("image_channels");
     if (meta.contains("image_norm")) m.meta.image_norm = ImageNormalization{meta["image_norm"]["mean"], meta["image_norm"]["std"]};
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(model_dir + "/meta.json", std::string("malformed: ") + e.what());
+    throw InputError(meta_path, std::string("malformed: ") + e.what());
   }
+  check_shape(m.meta, meta_path);
   m.config = load_config(model_dir + "/config.yaml");
-  if (m.meta.shape.image_channels == 0) m.meta.transform = FittedTransform::load(model_dir + "/transform.json");
+  if (m.meta.shape.image_channels == 0) {
+    m.meta.transform = FittedTransform::load(model_dir + "/transform.json");
+    check_transform(m.meta, *m.meta.transform, model_dir + "/transform.json");
+  }
   m.net = build_network(m.config.model, m.meta.shape);
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(model_dir + "/weights.pt");
     m.net->load(archive);
   } catch (const c10::Error& e) {
-    throw InputError(model_dir + "/weights.pt", "cannot load the weights: " + std::string(e.what_without_backtrace()));
+    const std::string why = e.what_without_backtrace();
+    throw InputError(model_dir + "/weights.pt", "cannot load the weights: " + why.substr(0, why.find('\n')));
   }
   m.net->eval();
   return m;
@@ -102,6 +143,8 @@ void write_predictions_csv(const Predictions& p, const std::vector<std::string>&
     text << "prediction\n";
     for (double v : p.values) text << fmt::format("{}\n", v);
   } else {
+    // Loaders check class names against the model; a mismatch here is ours.
+    if (class_names.size() != p.classes) throw std::logic_error("write_predictions_csv: class names do not match");
     text << "prediction";
     for (const std::string& c : class_names) text << "," << csv_field("prob_" + c);
     text << "\n";

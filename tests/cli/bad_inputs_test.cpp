@@ -73,7 +73,9 @@ TEST_P(BadInput, ExitsWithItsCodeAndAMessageNamingTheFile) {
   const CommandResult r = run_nnrecipe(command, 120);
   if (c.exit_code == 2) {
     expect_clean_failure(r, c.location, c.phrase);
-    if (c.command != "inspect") EXPECT_FALSE(exists(dir.file("out") + "/summary.json"));
+    if (c.command != "inspect") {
+      EXPECT_FALSE(exists(dir.file("out") + "/summary.json"));
+    }
     return;
   }
   // An error-level finding: the report names it and exits 1.
