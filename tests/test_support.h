@@ -102,4 +102,25 @@ inline CommandResult run_nnrecipe(const std::string& args, int timeout_s = 120) 
 
 inline std::string quote(const std::string& s) { return "'" + s + "'"; }
 
+/// Runs `nnrecipe ARGS` in the background, waits (up to 5 minutes) until
+/// the shell test `ready` holds, sends it `signal` (TERM, INT) and waits for
+/// it to end; out holds "rc=N". INT goes to a job-controlled process, as a
+/// terminal's Ctrl-C does (a plain background job ignores SIGINT).
+inline CommandResult signal_nnrecipe_when(const std::string& args, const std::string& ready, const std::string& signal,
+                                          int timeout_s) {
+  char tmpl[] = "/tmp/nnrecipe-signal-XXXXXX.sh";
+  const int fd = ::mkstemps(tmpl, 3);
+  const std::string script = tmpl;
+  ::close(fd);
+  {
+    std::ofstream out(script);
+    out << "set -m\n(exec '" << NNRECIPE_BINARY << "' " << args << ") & pid=$!\n"
+        << "for i in $(seq 6000); do " << ready << " && break; sleep 0.05; done\n"
+        << "kill -" << signal << " $pid; wait $pid; echo \"rc=$?\"\n";
+  }
+  CommandResult r = run_command("bash " + quote(script), timeout_s);
+  std::remove(script.c_str());
+  return r;
+}
+
 }  // namespace nnrecipe::test

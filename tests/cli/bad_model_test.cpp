@@ -8,15 +8,13 @@
 #include <filesystem>
 #include <functional>
 
-#include "test_support.h"
+#include "cli/run_support.h"
 
 namespace nnrecipe::test {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string credit_csv() { return source_dir() + "/examples/data/credit_data.csv"; }
 
 json read_json(const std::string& path) { return json::parse(read_text(path)); }
 void write_json(const std::string& path, const json& j) { write_text(path, j.dump(2)); }

@@ -16,19 +16,10 @@
 #include <set>
 
 #include "browser_support.h"
-#include "test_support.h"
+#include "cli/run_support.h"
 
 namespace nnrecipe::test {
 namespace {
-
-std::string credit_csv() { return source_dir() + "/examples/data/credit_data.csv"; }
-
-std::set<std::string> finding_ids(const std::string& findings_json) {
-  std::set<std::string> ids;
-  const nlohmann::json j = nlohmann::json::parse(read_text(findings_json));
-  for (const auto& f : j.at("findings")) ids.insert(f.at("id").get<std::string>());
-  return ids;
-}
 
 TEST(RecipeRun, WholeRecipeOnCreditData) {
   TempDir dir;
@@ -350,13 +341,9 @@ TEST(RecipeRun, WithoutANetworkTheBaselinesStillWin) {
 TEST(RecipeRun, InterruptedRunEndsWithTheBestSoFar) {
   TempDir dir;
   const std::string out = dir.file("run");
-  write_text(dir.file("interrupt.sh"),
-             "(exec " + quote(NNRECIPE_BINARY) + " run " + quote(credit_csv()) + " --target Status --budget 10 --quiet --out " +
-                 quote(out) + ") & pid=$!\n"
-                 "for i in $(seq 6000); do [ \"$(ls " + quote(out) + "/stages 2>/dev/null | wc -l)\" -ge 3 ] && break; "
-                 "sleep 0.05; done\n"
-                 "start=$(date +%s); kill -TERM $pid; wait $pid; echo \"rc=$? after $(( $(date +%s) - start ))s\"\n");
-  const CommandResult r = run_command("bash " + quote(dir.file("interrupt.sh")), 900);
+  const CommandResult r = signal_nnrecipe_when(
+      "run " + quote(credit_csv()) + " --target Status --budget 10 --quiet --out " + quote(out),
+      "[ \"$(ls " + quote(out) + "/stages 2>/dev/null | wc -l)\" -ge 3 ]", "TERM", 900);
   EXPECT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   ASSERT_TRUE(s.at("interrupted").is_string()) << s.dump();

@@ -6,19 +6,10 @@
 #include <fstream>
 #include <set>
 
-#include "test_support.h"
+#include "cli/run_support.h"
 
 namespace nnrecipe::test {
 namespace {
-
-std::string credit_csv() { return source_dir() + "/examples/data/credit_data.csv"; }
-
-std::set<std::string> finding_ids(const std::string& findings_json) {
-  std::set<std::string> ids;
-  const nlohmann::json j = nlohmann::json::parse(read_text(findings_json));
-  for (const auto& f : j.at("findings")) ids.insert(f.at("id").get<std::string>());
-  return ids;
-}
 
 /// credit_data with a planted customer id and a copy of the target.
 std::string planted_columns_csv(const std::string& path) {

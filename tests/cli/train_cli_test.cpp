@@ -119,14 +119,11 @@ TEST(TrainCli, InterruptKeepsTheBestWeightsAndExits130) {
   TempDir dir;
   const std::string run = dir.file("run");
   const std::string data = source_dir() + "/examples/data/credit_data.csv";
-  write_text(dir.file("interrupt.sh"),
-             "set -m\n(exec " + quote(NNRECIPE_BINARY) + " train --set data.train=" + quote(data) +
-                 " --set data.target=Status --set train.epochs=100000 --set train.early_stopping.patience=0 --quiet --out " +
-                 quote(run) + ") & pid=$!\n"
-                 "for i in $(seq 6000); do [ \"$(cat " + quote(run) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; "
-                 "sleep 0.05; done\n"
-                 "kill -INT $pid; wait $pid; echo \"rc=$?\"\n");
-  const CommandResult r = run_command("bash " + quote(dir.file("interrupt.sh")), 600);
+  const CommandResult r = signal_nnrecipe_when(
+      "train --set data.train=" + quote(data) +
+          " --set data.target=Status --set train.epochs=100000 --set train.early_stopping.patience=0 --quiet --out " +
+          quote(run),
+      "[ \"$(cat " + quote(run) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ]", "INT", 600);
   EXPECT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
