@@ -220,7 +220,9 @@ TEST(Trainer, ResumedRunTrainsAtLeastTheFewestResumedEpochs) {
   const TrainOutcome second = Trainer(c, data, resumed, options).fit();
   const auto more = static_cast<int64_t>(second.history.size()) - 3;
   EXPECT_GE(more, fewest) << "best " << first.best_epoch << " -> " << second.best_epoch;
-  if (second.best_epoch == first.best_epoch) EXPECT_EQ(more, fewest);
+  if (second.best_epoch == first.best_epoch) {
+    EXPECT_EQ(more, fewest);
+  }
 }
 
 // Weight decay with L-BFGS is an L2 term of the loss: it shrinks the weights.
