@@ -28,12 +28,11 @@ inline std::string dump_dom(const std::string& html) {
   TempDir dir;
   const std::string page = dir.file("page.html");
   write_text(page, html);
-  const CommandResult r =
-      run_command(quote(chromium_binary()) +
-                      " --headless --no-sandbox --disable-gpu --no-first-run"
-                      " --user-data-dir=" +
-                      quote(dir.file("profile")) + " --dump-dom " + quote("file://" + page),
-                  60);
+  const CommandResult r = run_command(quote(chromium_binary()) +
+                                          " --headless --no-sandbox --disable-gpu --no-first-run"
+                                          " --user-data-dir=" +
+                                          quote(dir.file("profile")) + " --dump-dom " + quote("file://" + page),
+                                      60);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("</html>"), std::string::npos) << "no DOM dumped; stderr:\n" << r.err;
   return r.out;

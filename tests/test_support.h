@@ -84,8 +84,8 @@ struct CommandResult {
 /// Runs a shell command line with a time limit; captures stdout and stderr.
 inline CommandResult run_command(const std::string& command, int timeout_s = 120) {
   TempDir tmp;
-  const std::string line = "timeout -s KILL " + std::to_string(timeout_s) + " " + command + " >" +
-                           tmp.file("out") + " 2>" + tmp.file("err");
+  const std::string line =
+      "timeout -s KILL " + std::to_string(timeout_s) + " " + command + " >" + tmp.file("out") + " 2>" + tmp.file("err");
   const int status = std::system(line.c_str());
   CommandResult r;
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);

@@ -88,8 +88,7 @@ class Rng {
 
 // ------------------------------------------------------------ formatting
 
-constexpr std::array<int64_t, 10> kPow10 = {1,      10,      100,      1000,      10000,
-                                             100000, 1000000, 10000000, 100000000, 1000000000};
+constexpr std::array<int64_t, 10> kPow10 = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
 /// Appends value rounded to `decimals` places, trailing zeros trimmed
 /// (12.3400 -> 12.34, 5.000 -> 5), as R prints numbers. Returns the end.
@@ -140,8 +139,7 @@ struct FloatColumn {
 // Per-column shapes, decided by the column number only (not by the rng), so
 // that the layout is stable when the row count changes.
 std::vector<FloatColumn> float_columns() {
-  constexpr Shape kShapes[] = {Shape::ZScore, Shape::Measurement, Shape::Small, Shape::Amount,
-                               Shape::Proportion};
+  constexpr Shape kShapes[] = {Shape::ZScore, Shape::Measurement, Shape::Small, Shape::Amount, Shape::Proportion};
   std::vector<FloatColumn> cols;
   for (int c = 0; c < kFloatColumns; ++c) {
     FloatColumn col{};

@@ -89,12 +89,11 @@ int main(int argc, char** argv) {
       }
       missing += col.missing_count;
     }
-    std::cout << "RESULT reader=nnrecipe seconds=" << std::fixed << elapsed.count()
-              << " rows=" << table.rows() << " cols=" << table.cols() << " numeric=" << numeric
-              << " categorical=" << categorical << " boolean=" << boolean
-              << " missing=" << missing << " threads=" << nnrecipe::num_threads()
-              << " file_bytes=" << file_bytes << " baseline_rss_bytes=" << baseline
-              << " peak_rss_bytes=" << peak << std::endl;
+    std::cout << "RESULT reader=nnrecipe seconds=" << std::fixed << elapsed.count() << " rows=" << table.rows()
+              << " cols=" << table.cols() << " numeric=" << numeric << " categorical=" << categorical
+              << " boolean=" << boolean << " missing=" << missing << " threads=" << nnrecipe::num_threads()
+              << " file_bytes=" << file_bytes << " baseline_rss_bytes=" << baseline << " peak_rss_bytes=" << peak
+              << std::endl;
   } catch (const std::exception& e) {
     std::cerr << "bench_csv_read: " << e.what() << "\n";
     return 1;

@@ -509,10 +509,11 @@ void run_doctor_overhead(Args a, const nnrecipe::TensorData& data, int threads) 
     }
     std::sort(overheads.begin(), overheads.end());
     std::sort(self_shares.begin(), self_shares.end());
-    std::printf("RESULT impl=doctor model=%s batch=%lld threads=%d pairs=%d overhead_median=%.4f overhead_min=%.4f "
-                "overhead_max=%.4f self_median=%.4f\n",
-                model_name(a).c_str(), static_cast<long long>(batch), threads, kPairs, overheads[kPairs / 2],
-                overheads.front(), overheads.back(), self_shares[self_shares.size() / 2]);
+    std::printf(
+        "RESULT impl=doctor model=%s batch=%lld threads=%d pairs=%d overhead_median=%.4f overhead_min=%.4f "
+        "overhead_max=%.4f self_median=%.4f\n",
+        model_name(a).c_str(), static_cast<long long>(batch), threads, kPairs, overheads[kPairs / 2], overheads.front(),
+        overheads.back(), self_shares[self_shares.size() / 2]);
     std::fflush(stdout);
   }
 }
@@ -534,8 +535,7 @@ int main(int argc, char** argv) {
     if (a.impl == "gemm") {
       double seconds = 0, onednn_seconds = 0;
       const double gflops = gemm_gflops(a, false, seconds);
-      const double onednn_gflops =
-          nnrecipe::fast_linear_available() ? gemm_gflops(a, true, onednn_seconds) : 0.0;
+      const double onednn_gflops = nnrecipe::fast_linear_available() ? gemm_gflops(a, true, onednn_seconds) : 0.0;
       std::printf("RESULT impl=gemm n=%lld threads=%d seconds=%.6f gflops=%.2f blas=%s onednn_gflops=%.2f\n",
                   static_cast<long long>(a.gemm_n), threads, seconds, gflops, blas_core().c_str(), onednn_gflops);
       return 0;

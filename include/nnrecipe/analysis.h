@@ -67,10 +67,10 @@ class LrRangeTracker {
 // Learning curve: the validation metric at growing training fractions.
 
 struct LearningCurvePoint {
-  double fraction = 0;       ///< of the training split
+  double fraction = 0;  ///< of the training split
   std::size_t rows = 0;
-  double train_metric = 0;   ///< the selection metric on the rows trained on
-  double val_metric = 0;     ///< on the full validation split
+  double train_metric = 0;  ///< the selection metric on the rows trained on
+  double val_metric = 0;    ///< on the full validation split
 };
 
 struct LearningCurveVerdict {
@@ -114,8 +114,8 @@ Calibration calibration(const std::vector<int64_t>& labels, const std::vector<do
 // Confusion matrix and per-class metrics.
 
 /// counts[true][predicted], predicted = argmax (lowest index on a tie).
-std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int64_t>& labels,
-                                                   const std::vector<double>& probs, std::size_t classes);
+std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int64_t>& labels, const std::vector<double>& probs,
+                                                   std::size_t classes);
 
 struct ClassMetrics {
   std::size_t cls = 0;
@@ -160,18 +160,18 @@ std::vector<std::size_t> confident_mistakes(const std::vector<int64_t>& labels, 
 struct SliceFeature {
   std::string name;
   bool categorical = false;
-  std::vector<double> values;            ///< numeric
-  std::vector<int32_t> codes;            ///< categorical
-  std::vector<std::string> categories;   ///< categorical
+  std::vector<double> values;           ///< numeric
+  std::vector<int32_t> codes;           ///< categorical
+  std::vector<std::string> categories;  ///< categorical
 };
 
 struct Slice {
   std::string feature;
   std::string description;  ///< "Income in [12, 45)", "Home = rent", "Income missing"
   std::size_t rows = 0;
-  double mean_loss = 0;     ///< of the rows in the slice
+  double mean_loss = 0;                                          ///< of the rows in the slice
   double error_rate = std::numeric_limits<double>::quiet_NaN();  ///< classification only
-  double excess = 0;        ///< mean_loss minus the overall mean loss
+  double excess = 0;                                             ///< mean_loss minus the overall mean loss
 };
 
 /// Numeric features are cut at quantiles into up to 5 bins (fewer when
@@ -193,7 +193,7 @@ struct LabelIssue {
   std::size_t row = 0;
   int64_t given = 0;
   int64_t suggested = 0;
-  double given_prob = 0;      ///< out-of-fold probability of the given label
+  double given_prob = 0;  ///< out-of-fold probability of the given label
   double suggested_prob = 0;
 };
 

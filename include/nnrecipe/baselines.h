@@ -45,7 +45,7 @@ class PriorBaseline {
 
   Task task() const { return task_; }
   const std::vector<double>& class_shares() const { return shares_; }  ///< classification
-  double mean() const { return mean_; }  ///< regression, original units
+  double mean() const { return mean_; }                                ///< regression, original units
 
  private:
   Task task_ = Task::Regression;
@@ -83,8 +83,8 @@ class XgboostBaseline {
   /// keeps the rounds trained, predictions use those up to the best one.
   /// Throws std::invalid_argument on an empty train split, mismatched
   /// widths or a transform without target.
-  static XgboostBaseline fit(const EncodedData& train, const EncodedData& val,
-                             const FittedTransform& ft, const XgboostOptions& options = {});
+  static XgboostBaseline fit(const EncodedData& train, const EncodedData& val, const FittedTransform& ft,
+                             const XgboostOptions& options = {});
 
   /// Predictions with the trees up to best_iteration(). Throws
   /// std::invalid_argument when the data's width differs from training.

@@ -10,11 +10,11 @@
 namespace nnrecipe {
 
 struct CheckInfo {
-  std::string id;         ///< e.g. "config.lr_range"
-  std::string group;      ///< "data", "config lint", "preflight", "monitor", "evaluation"
-  std::string severity;   ///< "error", "warn", "info", or "info/warn" when it depends
-  std::string detects;    ///< when it fires, with the default threshold
-  std::string why;        ///< what goes wrong silently if nobody looks, and the anchor
+  std::string id;        ///< e.g. "config.lr_range"
+  std::string group;     ///< "data", "config lint", "preflight", "monitor", "evaluation"
+  std::string severity;  ///< "error", "warn", "info", or "info/warn" when it depends
+  std::string detects;   ///< when it fires, with the default threshold
+  std::string why;       ///< what goes wrong silently if nobody looks, and the anchor
 };
 
 /// Every registered check, grouped, in catalogue order.

@@ -12,12 +12,12 @@
 namespace nnrecipe {
 
 struct DataConfig {
-  std::string train;             ///< training CSV (or an image directory)
-  std::string test;              ///< optional test CSV
-  std::string val;               ///< optional validation CSV
-  std::string target;            ///< target column
-  std::vector<std::string> drop; ///< columns left out of the features (ids, constants)
-  std::string task = "auto";     ///< auto | binary | multiclass | regression
+  std::string train;              ///< training CSV (or an image directory)
+  std::string test;               ///< optional test CSV
+  std::string val;                ///< optional validation CSV
+  std::string target;             ///< target column
+  std::vector<std::string> drop;  ///< columns left out of the features (ids, constants)
+  std::string task = "auto";      ///< auto | binary | multiclass | regression
   double val_fraction = 0.1;
   double test_fraction = 0.2;
   bool normalize = true;
@@ -26,21 +26,21 @@ struct DataConfig {
 };
 
 struct ModelConfig {
-  std::string type = "mlp";  ///< linear | mlp | cnn
+  std::string type = "mlp";                  ///< linear | mlp | cnn
   std::vector<int64_t> hidden = {128, 128};  // [64, 64] left letter at 0.932 (bench/quality)
-  std::string activation = "relu";  ///< relu | gelu | tanh | sigmoid
+  std::string activation = "relu";           ///< relu | gelu | tanh | sigmoid
   double dropout = 0.0;
   bool batchnorm = false;
   std::string output_activation = "none";  ///< none | sigmoid | softmax
-  int64_t outputs = 0;  ///< output units; 0 = what the task needs (1, or the class count)
+  int64_t outputs = 0;                     ///< output units; 0 = what the task needs (1, or the class count)
   std::optional<double> hidden_bias_init;  ///< constant for hidden biases; nullopt = LibTorch's init
   bool init_output_bias = true;
   bool augment = false;  ///< images: random crop with padding + horizontal flip
 };
 
 struct EarlyStoppingConfig {
-  int64_t patience = 10;           ///< epochs without improvement; 0 = off
-  std::string metric = "auto";     ///< auto = the task's selection metric, or val_loss, auc, ...
+  int64_t patience = 10;        ///< epochs without improvement; 0 = off
+  std::string metric = "auto";  ///< auto = the task's selection metric, or val_loss, auc, ...
 };
 
 struct TrainConfig {
@@ -49,11 +49,11 @@ struct TrainConfig {
   double momentum = 0.9;
   double weight_decay = 0.0;
   int64_t batch_size = 64;
-  int64_t epochs = 100;  ///< an upper bound: early stopping (patience 10) usually ends sooner
-  std::string loss = "auto";  ///< auto | bce | ce | mse | l1 | huber
+  int64_t epochs = 100;                ///< an upper bound: early stopping (patience 10) usually ends sooner
+  std::string loss = "auto";           ///< auto | bce | ce | mse | l1 | huber
   std::string class_weights = "none";  ///< none | balanced
   EarlyStoppingConfig early_stopping;
-  double grad_clip = 0.0;  ///< max global gradient norm; 0 = off
+  double grad_clip = 0.0;             ///< max global gradient norm; 0 = off
   std::string schedule = "constant";  ///< constant | cosine | step
   std::vector<std::string> freeze;    ///< parameter-name patterns (substring) left untrained
   std::optional<int64_t> seed = 0;    ///< null = no fixed seed
@@ -74,10 +74,10 @@ struct Config {
 
 /// One declared option, for help and docs.
 struct OptionInfo {
-  std::string key;          ///< e.g. "train.lr"
-  std::string type;         ///< e.g. "float", "int", "bool", "string", "list of int"
-  std::string default_text; ///< the default as YAML
-  std::string allowed;      ///< range or choices, "" if any value
+  std::string key;           ///< e.g. "train.lr"
+  std::string type;          ///< e.g. "float", "int", "bool", "string", "list of int"
+  std::string default_text;  ///< the default as YAML
+  std::string allowed;       ///< range or choices, "" if any value
   std::string description;
 };
 

@@ -15,10 +15,10 @@
 namespace nnrecipe {
 
 struct DatasetSources {
-  std::string train;   ///< CSV file (split into train/val/test unless test is given)
-  std::string val;     ///< optional validation CSV
-  std::string test;    ///< optional test CSV
-  std::string target;  ///< target column
+  std::string train;         ///< CSV file (split into train/val/test unless test is given)
+  std::string val;           ///< optional validation CSV
+  std::string test;          ///< optional test CSV
+  std::string target;        ///< target column
   std::optional<Task> task;  ///< nullopt = infer from the target column
   SplitOptions split;        ///< fractions are ignored for the files given
   CsvOptions csv;

@@ -16,8 +16,7 @@ namespace nnrecipe {
 class InputError : public std::runtime_error {
  public:
   explicit InputError(const std::string& message);
-  InputError(std::string file, const std::string& message, std::size_t line = 0,
-             std::size_t column = 0);
+  InputError(std::string file, const std::string& message, std::size_t line = 0, std::size_t column = 0);
 
   const std::string& file() const { return file_; }
   std::size_t line() const { return line_; }      ///< 1-based; 0 if unknown

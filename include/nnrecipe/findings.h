@@ -15,12 +15,12 @@ enum class Severity { Info, Warn, Error };
 std::string to_string(Severity severity);  ///< "info", "warn", "error"
 
 struct Finding {
-  std::string id;        ///< stable catalogue id, e.g. "config.lr_range"
+  std::string id;  ///< stable catalogue id, e.g. "config.lr_range"
   Severity severity = Severity::Info;
-  std::string stage;     ///< "lint", "preflight", "train", ...
-  std::string message;   ///< one sentence with the numbers
+  std::string stage;    ///< "lint", "preflight", "train", ...
+  std::string message;  ///< one sentence with the numbers
   nlohmann::json evidence = nlohmann::json::object();
-  std::string fix;       ///< what to change, as concretely as possible
+  std::string fix;  ///< what to change, as concretely as possible
   /// Config changes that apply the fix mechanically ({"train.lr": 0.0003}),
   /// for `nnrecipe check --fix`; empty where the fix needs a person.
   nlohmann::json fix_set = nlohmann::json::object();
@@ -32,7 +32,7 @@ struct Finding {
 /// Findings after applying checks.ignore: what is kept, and what was
 /// silenced (summaries say so rather than hiding it).
 struct FindingSet {
-  std::vector<Finding> findings;  ///< errors first, then warn, then info; stable within
+  std::vector<Finding> findings;     ///< errors first, then warn, then info; stable within
   std::vector<std::string> ignored;  ///< ids silenced by checks.ignore that would have fired
 
   bool has_errors() const;

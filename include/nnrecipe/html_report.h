@@ -79,7 +79,7 @@ struct PlotOptions {
   std::string x_label, y_label;      ///< escaped
   /// Category names for an x axis of choices (x = 0, 1, ...); empty = numeric.
   std::vector<std::string> x_categories;
-  bool line = false;                 ///< join the points in order (a curve), else a scatter
+  bool line = false;  ///< join the points in order (a curve), else a scatter
   /// The x axis's range (a search space's bounds); NaN = the points' range.
   double x_min = std::numeric_limits<double>::quiet_NaN(), x_max = std::numeric_limits<double>::quiet_NaN();
   std::string colour = "#4c78a8";

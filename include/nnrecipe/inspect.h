@@ -114,12 +114,12 @@ struct Inspection {
   std::vector<ColumnProfile> columns;
   std::string target;  ///< "" when none (or absent: data.target_missing)
   std::optional<Task> task;
-  std::vector<ValueCount> classes;  ///< classification target, commonest first
-  std::string power_metric;         ///< "auc" (classification) or "r2"
-  std::vector<FeaturePower> power;  ///< best first
-  std::size_t correlation_rows = 0;     ///< rows the correlation check used (a sample when fewer than rows)
-  std::size_t correlation_columns = 0;  ///< numeric features it compared
-  std::size_t numeric_features = 0;     ///< of how many
+  std::vector<ValueCount> classes;          ///< classification target, commonest first
+  std::string power_metric;                 ///< "auc" (classification) or "r2"
+  std::vector<FeaturePower> power;          ///< best first
+  std::size_t correlation_rows = 0;         ///< rows the correlation check used (a sample when fewer than rows)
+  std::size_t correlation_columns = 0;      ///< numeric features it compared
+  std::size_t numeric_features = 0;         ///< of how many
   std::vector<CorrelationPair> correlated;  ///< pairs above the threshold
   std::optional<std::size_t> test_rows;
   std::vector<DriftScore> drift;  ///< every shared feature, highest first

@@ -32,16 +32,14 @@ namespace nnrecipe {
 /// than rows * classes, a label outside [0, classes), or a probability that
 /// is NaN or outside [0, 1].
 std::map<std::string, double> classification_metrics(const std::vector<int64_t>& y_true,
-                                                     const std::vector<double>& probs,
-                                                     std::size_t classes);
+                                                     const std::vector<double>& probs, std::size_t classes);
 
 /// Regression metrics rmse, mae, r2, computed in the target's original units
 /// (inverse-transform a standardized target first). r2 = 1 - SS_res / SS_tot;
 /// it is NaN when y_true is constant (SS_tot == 0: scikit-learn would report
 /// 1 or 0 there, which hides that the score means nothing). Throws
 /// std::invalid_argument for no rows, different sizes, or a non-finite value.
-std::map<std::string, double> regression_metrics(const std::vector<double>& y_true,
-                                                 const std::vector<double>& y_pred);
+std::map<std::string, double> regression_metrics(const std::vector<double>& y_true, const std::vector<double>& y_pred);
 
 /// Area under the ROC curve for 0/1 labels, O(n log n): the Mann-Whitney
 /// statistic, a tied (positive, negative) pair counting one half. NaN when

@@ -18,7 +18,6 @@ void set_num_threads(std::size_t n);
 /// Runs fn(task) for task in [0, tasks) on up to `threads` threads
 /// (0 = num_threads()). If tasks throw, rethrows the exception of the
 /// lowest-numbered failing task, so errors are deterministic.
-void parallel_for(std::size_t tasks, const std::function<void(std::size_t task)>& fn,
-                  std::size_t threads = 0);
+void parallel_for(std::size_t tasks, const std::function<void(std::size_t task)>& fn, std::size_t threads = 0);
 
 }  // namespace nnrecipe

@@ -32,7 +32,8 @@ Predictions predict_table(const LoadedModel& model, const Table& table);
 /// Writes predictions as `nnrecipe predict` does: `prediction` plus
 /// `prob_<class>` columns (classification), or `prediction` in the target's
 /// original units (regression). Atomically.
-void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names, const std::string& out_csv);
+void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names,
+                           const std::string& out_csv);
 
 /// One model of an ensemble directory.
 struct EnsembleMember {

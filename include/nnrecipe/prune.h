@@ -23,23 +23,23 @@
 namespace nnrecipe {
 
 struct PruneOptions {
-  std::string run_dir;                ///< a `nnrecipe train` run directory
-  std::vector<double> sparsities;     ///< in (0, 1), ascending
+  std::string run_dir;             ///< a `nnrecipe train` run directory
+  std::vector<double> sparsities;  ///< in (0, 1), ascending
   bool structured = false;
-  int64_t finetune_epochs = 3;        ///< after each step; 0 = prune only
-  std::string out_dir;                ///< "" = RUN_DIR/prune (or prune-structured)
+  int64_t finetune_epochs = 3;  ///< after each step; 0 = prune only
+  std::string out_dir;          ///< "" = RUN_DIR/prune (or prune-structured)
   std::function<void(const std::string&)> on_progress;
 };
 
 struct PruneStep {
-  double sparsity = 0;  ///< asked: share of weights (unstructured) or of hidden units/channels removed
-  double actual = 0;    ///< measured: share of prunable weights that are zero
-  int64_t params = 0;   ///< non-zero parameters (unstructured) or all parameters of the smaller network
+  double sparsity = 0;                ///< asked: share of weights (unstructured) or of hidden units/channels removed
+  double actual = 0;                  ///< measured: share of prunable weights that are zero
+  int64_t params = 0;                 ///< non-zero parameters (unstructured) or all parameters of the smaller network
   std::vector<int64_t> hidden;        ///< structured: the widths / channels left
   std::map<std::string, double> val;  ///< after fine-tuning (validation selects; test for scale)
   std::map<std::string, double> test;
-  double val_before_finetune = 0;     ///< the selection metric right after pruning
-  double ms_per_1000_rows = 0;        ///< forward time in eval mode (structured: the smaller network)
+  double val_before_finetune = 0;  ///< the selection metric right after pruning
+  double ms_per_1000_rows = 0;     ///< forward time in eval mode (structured: the smaller network)
   std::string model_dir;
 };
 
@@ -47,7 +47,7 @@ struct PruneResult {
   std::string metric;
   bool higher_is_better = true;
   bool structured = false;
-  PruneStep dense;                    ///< the trained network as it was
+  PruneStep dense;  ///< the trained network as it was
   std::vector<PruneStep> steps;
   std::string out_dir;
 };

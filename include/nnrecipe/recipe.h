@@ -36,7 +36,7 @@ struct RecipeOptions {
   std::string config_source;   ///< "credit.csv --target Status" or the config file
   double budget_minutes = 10;  ///< the whole run
   std::string out_dir;
-  bool strict = false;         ///< an error finding in inspect (leakage) stops the run
+  bool strict = false;  ///< an error finding in inspect (leakage) stops the run
   /// The progress display: stage, trial and time left (one line, redrawn).
   std::function<void(const std::string& status)> on_progress;
   /// One line per finished step ("baseline: xgboost val auc 0.8312 (4.1s)").
@@ -45,21 +45,21 @@ struct RecipeOptions {
 
 /// A loss curve of one network trained in a stage.
 struct TrainCurve {
-  std::string label;  ///< "baseline network", "width x2", ...
+  std::string label;                                     ///< "baseline network", "width x2", ...
   std::vector<double> train_loss, val_loss, val_metric;  ///< per epoch
   int64_t best_epoch = 0;
 };
 
 /// One row of an ablation table: one change to the incumbent configuration.
 struct AblationRow {
-  std::string change;      ///< "hidden [128,128] -> [256,256]"
+  std::string change;                                            ///< "hidden [128,128] -> [256,256]"
   double train_loss = std::numeric_limits<double>::quiet_NaN();  ///< at the best epoch
   double val_metric = std::numeric_limits<double>::quiet_NaN();  ///< the selection metric
-  double delta = 0;        ///< against the incumbent, higher-is-better sign (loss decrease for overfit)
+  double delta = 0;  ///< against the incumbent, higher-is-better sign (loss decrease for overfit)
   bool kept = false;
   int64_t epochs = 0;
   double seconds = 0;
-  std::string note;        ///< "cut by the budget", "diverged", ...
+  std::string note;  ///< "cut by the budget", "diverged", ...
 };
 
 /// A network of the recipe's own that a check stopped, and what the recipe
@@ -76,8 +76,8 @@ struct StageReport {
   std::string verdict;  ///< pass | warn | fail | skipped
   std::string summary;  ///< one sentence with the numbers
   double seconds = 0;
-  double budget_seconds = 0;      ///< its share of the budget
-  std::vector<std::string> cut;   ///< what the budget left out, in words
+  double budget_seconds = 0;     ///< its share of the budget
+  std::vector<std::string> cut;  ///< what the budget left out, in words
   std::vector<TrainCurve> curves;
   std::vector<AblationRow> ablation;
   std::vector<Repair> repairs = {};
@@ -97,24 +97,24 @@ struct Candidate {
 
 /// A row worth looking at, from the test split.
 struct ShownRow {
-  std::size_t row = 0;            ///< 0-based within the test split
-  std::string given, predicted;   ///< class names, or numbers for regression
-  double loss = 0;                ///< log loss / squared error
-  double confidence = 0;          ///< probability of the predicted class (classification)
+  std::size_t row = 0;                                     ///< 0-based within the test split
+  std::string given, predicted;                            ///< class names, or numbers for regression
+  double loss = 0;                                         ///< log loss / squared error
+  double confidence = 0;                                   ///< probability of the predicted class (classification)
   std::vector<std::pair<std::string, std::string>> cells;  ///< tabular: the raw feature values
-  std::string image_png;          ///< images: a PNG data URI
+  std::string image_png;                                   ///< images: a PNG data URI
 };
 
 struct ErrorAnalysis {
   std::string split = "test";
-  std::vector<std::string> class_names;        ///< classification
+  std::vector<std::string> class_names;         ///< classification
   std::vector<std::vector<int64_t>> confusion;  ///< [true][predicted]
   std::vector<ClassMetrics> per_class;
-  Calibration calibration;                      ///< classification
+  Calibration calibration;  ///< classification
   std::vector<ShownRow> top_losses;
-  LossConcentration concentration;  ///< of the per-row losses behind top_losses
-  std::vector<ShownRow> confident_mistakes;     ///< classification
-  std::vector<Slice> worst_slices;              ///< tabular
+  LossConcentration concentration;           ///< of the per-row losses behind top_losses
+  std::vector<ShownRow> confident_mistakes;  ///< classification
+  std::vector<Slice> worst_slices;           ///< tabular
   /// From out-of-fold predictions on the training split: rows shown are
   /// training rows (0-based within it).
   std::vector<ShownRow> label_issues;
@@ -126,15 +126,15 @@ struct ErrorAnalysis {
 };
 
 struct RecipeResult {
-  std::string task;              ///< binary | multiclass | regression
-  std::string metric;            ///< the selection metric (trainer's names)
+  std::string task;    ///< binary | multiclass | regression
+  std::string metric;  ///< the selection metric (trainer's names)
   bool higher_is_better = true;
-  std::string winner;            ///< a candidate name
-  std::string winner_sentence;   ///< e.g. "xgboost wins: test auc 0.8412, 0.0061 above the best network"
+  std::string winner;                 ///< a candidate name
+  std::string winner_sentence;        ///< e.g. "xgboost wins: test auc 0.8412, 0.0061 above the best network"
   std::vector<Candidate> candidates;  ///< ranked by validation, best first
   std::vector<StageReport> stages;
   FindingSet findings;
-  Inspection inspection;          ///< tabular data
+  Inspection inspection;  ///< tabular data
   bool image_data = false;
   ImageInspection image_inspection;  ///< image data
   std::size_t train_rows = 0, val_rows = 0, test_rows = 0;
@@ -146,8 +146,8 @@ struct RecipeResult {
   std::string final_config_yaml;  ///< the winning network's config
   double budget_seconds = 0;
   double seconds = 0;
-  bool stopped = false;           ///< --strict stopped it after inspect
-  std::string stop_reason;        ///< why, in words, when stopped
+  bool stopped = false;     ///< --strict stopped it after inspect
+  std::string stop_reason;  ///< why, in words, when stopped
   /// "SIGINT during the overfit stage" when an interrupt ended the run
   /// early (its winner is the best of what was trained); "" otherwise.
   std::string interrupted;

@@ -26,9 +26,9 @@ struct SearchParam {
   enum class Kind { Uniform, LogUniform, Int, LogInt, Choice };
   std::string key;
   Kind kind = Kind::Uniform;
-  double lo = 0, hi = 0;             ///< numeric kinds, inclusive
-  std::vector<std::string> choices;  ///< Choice: each value as flow YAML
-  std::string when_key;              ///< "" = always active
+  double lo = 0, hi = 0;                 ///< numeric kinds, inclusive
+  std::vector<std::string> choices;      ///< Choice: each value as flow YAML
+  std::string when_key;                  ///< "" = always active
   std::vector<std::string> when_values;  ///< flow YAML values of when_key that activate it
 };
 

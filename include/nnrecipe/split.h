@@ -21,8 +21,7 @@ struct SplitIndices {
 /// class is split in the same proportions; without it, rows are split at
 /// random. Throws std::invalid_argument on fractions outside [0, 1) or
 /// summing to 1 or more.
-SplitIndices split_rows(std::size_t rows, const SplitOptions& options,
-                        const std::vector<int64_t>* strata = nullptr);
+SplitIndices split_rows(std::size_t rows, const SplitOptions& options, const std::vector<int64_t>* strata = nullptr);
 
 /// The fewest rows a random split with these fractions turns into at least
 /// two training rows and one row in each of validation and test (those with

@@ -55,8 +55,7 @@ class Table {
   const Column& column(const std::string& name) const;
   /// Throws InputError "FILE: ROLE 'NAME' not found; the columns are: ..."
   /// unless the column exists (role: "column", "target column"...).
-  void require_column(const std::string& name, const std::string& file = "",
-                      const std::string& role = "column") const;
+  void require_column(const std::string& name, const std::string& file = "", const std::string& role = "column") const;
 
   /// A new table with the given rows, in the given order.
   Table take(const std::vector<std::size_t>& rows) const;

@@ -42,8 +42,7 @@ class BatchIterator {
  public:
   /// Batches of `batch_size` rows; with `shuffle`, a new permutation per
   /// epoch drawn from (seed, epoch), so runs repeat exactly.
-  BatchIterator(const TensorData& data, int64_t batch_size, bool shuffle, uint64_t seed,
-                bool drop_last = false);
+  BatchIterator(const TensorData& data, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last = false);
 
   /// Starts epoch `epoch` (0-based): resets the position and draws its order.
   void start_epoch(uint64_t epoch);

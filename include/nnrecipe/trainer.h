@@ -27,8 +27,8 @@ struct PreparedData {
   std::vector<std::string> class_names;  ///< classification
   std::vector<int64_t> class_counts;     ///< training counts per class
   TensorData train, val, test;
-  std::optional<FittedTransform> transform;        ///< tabular data
-  std::optional<ImageNormalization> image_norm;    ///< image data
+  std::optional<FittedTransform> transform;      ///< tabular data
+  std::optional<ImageNormalization> image_norm;  ///< image data
   std::size_t dropped_missing_target = 0;
 };
 

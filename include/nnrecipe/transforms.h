@@ -36,14 +36,14 @@ Task parse_saved_task(const std::string& name, const std::string& file);
 Task infer_task(const Column& target);
 
 struct TransformOptions {
-  std::string target;                ///< target column name ("" = features only)
-  std::optional<Task> task;          ///< nullopt = infer_task
-  bool normalize = true;             ///< standardize numeric features
-  bool soft_clip = true;             ///< with normalize: z -> z / sqrt(1 + (z/3)^2)
-  bool normalize_target = true;      ///< standardize a regression target
-  bool log_target = false;           ///< regression: model log(y) (every y must be > 0)
+  std::string target;                      ///< target column name ("" = features only)
+  std::optional<Task> task;                ///< nullopt = infer_task
+  bool normalize = true;                   ///< standardize numeric features
+  bool soft_clip = true;                   ///< with normalize: z -> z / sqrt(1 + (z/3)^2)
+  bool normalize_target = true;            ///< standardize a regression target
+  bool log_target = false;                 ///< regression: model log(y) (every y must be > 0)
   std::size_t onehot_max_categories = 16;  ///< above: embedding ids
-  std::vector<std::string> drop;     ///< columns not used as features
+  std::vector<std::string> drop;           ///< columns not used as features
 };
 
 enum class FeatureKind { Numeric, OneHot, Embedding };
@@ -51,9 +51,9 @@ enum class FeatureKind { Numeric, OneHot, Embedding };
 struct FeatureSpec {
   std::string name;
   FeatureKind kind = FeatureKind::Numeric;
-  double median = 0.0;  ///< imputation value (numeric)
-  double mean = 0.0;    ///< subtracted (numeric; 0 when not normalizing)
-  double scale = 1.0;   ///< divided by (numeric; 1 when not normalizing)
+  double median = 0.0;                  ///< imputation value (numeric)
+  double mean = 0.0;                    ///< subtracted (numeric; 0 when not normalizing)
+  double scale = 1.0;                   ///< divided by (numeric; 1 when not normalizing)
   bool indicator = false;               ///< add a "<name>__missing" column
   std::vector<std::string> categories;  ///< one-hot / embedding vocabulary
 };
@@ -79,8 +79,8 @@ struct EncodedData {
   std::vector<float> dense;
   std::size_t id_cols = 0;
   std::vector<int64_t> ids;
-  std::vector<int64_t> labels;  ///< classification: class index per row
-  std::vector<float> target;    ///< regression: standardized target per row
+  std::vector<int64_t> labels;        ///< classification: class index per row
+  std::vector<float> target;          ///< regression: standardized target per row
   std::size_t unseen_categories = 0;  ///< cells whose category training never saw
 };
 

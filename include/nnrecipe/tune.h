@@ -32,21 +32,21 @@
 namespace nnrecipe {
 
 struct TuneOptions {
-  Config base;                      ///< the config every trial starts from
-  std::string config_source;        ///< where it came from (for the report)
+  Config base;                ///< the config every trial starts from
+  std::string config_source;  ///< where it came from (for the report)
   SearchSpace space;
   std::string space_source;
-  std::string sampler = "sobol";    ///< random | sobol | grid
-  std::size_t trials = 20;          ///< ignored by grid (its size is the grid's)
-  std::size_t grid_points = 3;      ///< values per numeric axis of a grid
-  std::string scheduler = "asha";   ///< none | asha
-  AshaOptions asha;                 ///< max_epochs is base.train.epochs
-  double budget_minutes = 0;        ///< 0 = no limit: no trial starts (or is promoted) after it; the first always starts
-  std::size_t parallel = 1;         ///< worker processes at once
-  std::size_t threads = 0;          ///< threads in all (0 = all cores), divided among workers
-  uint64_t seed = 0;                ///< sampler seed
+  std::string sampler = "sobol";   ///< random | sobol | grid
+  std::size_t trials = 20;         ///< ignored by grid (its size is the grid's)
+  std::size_t grid_points = 3;     ///< values per numeric axis of a grid
+  std::string scheduler = "asha";  ///< none | asha
+  AshaOptions asha;                ///< max_epochs is base.train.epochs
+  double budget_minutes = 0;       ///< 0 = no limit: no trial starts (or is promoted) after it; the first always starts
+  std::size_t parallel = 1;        ///< worker processes at once
+  std::size_t threads = 0;         ///< threads in all (0 = all cores), divided among workers
+  uint64_t seed = 0;               ///< sampler seed
   std::string out_dir;
-  std::string worker_binary;        ///< the nnrecipe executable (runs `tune-trial`)
+  std::string worker_binary;  ///< the nnrecipe executable (runs `tune-trial`)
   /// Called as trials start and finish (progress display).
   std::function<void(const std::string& line)> on_progress;
 };
@@ -55,24 +55,24 @@ struct TrialResult {
   std::size_t index = 0;
   Assignment params;
   std::string metric;
-  double score = 0;        ///< best validation value of the metric (NaN if none)
-  int64_t epochs = 0;      ///< epochs trained
+  double score = 0;    ///< best validation value of the metric (NaN if none)
+  int64_t epochs = 0;  ///< epochs trained
   int64_t best_epoch = 0;
   /// "completed", "early_stopping", "check" (an error finding), "asha" (not
   /// promoted past a rung), "failed", or "paused" (at a rung, while the study runs)
   std::string stopped;
   double seconds = 0;
   std::vector<double> curve;  ///< validation metric after each epoch
-  std::string error;       ///< "failed": the worker's last message
+  std::string error;          ///< "failed": the worker's last message
 };
 
 struct StudyResult {
   std::vector<TrialResult> trials;  ///< by index (finished ones)
   std::string metric;
   bool higher_is_better = true;
-  std::ptrdiff_t best = -1;         ///< index into trials
-  std::size_t resumed = 0;          ///< trials found finished in OUT
-  std::size_t not_started = 0;      ///< trials the budget left out
+  std::ptrdiff_t best = -1;     ///< index into trials
+  std::size_t resumed = 0;      ///< trials found finished in OUT
+  std::size_t not_started = 0;  ///< trials the budget left out
   int64_t total_epochs = 0;
   double seconds = 0;
   std::vector<std::string> warnings;  ///< e.g. the best value at the edge of the space

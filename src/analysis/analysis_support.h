@@ -31,8 +31,8 @@ inline void check_probs(const char* fn, const std::vector<int64_t>& labels, cons
     for (std::size_t c = 0; c < classes; ++c) {
       const double p = probs[i * classes + c];
       if (!(p >= 0.0 && p <= 1.0)) {  // the negated test also rejects NaN
-        fail(fn, "probability " + std::to_string(p) + " at row " + std::to_string(i) + ", class " +
-                     std::to_string(c) + " is not in [0, 1]");
+        fail(fn, "probability " + std::to_string(p) + " at row " + std::to_string(i) + ", class " + std::to_string(c) +
+                     " is not in [0, 1]");
       }
     }
   }

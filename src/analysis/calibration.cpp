@@ -2,8 +2,8 @@
 // "On Calibration of Modern Neural Networks" (equation 3), over equal-width
 // bins of the predicted class's probability, and the reliability diagram's
 // bins.
-#include "nnrecipe/analysis.h"
 #include "analysis/analysis_support.h"
+#include "nnrecipe/analysis.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 // Where the model errs (../shared/RECIPE.md, stage 6): confusion matrix,
 // per-class precision/recall/F1, per-row losses, and the rows worth looking
 // at (top losses, most confident mistakes).
-#include "nnrecipe/analysis.h"
 #include "analysis/analysis_support.h"
+#include "nnrecipe/analysis.h"
 
 #include <algorithm>
 #include <cmath>
@@ -54,8 +54,8 @@ double ratio_or_nan(int64_t numerator, int64_t denominator) {
 
 }  // namespace
 
-std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int64_t>& labels,
-                                                   const std::vector<double>& probs, std::size_t classes) {
+std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int64_t>& labels, const std::vector<double>& probs,
+                                                   std::size_t classes) {
   check_probs("confusion_matrix", labels, probs, classes);
   std::vector<std::vector<int64_t>> counts(classes, std::vector<int64_t>(classes, 0));
   for (std::size_t i = 0; i < labels.size(); ++i) {

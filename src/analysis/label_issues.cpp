@@ -4,8 +4,8 @@
 // fair to classes the model is less sure of: a row counts as confidently
 // class j when p_ij reaches the model's average confidence in j on the rows
 // labelled j, not a fixed 0.5.
-#include "nnrecipe/analysis.h"
 #include "analysis/analysis_support.h"
+#include "nnrecipe/analysis.h"
 
 #include <algorithm>
 #include <limits>

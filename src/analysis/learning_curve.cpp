@@ -29,9 +29,7 @@ std::string rows_text(std::size_t rows) {
 
 // Four significant digits, without an exponent for large errors (RMSE in
 // dollars).
-std::string metric_text(double x) {
-  return std::fabs(x) >= 1e4 ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
-}
+std::string metric_text(double x) { return std::fabs(x) >= 1e4 ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x); }
 
 // The last two points with distinct rows of the points sorted by rows.
 struct LastDoubling {
@@ -54,21 +52,21 @@ LastDoubling last_doubling(const std::vector<LearningCurvePoint>& sorted) {
 
 std::string verdict_sentence(const LastDoubling& d, const LearningCurveVerdict& v, bool higher_is_better,
                              double min_gain) {
-  const std::string points = fmt::format("{} at {} rows -> {} at {}", metric_text(d.prev->val_metric),
-                                         rows_text(d.prev->rows), metric_text(d.last->val_metric),
-                                         rows_text(d.last->rows));
+  const std::string points =
+      fmt::format("{} at {} rows -> {} at {}", metric_text(d.prev->val_metric), rows_text(d.prev->rows),
+                  metric_text(d.last->val_metric), rows_text(d.last->rows));
   const char* better = higher_is_better ? "rises" : "falls";
   const char* worse = higher_is_better ? "falls" : "rises";
   if (v.more_data_pays) {
-    return fmt::format("The validation metric still {} by {:.3g} per doubling of the training rows ({}): more data "
-                       "would likely pay.",
-                       better, v.gain_per_doubling, points);
+    return fmt::format(
+        "The validation metric still {} by {:.3g} per doubling of the training rows ({}): more data "
+        "would likely pay.",
+        better, v.gain_per_doubling, points);
   }
-  const std::string trend = v.gain_per_doubling >= 0
-                                ? fmt::format("is flat ({} by {:.3g} per doubling of the training rows", better,
-                                              v.gain_per_doubling)
-                                : fmt::format("gets worse ({} by {:.3g} per doubling of the training rows", worse,
-                                              -v.gain_per_doubling);
+  const std::string trend =
+      v.gain_per_doubling >= 0
+          ? fmt::format("is flat ({} by {:.3g} per doubling of the training rows", better, v.gain_per_doubling)
+          : fmt::format("gets worse ({} by {:.3g} per doubling of the training rows", worse, -v.gain_per_doubling);
   std::string sentence = fmt::format("The validation metric {}: {}): more data is unlikely to pay", trend, points);
   if (v.gap > kLargeGapFactor * min_gain && v.gap > 0) {
     sentence += fmt::format("; the gap between training and validation ({}) says regularization matters more",
@@ -94,20 +92,19 @@ LearningCurveVerdict learning_curve_verdict(const std::vector<LearningCurvePoint
   if (d.last) v.gap = (d.last->train_metric - d.last->val_metric) * sign;
   if (!d.prev) {
     v.gain_per_doubling = kNaN;
-    v.sentence = fmt::format("No verdict on more data: the learning curve needs at least 2 points with different "
-                             "training rows, got {}.",
-                             points.size());
+    v.sentence = fmt::format(
+        "No verdict on more data: the learning curve needs at least 2 points with different "
+        "training rows, got {}.",
+        points.size());
     return v;
   }
   if (!std::isfinite(d.prev->val_metric) || !std::isfinite(d.last->val_metric)) {
     v.gain_per_doubling = kNaN;
     v.sentence = fmt::format("No verdict on more data: the validation metric is not finite ({} at {} rows, {} at {}).",
-                             d.prev->val_metric, rows_text(d.prev->rows), d.last->val_metric,
-                             rows_text(d.last->rows));
+                             d.prev->val_metric, rows_text(d.prev->rows), d.last->val_metric, rows_text(d.last->rows));
     return v;
   }
-  const double doublings =
-      std::log2(static_cast<double>(d.last->rows) / static_cast<double>(d.prev->rows));
+  const double doublings = std::log2(static_cast<double>(d.last->rows) / static_cast<double>(d.prev->rows));
   v.gain_per_doubling = (d.last->val_metric - d.prev->val_metric) * sign / doublings;
   v.more_data_pays = v.gain_per_doubling >= min_gain;  // false for a NaN min_gain
   v.sentence = verdict_sentence(d, v, higher_is_better, min_gain);

@@ -146,8 +146,8 @@ LrRangeResult LrRangeTracker::result() const {
   }
   if (*best - skip + 1 < kMinUsablePoints) {
     r.note = fmt::format(
-        "{}; no suggestion: the smoothed loss was lowest at lr {} (step {} of {}), too early to see it descend",
-        stop, lr_text(r.lrs[*best]), *best + 1, r.lrs.size());
+        "{}; no suggestion: the smoothed loss was lowest at lr {} (step {} of {}), too early to see it descend", stop,
+        lr_text(r.lrs[*best]), *best + 1, r.lrs.size());
     return r;
   }
   const std::optional<std::size_t> steepest = steepest_descent(r, skip, *best);

@@ -78,8 +78,8 @@ Partition numeric_partition(const SliceFeature& f) {
       p.slice_of_row[i] = 0;
     } else {
       // Bin b is [edges[b], edges[b+1]): count the interior edges <= v.
-      p.slice_of_row[i] = static_cast<std::size_t>(std::upper_bound(edges.begin() + 1, edges.end() - 1, v) -
-                                                   (edges.begin() + 1));
+      p.slice_of_row[i] =
+          static_cast<std::size_t>(std::upper_bound(edges.begin() + 1, edges.end() - 1, v) - (edges.begin() + 1));
     }
   }
   return p;

@@ -16,9 +16,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 LeaderboardEntry train_network(const std::string& name, Config config, const EncodedSplits& splits,
                                const std::string& run_dir) {
@@ -91,16 +89,18 @@ Leaderboard run_baselines(const Config& config, const EncodedSplits& splits, con
   board.entries.push_back(train_network("network", config, splits, run_dir.empty() ? "" : run_dir + "/network"));
 
   // Rank by validation only; an undefined metric (NaN) goes last.
-  std::stable_sort(board.entries.begin(), board.entries.end(), [&](const LeaderboardEntry& a, const LeaderboardEntry& b) {
-    return is_better(metric, a.val.at(metric.name), b.val.at(metric.name));
-  });
+  std::stable_sort(board.entries.begin(), board.entries.end(),
+                   [&](const LeaderboardEntry& a, const LeaderboardEntry& b) {
+                     return is_better(metric, a.val.at(metric.name), b.val.at(metric.name));
+                   });
   return board;
 }
 
 nlohmann::json to_json(const Leaderboard& board) {
   nlohmann::json models = nlohmann::json::array();
   for (const LeaderboardEntry& e : board.entries) {
-    models.push_back({{"name", e.name}, {"val", e.val}, {"test", e.test}, {"seconds", e.seconds}, {"detail", e.detail}});
+    models.push_back(
+        {{"name", e.name}, {"val", e.val}, {"test", e.test}, {"seconds", e.seconds}, {"detail", e.detail}});
   }
   return {{"task", to_string(board.task)},
           {"selection_metric", board.selection_metric},
@@ -112,7 +112,8 @@ nlohmann::json to_json(const Leaderboard& board) {
 std::string render(const Leaderboard& board) {
   using A = TextTable::Align;
   const std::string m = board.selection_metric;
-  TextTable table({"model", "val " + m, "test " + m, "seconds", "detail"}, {A::Left, A::Right, A::Right, A::Right, A::Left});
+  TextTable table({"model", "val " + m, "test " + m, "seconds", "detail"},
+                  {A::Left, A::Right, A::Right, A::Right, A::Left});
   for (const LeaderboardEntry& e : board.entries) {
     table.add_row({e.name, fmt::format("{:.4f}", e.val.at(m)), fmt::format("{:.4f}", e.test.at(m)),
                    fmt::format("{:.1f}", e.seconds), e.detail});

@@ -33,9 +33,7 @@ using DMatrix = std::unique_ptr<void, DMatrixFree>;
 // thread before each use, so that nothing reaches the console.
 void silence() { XGB_CHECK(XGBSetGlobalConfig("{\"verbosity\": 0}")); }
 
-int resolve_threads(int threads) {
-  return threads > 0 ? threads : static_cast<int>(num_threads());
-}
+int resolve_threads(int threads) { return threads > 0 ? threads : static_cast<int>(num_threads()); }
 
 std::size_t width(const EncodedData& d) { return d.dense_cols + d.id_cols; }
 
@@ -58,8 +56,7 @@ DMatrix make_dmatrix(const EncodedData& d, int threads) {
     data = joined.data();
   }
   DMatrixHandle h = nullptr;
-  XGB_CHECK(XGDMatrixCreateFromMat_omp(data, d.rows, cols, std::numeric_limits<float>::quiet_NaN(), &h,
-                                       threads));
+  XGB_CHECK(XGDMatrixCreateFromMat_omp(data, d.rows, cols, std::numeric_limits<float>::quiet_NaN(), &h, threads));
   return DMatrix(h);  // xgboost copied the data
 }
 
@@ -80,8 +77,7 @@ double parse_eval(const char* text) {
   const std::string s(text);
   const std::size_t colon = s.rfind(':');
   double v = std::numeric_limits<double>::quiet_NaN();
-  if (colon == std::string::npos ||
-      std::from_chars(s.data() + colon + 1, s.data() + s.size(), v).ec != std::errc()) {
+  if (colon == std::string::npos || std::from_chars(s.data() + colon + 1, s.data() + s.size(), v).ec != std::errc()) {
     throw std::runtime_error("xgboost: unexpected evaluation output '" + s + "'");
   }
   return v;
@@ -99,7 +95,6 @@ std::string get_attr(void* booster, const char* key, const std::string& path) {
   return out;
 }
 
-
 }  // namespace
 
 void XgboostBaseline::BoosterFree::operator()(void* booster) const { XGBoosterFree(booster); }
@@ -109,8 +104,8 @@ XgboostBaseline::XgboostBaseline(XgboostBaseline&&) noexcept = default;
 XgboostBaseline& XgboostBaseline::operator=(XgboostBaseline&&) noexcept = default;
 XgboostBaseline::~XgboostBaseline() = default;
 
-XgboostBaseline XgboostBaseline::fit(const EncodedData& train, const EncodedData& val,
-                                     const FittedTransform& ft, const XgboostOptions& options) {
+XgboostBaseline XgboostBaseline::fit(const EncodedData& train, const EncodedData& val, const FittedTransform& ft,
+                                     const XgboostOptions& options) {
   if (!ft.target()) throw std::invalid_argument("xgboost: the transform has no target");
   if (train.rows == 0) throw std::invalid_argument("xgboost: empty training split");
   if (width(train) == 0) throw std::invalid_argument("xgboost: no feature columns");
@@ -149,13 +144,19 @@ XgboostBaseline XgboostBaseline::fit(const EncodedData& train, const EncodedData
   // xgboost's seed is a signed 64-bit parameter: pass the same bits.
   set("seed", std::to_string(static_cast<int64_t>(options.seed)));
   switch (b.task_) {
-    case Task::Binary: set("objective", "binary:logistic"); b.eval_metric_ = "logloss"; break;
+    case Task::Binary:
+      set("objective", "binary:logistic");
+      b.eval_metric_ = "logloss";
+      break;
     case Task::Multiclass:
       set("objective", "multi:softprob");
       set("num_class", std::to_string(b.classes_));
       b.eval_metric_ = "mlogloss";
       break;
-    case Task::Regression: set("objective", "reg:squarederror"); b.eval_metric_ = "rmse"; break;
+    case Task::Regression:
+      set("objective", "reg:squarederror");
+      b.eval_metric_ = "rmse";
+      break;
   }
   set("eval_metric", b.eval_metric_);
   set("tree_method", options.tree_method);
@@ -274,11 +275,10 @@ XgboostBaseline XgboostBaseline::load(const std::string& path, const FittedTrans
   const std::size_t ft_classes = ft.target()->task == Task::Regression ? 0 : ft.target()->classes.size();
   const std::size_t ft_features = ft.dense_width() + ft.embedding_cardinalities().size();
   if (b.task_ != ft.target()->task || b.classes_ != ft_classes || b.features_ != ft_features) {
-    throw InputError(path, std::string("the xgboost model (") + to_string(b.task_) + ", " +
-                               std::to_string(b.classes_) + " classes, " + std::to_string(b.features_) +
-                               " features) does not match the transform (" + to_string(ft.target()->task) +
-                               ", " + std::to_string(ft_classes) + " classes, " + std::to_string(ft_features) +
-                               " features)");
+    throw InputError(path, std::string("the xgboost model (") + to_string(b.task_) + ", " + std::to_string(b.classes_) +
+                               " classes, " + std::to_string(b.features_) +
+                               " features) does not match the transform (" + to_string(ft.target()->task) + ", " +
+                               std::to_string(ft_classes) + " classes, " + std::to_string(ft_features) + " features)");
   }
   return b;
 }

@@ -29,7 +29,8 @@ CommandRunner add_baseline_command(CLI::App& app) {
   cmd->add_option("INPUT", args->input, "A YAML config, or a CSV file (then give --target)")->required();
   cmd->add_option("--target", args->target, "Target column (with a CSV input)");
   cmd->add_option("--set", args->sets, "Override an option: KEY=VALUE, value in YAML (repeatable)");
-  cmd->add_option("--out", args->out, "Directory for leaderboard.json and the network's run (default: runs/baseline-<name>)");
+  cmd->add_option("--out", args->out,
+                  "Directory for leaderboard.json and the network's run (default: runs/baseline-<name>)");
   return [args] {
     Config config;
     if (is_yaml_path(args->input)) {

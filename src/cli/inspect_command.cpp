@@ -169,7 +169,8 @@ CommandRunner add_inspect_command(CLI::App& app) {
     options.seed = args->seed;
     if (!args->task.empty()) {
       options.task = parse_task(args->task);
-      if (!options.task) throw InputError(fmt::format("--task '{}': expected binary|multiclass|regression", args->task));
+      if (!options.task)
+        throw InputError(fmt::format("--task '{}': expected binary|multiclass|regression", args->task));
       if (args->target.empty()) throw InputError("--task needs --target");
     }
     DataSource source = [&] {

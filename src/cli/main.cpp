@@ -3,8 +3,8 @@
 // exit code 2 for bad input or usage, 3 for a failure that is not the
 // input's (the system's, or a bug: "internal error ... please report"); no
 // stack traces, no aborts.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -42,8 +42,7 @@ int main(int argc, char** argv) {
       "nnrecipe"};
   app.set_help_all_flag("--help-all", "Show the help of every command");
   std::size_t threads = 0;
-  app.add_option("--threads", threads,
-                 "Threads for parsing and LibTorch (default: the cores available)")
+  app.add_option("--threads", threads, "Threads for parsing and LibTorch (default: the cores available)")
       ->check(CLI::NonNegativeNumber)
       ->default_str("cores");
   bool show_version = false;
@@ -59,8 +58,8 @@ int main(int argc, char** argv) {
   // Each command registers itself; remember which subcommand runs what.
   std::map<CLI::App*, CommandRunner> commands;
   for (auto add : {add_run_command, add_inspect_command, add_config_command, add_train_command, add_predict_command,
-                    add_baseline_command, add_check_command, add_checks_command, add_tune_command,
-                    add_tune_trial_command, add_prune_command}) {
+                   add_baseline_command, add_check_command, add_checks_command, add_tune_command,
+                   add_tune_trial_command, add_prune_command}) {
     CommandRunner run = add(app);
     commands[app.get_subcommands({}).back()] = std::move(run);
   }

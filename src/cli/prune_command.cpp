@@ -22,14 +22,19 @@ CommandRunner add_prune_command(CLI::App& app) {
       "weights held at zero, and reports the validation metric at each sparsity. Each step's model is saved "
       "and works with `nnrecipe predict`.");
   cmd->add_option("RUN_DIR", o->run_dir, "A run directory of `nnrecipe train` (holds model/)")->required();
-  cmd->add_option("--sparsity", o->sparsities, "Sparsities in (0, 1), increasing")->delimiter(',')->capture_default_str();
-  cmd->add_flag("--structured", o->structured, "Remove whole hidden units (MLP) or channels (CNN): a smaller dense network");
+  cmd->add_option("--sparsity", o->sparsities, "Sparsities in (0, 1), increasing")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_flag("--structured", o->structured,
+                "Remove whole hidden units (MLP) or channels (CNN): a smaller dense network");
   cmd->add_option("--finetune-epochs", o->finetune_epochs, "Epochs of fine-tuning after each step (0 = none)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", o->out_dir, "Output directory (default RUN_DIR/prune or RUN_DIR/prune-structured)");
-  cmd->footer("\nExample:\n  nnrecipe train examples/configs/credit_mlp.yaml --out runs/credit\n"
-              "  nnrecipe prune runs/credit --sparsity 0.5,0.9,0.95 --finetune-epochs 3\n"
-              "  nnrecipe predict runs/credit/prune/sparsity-0.90/model data.csv");
+  cmd->footer(
+      "\nExample:\n  nnrecipe train examples/configs/credit_mlp.yaml --out runs/credit\n"
+      "  nnrecipe prune runs/credit --sparsity 0.5,0.9,0.95 --finetune-epochs 3\n"
+      "  nnrecipe predict runs/credit/prune/sparsity-0.90/model data.csv");
   return [o] {
     ProgressLine progress("prune");
     o->on_progress = [&](const std::string& line) {
@@ -47,8 +52,8 @@ CommandRunner add_prune_command(CLI::App& app) {
     t.add_row({"dense", fmt::format("{:.3f}", r.dense.actual), std::to_string(r.dense.params), at(r.dense.val),
                at(r.dense.test), fmt::format("{:.3f}", r.dense.ms_per_1000_rows)});
     for (const PruneStep& s : r.steps) {
-      t.add_row({fmt::format("{:.2f}", s.sparsity), fmt::format("{:.3f}", s.actual), std::to_string(s.params), at(s.val),
-                 at(s.test), fmt::format("{:.3f}", s.ms_per_1000_rows)});
+      t.add_row({fmt::format("{:.2f}", s.sparsity), fmt::format("{:.3f}", s.actual), std::to_string(s.params),
+                 at(s.val), at(s.test), fmt::format("{:.3f}", s.ms_per_1000_rows)});
     }
     progress.clear();
     std::cout << "\n" << t.render();

@@ -45,8 +45,7 @@ CommandRunner add_run_command(CLI::App& app) {
       "squeeze (train longer, ensemble, the test split scored once, error analysis, calibration). Every choice "
       "uses the validation split. Writes report.html, summary.json, findings.json, leaderboard.csv and model/ "
       "(loadable by `nnrecipe predict`).");
-  cmd->add_option("INPUT", args->input,
-                  "A CSV file (then give --target), an image dataset directory, or a YAML config")
+  cmd->add_option("INPUT", args->input, "A CSV file (then give --target), an image dataset directory, or a YAML config")
       ->required();
   cmd->add_option("--target", args->target, "Target column (with a CSV input)");
   cmd->add_option("--test", args->test, "Test CSV (default: 20% of INPUT, stratified, held out and used once)");
@@ -56,7 +55,9 @@ CommandRunner add_run_command(CLI::App& app) {
       ->default_str("10");
   cmd->add_option("--out", args->out, "Run directory (default runs/<timestamp>-run-<name>)");
   cmd->add_option("--set", args->sets, "Override an option of the starting config: KEY=VALUE (repeatable)");
-  cmd->add_flag("--strict", args->strict, "Stop after inspect, with exit code 1, when the data shows leakage or another finding that makes every later number suspect");
+  cmd->add_flag("--strict", args->strict,
+                "Stop after inspect, with exit code 1, when the data shows leakage or another finding that makes every "
+                "later number suspect");
   cmd->add_flag("--quiet", args->quiet, "Print only the final summary");
   cmd->footer(
       "\nExamples:\n"

@@ -56,7 +56,8 @@ CommandRunner add_train_command(CLI::App& app) {
   cmd->add_flag("--quiet", args->quiet, "Print only the final summary (and any findings)");
   cmd->add_flag("--no-preflight", args->no_preflight,
                 "Skip the checks run before training (`nnrecipe check`); an error among them stops the run");
-  cmd->footer("\nExample:\n  nnrecipe train --set data.train=credit_data.csv --set data.target=Status --set train.epochs=30");
+  cmd->footer(
+      "\nExample:\n  nnrecipe train --set data.train=credit_data.csv --set data.target=Status --set train.epochs=30");
   return [args] {
     Config config;
     std::string dir;
@@ -155,7 +156,8 @@ CommandRunner add_predict_command(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("predict", "Score a CSV with a trained model and write a predictions CSV.");
-  cmd->add_option("MODEL_DIR", args->model, "A run's model directory (RUN_DIR/model; an ensemble that `run` saved too)")->required();
+  cmd->add_option("MODEL_DIR", args->model, "A run's model directory (RUN_DIR/model; an ensemble that `run` saved too)")
+      ->required();
   cmd->add_option("DATA", args->data, "CSV with the training feature columns (the target may be absent)")->required();
   cmd->add_option("--out", args->out, "Predictions CSV (default: predictions.csv)");
   return [args] {

@@ -68,12 +68,14 @@ int run(const TuneArgs& args) {
   o.parallel = args.parallel;
   o.seed = args.seed;
   o.threads = num_threads();
-  o.out_dir = args.out.empty() ? "runs/tune-" + file_stem(args.config.empty() ? o.base.data.train : args.config) : args.out;
+  o.out_dir =
+      args.out.empty() ? "runs/tune-" + file_stem(args.config.empty() ? o.base.data.train : args.config) : args.out;
   o.worker_binary = self_executable();
   if (o.scheduler == "asha" && asha_rungs(o.asha).empty()) {
-    throw InputError(fmt::format("--scheduler asha: train.epochs {} leaves no rung after --grace {}; raise "
-                                 "train.epochs or lower --grace",
-                                 o.base.train.epochs, o.asha.grace));
+    throw InputError(
+        fmt::format("--scheduler asha: train.epochs {} leaves no rung after --grace {}; raise "
+                    "train.epochs or lower --grace",
+                    o.base.train.epochs, o.asha.grace));
   }
   ProgressLine progress("tune");
   o.on_progress = [&](const std::string& line) {
@@ -87,12 +89,14 @@ int run(const TuneArgs& args) {
              s.seconds, s.metric);
   if (s.best >= 0) {
     const TrialResult& b = s.trials[static_cast<std::size_t>(s.best)];
-    fmt::print("best: trial {} with {} {:.4f} ({} epochs): {}\n", b.index, s.metric, b.score, b.epochs, to_string(b.params));
+    fmt::print("best: trial {} with {} {:.4f} ({} epochs): {}\n", b.index, s.metric, b.score, b.epochs,
+               to_string(b.params));
   } else {
     fmt::print("no trial finished with a score\n");
   }
   for (const std::string& w : s.warnings) fmt::print("warn: {}\n", w);
-  fmt::print("wrote {0}/{1}trials.csv, {0}/report.html\n", o.out_dir, s.best >= 0 ? fmt::format("best.yaml, {}/", o.out_dir) : "");
+  fmt::print("wrote {0}/{1}trials.csv, {0}/report.html\n", o.out_dir,
+             s.best >= 0 ? fmt::format("best.yaml, {}/", o.out_dir) : "");
   return s.best >= 0 ? kExitOk : kExitFindings;
 }
 
@@ -108,24 +112,37 @@ CommandRunner add_tune_command(CLI::App& app) {
       "uses the validation split only. Rerun the same command to resume a killed study.");
   cmd->add_option("CONFIG", args->config, "Base YAML config every trial starts from (optional with --set)");
   cmd->add_option("--set", args->sets, "Override a base option: KEY=VALUE (repeatable)");
-  cmd->add_option("--space", args->space, "Search space YAML: KEY: {log_uniform|uniform|int|log_int: [LO, HI]} or "
-                                          "{choice: [...]}, optionally when: {KEY: [VALUES]}")->required();
-  cmd->add_option("--trials", args->trials, "Trials to run (random, sobol)")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--space", args->space,
+                  "Search space YAML: KEY: {log_uniform|uniform|int|log_int: [LO, HI]} or "
+                  "{choice: [...]}, optionally when: {KEY: [VALUES]}")
+      ->required();
+  cmd->add_option("--trials", args->trials, "Trials to run (random, sobol)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--budget", args->budget,
                   "Minutes; no trial starts or is promoted after them, the first always starts (0 = no limit)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--parallel", args->parallel, "Trials at once, each a process; the threads are divided among them")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--scheduler", args->scheduler, "none | asha (asynchronous successive halving: trials pause at each rung; the top 1/eta are promoted)")
-      ->capture_default_str()->check(CLI::IsMember({"none", "asha"}));
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option(
+         "--scheduler", args->scheduler,
+         "none | asha (asynchronous successive halving: trials pause at each rung; the top 1/eta are promoted)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "asha"}));
   cmd->add_option("--sampler", args->sampler, "sobol | random | grid")
-      ->capture_default_str()->check(CLI::IsMember({"sobol", "random", "grid"}));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sobol", "random", "grid"}));
   cmd->add_option("--grid-points", args->grid_points, "grid: values per numeric parameter")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--grace", args->grace, "asha: epochs before a trial's first rung")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--eta", args->eta, "asha: reduction factor (1/eta of the trials at a rung are promoted)")
-      ->capture_default_str()->check(CLI::Range(1.5, 100.0));
+      ->capture_default_str()
+      ->check(CLI::Range(1.5, 100.0));
   cmd->add_option("--seed", args->seed, "Sampler seed")->capture_default_str();
   cmd->add_option("--out", args->out, "Study directory (default runs/tune-<config name>); resumed when it exists");
   cmd->footer(

@@ -60,7 +60,8 @@ Option number(std::string key, Get field, double lo, double hi, bool lo_open, st
   Option opt;
   opt.key = key;
   opt.type = "float";
-  opt.allowed = fmt::format("{}{}, {}{}", lo_open ? "(" : "[", lo, hi == std::numeric_limits<double>::infinity() ? "inf" : fmt::format("{}", hi),
+  opt.allowed = fmt::format("{}{}, {}{}", lo_open ? "(" : "[", lo,
+                            hi == std::numeric_limits<double>::infinity() ? "inf" : fmt::format("{}", hi),
                             hi == std::numeric_limits<double>::infinity() ? ")" : "]");
   opt.description = std::move(description);
   opt.set = [=](Config& c, const YAML::Node& n, const Origin& o) {
@@ -98,7 +99,9 @@ Option boolean(std::string key, Get field, std::string description) {
   opt.type = "bool";
   opt.allowed = "true | false";
   opt.description = std::move(description);
-  opt.set = [=](Config& c, const YAML::Node& n, const Origin& o) { field(c) = convert<bool>(n, o, key, "true or false"); };
+  opt.set = [=](Config& c, const YAML::Node& n, const Origin& o) {
+    field(c) = convert<bool>(n, o, key, "true or false");
+  };
   opt.get = [=](const Config& c) { return YAML::Node(static_cast<bool>(field(const_cast<Config&>(c)))); };
   return opt;
 }
@@ -200,15 +203,34 @@ const std::vector<Option>& options() {
   static const std::vector<Option> all = [] {
     std::vector<Option> o;
     // data
-    o.push_back(text("data.train", [](Config& c) -> std::string& { return c.data.train; }, "Training data: a CSV file (split into train/val/test unless data.test is given) or an image dataset directory"));
-    o.push_back(text("data.test", [](Config& c) -> std::string& { return c.data.test; }, "Test CSV; when given, no test split is taken from data.train"));
-    o.push_back(text("data.val", [](Config& c) -> std::string& { return c.data.val; }, "Validation CSV; when given, no validation split is taken from data.train"));
-    o.push_back(text("data.target", [](Config& c) -> std::string& { return c.data.target; }, "Target column"));
-    o.push_back(list<std::string>("data.drop", [](Config& c) -> std::vector<std::string>& { return c.data.drop; }, "string", std::string(), "Columns left out of the features (id-like or constant columns; `nnrecipe run` drops those inspect finds)"));
-    o.push_back(choice("data.task", [](Config& c) -> std::string& { return c.data.task; }, {"auto", "binary", "multiclass", "regression"}, "Learning task; auto infers it from the target column"));
-    o.push_back(number("data.val_fraction", [](Config& c) -> double& { return c.data.val_fraction; }, 0.0, 0.9, false, "Share of rows held out for validation (model selection)"));
-    o.push_back(number("data.test_fraction", [](Config& c) -> double& { return c.data.test_fraction; }, 0.0, 0.9, false, "Share of rows held out for the final test, used once"));
-    o.push_back(boolean("data.normalize", [](Config& c) -> bool& { return c.data.normalize; }, "Standardize numeric features (statistics from the training split only), then soft-clip them into (-3, 3) so an outlier cannot push a network far outside what it trained on"));
+    o.push_back(text(
+        "data.train", [](Config& c) -> std::string& { return c.data.train; },
+        "Training data: a CSV file (split into train/val/test unless data.test is given) or an image dataset "
+        "directory"));
+    o.push_back(text(
+        "data.test", [](Config& c) -> std::string& { return c.data.test; },
+        "Test CSV; when given, no test split is taken from data.train"));
+    o.push_back(text(
+        "data.val", [](Config& c) -> std::string& { return c.data.val; },
+        "Validation CSV; when given, no validation split is taken from data.train"));
+    o.push_back(text(
+        "data.target", [](Config& c) -> std::string& { return c.data.target; }, "Target column"));
+    o.push_back(list<std::string>(
+        "data.drop", [](Config& c) -> std::vector<std::string>& { return c.data.drop; }, "string", std::string(),
+        "Columns left out of the features (id-like or constant columns; `nnrecipe run` drops those inspect finds)"));
+    o.push_back(choice(
+        "data.task", [](Config& c) -> std::string& { return c.data.task; },
+        {"auto", "binary", "multiclass", "regression"}, "Learning task; auto infers it from the target column"));
+    o.push_back(number(
+        "data.val_fraction", [](Config& c) -> double& { return c.data.val_fraction; }, 0.0, 0.9, false,
+        "Share of rows held out for validation (model selection)"));
+    o.push_back(number(
+        "data.test_fraction", [](Config& c) -> double& { return c.data.test_fraction; }, 0.0, 0.9, false,
+        "Share of rows held out for the final test, used once"));
+    o.push_back(boolean(
+        "data.normalize", [](Config& c) -> bool& { return c.data.normalize; },
+        "Standardize numeric features (statistics from the training split only), then soft-clip them into (-3, 3) so "
+        "an outlier cannot push a network far outside what it trained on"));
     o.push_back(nullable<bool>(
         "data.normalize_target", [](Config& c) -> std::optional<bool>& { return c.data.normalize_target; }, "bool",
         "true | false | null", "true, false or null", [](bool) { return std::string(); },
@@ -219,42 +241,96 @@ const std::vector<Option>& options() {
         "Regression on log(target) (every value > 0), predictions mapped back with exp; null = false for `train`, "
         "while `run` tries it on a positive target with |skewness| > 1 and keeps it if validation improves"));
     // model
-    o.push_back(choice("model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "cnn"}, "Network: linear (logistic/softmax/linear regression), mlp, or cnn (images)"));
-    o.push_back(list<int64_t>("model.hidden", [](Config& c) -> std::vector<int64_t>& { return c.model.hidden; }, "int", 1, "Hidden layer widths (mlp) or channels per conv block (cnn)"));
-    o.push_back(choice("model.activation", [](Config& c) -> std::string& { return c.model.activation; }, {"relu", "gelu", "tanh", "sigmoid"}, "Hidden activation"));
-    o.push_back(number("model.dropout", [](Config& c) -> double& { return c.model.dropout; }, 0.0, 0.99, false, "Dropout probability after each hidden layer"));
-    o.push_back(boolean("model.batchnorm", [](Config& c) -> bool& { return c.model.batchnorm; }, "Batch normalization after each hidden layer (always on in cnn blocks)"));
-    o.push_back(choice("model.output_activation", [](Config& c) -> std::string& { return c.model.output_activation; }, {"none", "sigmoid", "softmax"}, "Activation on the output; none = logits go to the loss (recommended)"));
-    o.push_back(integer("model.outputs", [](Config& c) -> int64_t& { return c.model.outputs; }, 0, 100000, "Output units; 0 = what the task needs (1 for binary and regression, the class count for multiclass)"));
+    o.push_back(choice(
+        "model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "cnn"},
+        "Network: linear (logistic/softmax/linear regression), mlp, or cnn (images)"));
+    o.push_back(list<int64_t>(
+        "model.hidden", [](Config& c) -> std::vector<int64_t>& { return c.model.hidden; }, "int", 1,
+        "Hidden layer widths (mlp) or channels per conv block (cnn)"));
+    o.push_back(choice(
+        "model.activation", [](Config& c) -> std::string& { return c.model.activation; },
+        {"relu", "gelu", "tanh", "sigmoid"}, "Hidden activation"));
+    o.push_back(number(
+        "model.dropout", [](Config& c) -> double& { return c.model.dropout; }, 0.0, 0.99, false,
+        "Dropout probability after each hidden layer"));
+    o.push_back(boolean(
+        "model.batchnorm", [](Config& c) -> bool& { return c.model.batchnorm; },
+        "Batch normalization after each hidden layer (always on in cnn blocks)"));
+    o.push_back(choice(
+        "model.output_activation", [](Config& c) -> std::string& { return c.model.output_activation; },
+        {"none", "sigmoid", "softmax"}, "Activation on the output; none = logits go to the loss (recommended)"));
+    o.push_back(integer(
+        "model.outputs", [](Config& c) -> int64_t& { return c.model.outputs; }, 0, 100000,
+        "Output units; 0 = what the task needs (1 for binary and regression, the class count for multiclass)"));
     o.push_back(nullable<double>(
-        "model.hidden_bias_init", [](Config& c) -> std::optional<double>& { return c.model.hidden_bias_init; },
-        "float", "a number | null", "a number or null",
+        "model.hidden_bias_init", [](Config& c) -> std::optional<double>& { return c.model.hidden_bias_init; }, "float",
+        "a number | null", "a number or null",
         [](double v) { return std::isfinite(v) ? std::string() : std::string("must be finite"); },
         "Fill the hidden layers' biases with this constant (null = LibTorch's default uniform init)"));
-    o.push_back(boolean("model.init_output_bias", [](Config& c) -> bool& { return c.model.init_output_bias; }, "Initialize the output bias to the prior: log(pos/neg), log class frequencies, or 0 for a standardized target"));
-    o.push_back(boolean("model.augment", [](Config& c) -> bool& { return c.model.augment; }, "Images: random crop with 2-pixel padding and horizontal flip while training"));
+    o.push_back(boolean(
+        "model.init_output_bias", [](Config& c) -> bool& { return c.model.init_output_bias; },
+        "Initialize the output bias to the prior: log(pos/neg), log class frequencies, or 0 for a standardized "
+        "target"));
+    o.push_back(boolean(
+        "model.augment", [](Config& c) -> bool& { return c.model.augment; },
+        "Images: random crop with 2-pixel padding and horizontal flip while training"));
     // train
-    o.push_back(choice("train.optimizer", [](Config& c) -> std::string& { return c.train.optimizer; }, {"adam", "adamw", "sgd", "lbfgs"}, "Optimizer; lbfgs = full-batch L-BFGS with a line search (small models on tables: the whole training split is one batch, one step of up to 20 iterations per epoch, lr 1)"));
-    o.push_back(number("train.lr", [](Config& c) -> double& { return c.train.lr; }, 0.0, 10.0, true, "Learning rate (3e-4 is a safe start for Adam)"));
-    o.push_back(number("train.momentum", [](Config& c) -> double& { return c.train.momentum; }, 0.0, 0.999, false, "SGD momentum"));
-    o.push_back(number("train.weight_decay", [](Config& c) -> double& { return c.train.weight_decay; }, 0.0, 1.0, false, "Weight decay (decoupled with adamw, L2 with adam/sgd/lbfgs)"));
-    o.push_back(integer("train.batch_size", [](Config& c) -> int64_t& { return c.train.batch_size; }, 1, kMaxInt, "Rows per batch (lbfgs: ignored, the whole training split)"));
-    o.push_back(integer("train.epochs", [](Config& c) -> int64_t& { return c.train.epochs; }, 1, 100000, "Maximum epochs"));
-    o.push_back(choice("train.loss", [](Config& c) -> std::string& { return c.train.loss; }, {"auto", "bce", "ce", "mse", "l1", "huber"}, "Loss; auto = bce (binary), ce (multiclass), mse (regression)"));
-    o.push_back(choice("train.class_weights", [](Config& c) -> std::string& { return c.train.class_weights; }, {"none", "balanced"}, "Class weights in the loss; balanced = n / (K * n_class)"));
-    o.push_back(integer("train.early_stopping.patience", [](Config& c) -> int64_t& { return c.train.early_stopping.patience; }, 0, kMaxInt, "Epochs without validation improvement before stopping (0 = off); the best weights are restored"));
-    o.push_back(choice("train.early_stopping.metric", [](Config& c) -> std::string& { return c.train.early_stopping.metric; }, {"auto", "val_loss", "accuracy", "balanced_accuracy", "log_loss", "auc", "pr_auc", "macro_f1", "rmse", "mae", "r2"}, "Validation metric watched; auto = auc (binary; pr_auc under 10% positives), accuracy (multiclass; balanced_accuracy when the rarest class has under 20% of the commonest's rows), rmse (regression)"));
-    o.push_back(number("train.grad_clip", [](Config& c) -> double& { return c.train.grad_clip; }, 0.0, kInf, false, "Clip the global gradient norm to this value (0 = off; not with lbfgs, whose line search bounds the step)"));
-    o.push_back(choice("train.schedule", [](Config& c) -> std::string& { return c.train.schedule; }, {"constant", "cosine", "step"}, "Learning-rate schedule (the recipe: constant until the model fits)"));
-    o.push_back(list<std::string>("train.freeze", [](Config& c) -> std::vector<std::string>& { return c.train.freeze; }, "string", std::string(), "Parameter-name patterns (substrings) to keep frozen"));
+    o.push_back(choice(
+        "train.optimizer", [](Config& c) -> std::string& { return c.train.optimizer; },
+        {"adam", "adamw", "sgd", "lbfgs"},
+        "Optimizer; lbfgs = full-batch L-BFGS with a line search (small models on tables: the whole training split is "
+        "one batch, one step of up to 20 iterations per epoch, lr 1)"));
+    o.push_back(number(
+        "train.lr", [](Config& c) -> double& { return c.train.lr; }, 0.0, 10.0, true,
+        "Learning rate (3e-4 is a safe start for Adam)"));
+    o.push_back(number(
+        "train.momentum", [](Config& c) -> double& { return c.train.momentum; }, 0.0, 0.999, false, "SGD momentum"));
+    o.push_back(number(
+        "train.weight_decay", [](Config& c) -> double& { return c.train.weight_decay; }, 0.0, 1.0, false,
+        "Weight decay (decoupled with adamw, L2 with adam/sgd/lbfgs)"));
+    o.push_back(integer(
+        "train.batch_size", [](Config& c) -> int64_t& { return c.train.batch_size; }, 1, kMaxInt,
+        "Rows per batch (lbfgs: ignored, the whole training split)"));
+    o.push_back(integer(
+        "train.epochs", [](Config& c) -> int64_t& { return c.train.epochs; }, 1, 100000, "Maximum epochs"));
+    o.push_back(choice(
+        "train.loss", [](Config& c) -> std::string& { return c.train.loss; },
+        {"auto", "bce", "ce", "mse", "l1", "huber"}, "Loss; auto = bce (binary), ce (multiclass), mse (regression)"));
+    o.push_back(choice(
+        "train.class_weights", [](Config& c) -> std::string& { return c.train.class_weights; }, {"none", "balanced"},
+        "Class weights in the loss; balanced = n / (K * n_class)"));
+    o.push_back(integer(
+        "train.early_stopping.patience", [](Config& c) -> int64_t& { return c.train.early_stopping.patience; }, 0,
+        kMaxInt, "Epochs without validation improvement before stopping (0 = off); the best weights are restored"));
+    o.push_back(choice(
+        "train.early_stopping.metric", [](Config& c) -> std::string& { return c.train.early_stopping.metric; },
+        {"auto", "val_loss", "accuracy", "balanced_accuracy", "log_loss", "auc", "pr_auc", "macro_f1", "rmse", "mae",
+         "r2"},
+        "Validation metric watched; auto = auc (binary; pr_auc under 10% positives), accuracy (multiclass; "
+        "balanced_accuracy when the rarest class has under 20% of the commonest's rows), rmse (regression)"));
+    o.push_back(number(
+        "train.grad_clip", [](Config& c) -> double& { return c.train.grad_clip; }, 0.0, kInf, false,
+        "Clip the global gradient norm to this value (0 = off; not with lbfgs, whose line search bounds the step)"));
+    o.push_back(choice(
+        "train.schedule", [](Config& c) -> std::string& { return c.train.schedule; }, {"constant", "cosine", "step"},
+        "Learning-rate schedule (the recipe: constant until the model fits)"));
+    o.push_back(list<std::string>(
+        "train.freeze", [](Config& c) -> std::vector<std::string>& { return c.train.freeze; }, "string", std::string(),
+        "Parameter-name patterns (substrings) to keep frozen"));
     o.push_back(nullable<int64_t>(
         "train.seed", [](Config& c) -> std::optional<int64_t>& { return c.train.seed; }, "int", ">= 0 | null",
         "an integer or null", [](int64_t v) { return v < 0 ? std::string("must be >= 0") : std::string(); },
         "Seed for the split, initialization and batch order (null = a random seed, not reproducible)"));
-    o.push_back(integer("train.threads", [](Config& c) -> int64_t& { return c.train.threads; }, 0, 1024, "Threads (0 = all cores); --threads overrides"));
-    o.push_back(choice("train.device", [](Config& c) -> std::string& { return c.train.device; }, {"auto", "cpu", "cuda"}, "Device; auto = cuda when LibTorch has it, else cpu"));
+    o.push_back(integer(
+        "train.threads", [](Config& c) -> int64_t& { return c.train.threads; }, 0, 1024,
+        "Threads (0 = all cores); --threads overrides"));
+    o.push_back(choice(
+        "train.device", [](Config& c) -> std::string& { return c.train.device; }, {"auto", "cpu", "cuda"},
+        "Device; auto = cuda when LibTorch has it, else cpu"));
     // checks
-    o.push_back(list<std::string>("checks.ignore", [](Config& c) -> std::vector<std::string>& { return c.checks.ignore; }, "string", std::string(), "Finding ids to silence (the summary lists them)"));
+    o.push_back(list<std::string>(
+        "checks.ignore", [](Config& c) -> std::vector<std::string>& { return c.checks.ignore; }, "string",
+        std::string(), "Finding ids to silence (the summary lists them)"));
     return o;
   }();
   return all;
@@ -293,8 +369,9 @@ std::size_t distance(const std::string& a, const std::string& b) {
       best = opt.key;
     }
   }
-  throw InputError(o.source, fmt::format("unknown key '{}'{}", key, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best)),
-                   o.line, o.column);
+  throw InputError(
+      o.source, fmt::format("unknown key '{}'{}", key, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best)),
+      o.line, o.column);
 }
 
 bool is_section(const std::string& prefix) {

@@ -32,7 +32,7 @@ using detail::CsvSyntaxError;
 using detail::CsvTokenizer;
 using detail::RawField;
 
-constexpr std::size_t kSampleRows = 1000;  // rows used for the first type guess
+constexpr std::size_t kSampleRows = 1000;       // rows used for the first type guess
 constexpr std::size_t kDetectBytes = 64 << 10;  // bytes seen by delimiter detection
 
 struct Chunk {
@@ -84,8 +84,7 @@ std::string quote_token(std::string_view token) {
   return "'" + shown + (token.size() > kMax ? "...'" : "'");
 }
 
-void check_utf8(const std::string& path, std::string_view text, std::size_t line,
-                std::size_t field) {
+void check_utf8(const std::string& path, std::string_view text, std::size_t line, std::size_t field) {
   const std::size_t bad = detail::find_invalid_utf8(text);
   if (bad != std::string_view::npos) {
     throw InputError(path,
@@ -139,9 +138,8 @@ class Scanner {
     } while (!eof_ && buf_.size() < kDetectBytes);
     skip_bom();
     if (pos_ == buf_.size() && eof_) throw InputError(file_.path(), "the file is empty");
-    layout_.delimiter = options_.delimiter != '\0'
-                            ? options_.delimiter
-                            : detect_delimiter(buf_.data() + pos_, buf_.data() + buf_.size());
+    layout_.delimiter = options_.delimiter != '\0' ? options_.delimiter
+                                                   : detect_delimiter(buf_.data() + pos_, buf_.data() + buf_.size());
     read_header();
     return layout_.names;
   }
@@ -214,17 +212,17 @@ class Scanner {
       auto [it, fresh] = seen.emplace(name, i);
       if (!fresh) {
         throw InputError(file_.path(),
-                         fmt::format("duplicate column name '{}' (columns {} and {})", name,
-                                     it->second + 1, i + 1),
+                         fmt::format("duplicate column name '{}' (columns {} and {})", name, it->second + 1, i + 1),
                          fields[i].line, i + 1);
       }
       layout_.names.push_back(std::move(name));
     }
     for (const auto& [name, type] : options_.type_overrides) {
       if (!seen.count(name)) {
-        throw InputError(file_.path(), fmt::format("a type is given for column '{}', but the "
-                                                   "header has no such column",
-                                                   name),
+        throw InputError(file_.path(),
+                         fmt::format("a type is given for column '{}', but the "
+                                     "header has no such column",
+                                     name),
                          1);
       }
     }
@@ -246,8 +244,7 @@ class Scanner {
       if (sampling) {
         if (fields.size() != ncols) {
           throw InputError(file_.path(),
-                           fmt::format("expected {} fields (as in the header), found {}", ncols,
-                                       fields.size()),
+                           fmt::format("expected {} fields (as in the header), found {}", ncols, fields.size()),
                            row_line);
         }
         for (std::size_t c = 0; c < ncols; ++c) classify(c, fields[c].value(scratch));
@@ -325,10 +322,13 @@ class Parser {
       columns_[c].type = kinds_[c];
     }
     // Touching ~0.5 GB of fresh pages is a quarter second on one thread.
-    parallel_for(ncols, [&](std::size_t c) {
-      columns_[c].missing.assign(rows, 0);
-      allocate(c);
-    }, options_.threads);
+    parallel_for(
+        ncols,
+        [&](std::size_t c) {
+          columns_[c].missing.assign(rows, 0);
+          allocate(c);
+        },
+        options_.threads);
     dictionaries_.assign(layout_.chunks.size(), std::vector<ChunkDictionary>(ncols));
 
     std::vector<std::size_t> all(ncols);
@@ -349,7 +349,8 @@ class Parser {
     }
     if (!reparse.empty()) parse_all(reparse);
 
-    parallel_for(ncols, [&](std::size_t c) { finish_column(c); }, options_.threads);
+    parallel_for(
+        ncols, [&](std::size_t c) { finish_column(c); }, options_.threads);
     dictionaries_.clear();
     return Table(std::move(columns_), rows);
   }
@@ -380,8 +381,7 @@ class Parser {
       throw InputError(file_.path(), "the file changed while it was being read");
     }
     const std::size_t ncols = layout_.names.size();
-    CsvTokenizer tok(buffer.data(), buffer.data() + buffer.size(), layout_.delimiter,
-                     chunk.first_line, true);
+    CsvTokenizer tok(buffer.data(), buffer.data() + buffer.size(), layout_.delimiter, chunk.first_line, true);
     std::vector<RawField> fields;
     fields.reserve(ncols);
     std::string scratch;
@@ -391,8 +391,7 @@ class Parser {
       while (tok.next_row<true>(fields) == CsvTokenizer::Row) {
         if (fields.size() != ncols) {
           throw InputError(file_.path(),
-                           fmt::format("expected {} fields (as in the header), found {}", ncols,
-                                       fields.size()),
+                           fmt::format("expected {} fields (as in the header), found {}", ncols, fields.size()),
                            fields.front().line);
         }
         for (std::size_t c = 0; c < ncols; ++c) {
@@ -438,9 +437,8 @@ class Parser {
   void reject(std::size_t c, std::string_view token, std::size_t line, const char* expected) {
     if (forced(c)) {
       throw InputError(file_.path(),
-                       fmt::format("{} in column '{}' is not {}, but the column is declared {}",
-                                   quote_token(token), layout_.names[c], expected,
-                                   to_string(kinds_[c])),
+                       fmt::format("{} in column '{}' is not {}, but the column is declared {}", quote_token(token),
+                                   layout_.names[c], expected, to_string(kinds_[c])),
                        line, c + 1);
     }
     failed_[c] = true;
@@ -467,7 +465,8 @@ class Parser {
       if (strings.empty()) continue;
       std::vector<int32_t> remap(strings.size());
       for (std::size_t i = 0; i < strings.size(); ++i) {
-        remap[i] = static_cast<int32_t>(std::lower_bound(all.begin(), all.end(), std::string_view(strings[i])) - all.begin());
+        remap[i] =
+            static_cast<int32_t>(std::lower_bound(all.begin(), all.end(), std::string_view(strings[i])) - all.begin());
       }
       const Chunk& chunk = layout_.chunks[k];
       for (std::size_t r = chunk.first_row; r < chunk.first_row + chunk.rows; ++r) {
@@ -476,9 +475,9 @@ class Parser {
     }
 
     double unused;
-    const bool all_bool = !col.categories.empty() &&
-                          std::all_of(col.categories.begin(), col.categories.end(),
-                                      [&](const std::string& s) { return detail::parse_bool(s, unused); });
+    const bool all_bool =
+        !col.categories.empty() && std::all_of(col.categories.begin(), col.categories.end(),
+                                               [&](const std::string& s) { return detail::parse_bool(s, unused); });
     if (all_bool && !forced(c)) {
       std::vector<double> truth(col.categories.size());
       for (std::size_t i = 0; i < truth.size(); ++i) detail::parse_bool(col.categories[i], truth[i]);
@@ -540,8 +539,7 @@ char detect_delimiter(const char* begin, const char* end) {
   for (std::size_t i = 0; i < 3; ++i) {
     const std::size_t first = counts.front()[i];
     if (first == 0) continue;
-    const bool consistent = std::all_of(counts.begin(), counts.end(),
-                                        [&](const auto& c) { return c[i] == first; });
+    const bool consistent = std::all_of(counts.begin(), counts.end(), [&](const auto& c) { return c[i] == first; });
     if (consistent && (best < 0 || first > counts.front()[static_cast<std::size_t>(best)])) {
       best = static_cast<int>(i);
     }

@@ -68,8 +68,7 @@ class CsvTokenizer {
  public:
   /// `last` says the buffer ends at end of file; otherwise a row that runs
   /// off the end is incomplete (next_row returns Incomplete).
-  CsvTokenizer(const char* begin, const char* end, char delimiter, std::size_t first_line,
-               bool last)
+  CsvTokenizer(const char* begin, const char* end, char delimiter, std::size_t first_line, bool last)
       : p_(begin), end_(end), delim_(delimiter), line_(first_line), last_(last) {}
 
   enum Result { Row, End, Incomplete };
@@ -104,8 +103,7 @@ class CsvTokenizer {
           }
           if (q + 1 == end_ && !last_) return rewind(row_begin, row_line);
           if constexpr (Collect) {
-            fields.push_back({start, static_cast<std::size_t>(q - start), true, escaped,
-                              field_line});
+            fields.push_back({start, static_cast<std::size_t>(q - start), true, escaped, field_line});
           }
           p_ = q + 1;
           break;
@@ -124,9 +122,9 @@ class CsvTokenizer {
           ++line_;
           return Row;
         }
-        throw CsvSyntaxError{line_, field_no,
-                             std::string("unexpected character '") + printable(*p_) +
-                                 "' after the closing quote of a quoted field"};
+        throw CsvSyntaxError{
+            line_, field_no,
+            std::string("unexpected character '") + printable(*p_) + "' after the closing quote of a quoted field"};
       }
       const char* start = p_;
       p_ = find_delimiter_or_newline(p_, end_, delim_);
@@ -134,8 +132,7 @@ class CsvTokenizer {
       const char* field_end = p_;
       if (field_end > start && field_end[-1] == '\r') --field_end;
       if constexpr (Collect) {
-        fields.push_back({start, static_cast<std::size_t>(field_end - start), false, false,
-                          field_line});
+        fields.push_back({start, static_cast<std::size_t>(field_end - start), false, false, field_line});
       }
       if (p_ >= end_) return Row;
       if (*p_ == delim_) {
@@ -181,7 +178,7 @@ class CsvTokenizer {
       }
       line += static_cast<std::size_t>(std::count(q, c, '\n'));
       const char* after = c + 1;
-      if (*after == '\r' && after + 1 < end_ && after[1] == '\n') ++after;  // CRLF
+      if (*after == '\r' && after + 1 < end_ && after[1] == '\n') ++after;         // CRLF
       if (*after != delim_ && *after != '\n') return next_row<false>(no_fields_);  // spaces, or an error
       p = after;
     }

@@ -83,8 +83,10 @@ DatasetSplits load_splits(const DatasetSources& s) {
   }
   const SplitIndices idx = split_rows(all.rows(), split, strata.empty() ? nullptr : &strata);
   out.train = all.take(idx.train);
-  out.val = s.val.empty() ? all.take(idx.val) : drop_missing_target(read_like(s.val, all, s), s.target, out.dropped_missing_target);
-  out.test = s.test.empty() ? all.take(idx.test) : drop_missing_target(read_like(s.test, all, s), s.target, out.dropped_missing_target);
+  out.val = s.val.empty() ? all.take(idx.val)
+                          : drop_missing_target(read_like(s.val, all, s), s.target, out.dropped_missing_target);
+  out.test = s.test.empty() ? all.take(idx.test)
+                            : drop_missing_target(read_like(s.test, all, s), s.target, out.dropped_missing_target);
   return out;
 }
 

@@ -84,15 +84,15 @@ ImageSet load_split(const std::string& dir, const std::string& prefix) {
   IdxArray images = read_idx(images_path);
   IdxArray labels = read_idx(labels_path);
   if (images.dims.size() != 3) {
-    throw InputError(images_path, fmt::format("expected 3 dimensions (count, rows, cols), found {}",
-                                              images.dims.size()));
+    throw InputError(images_path,
+                     fmt::format("expected 3 dimensions (count, rows, cols), found {}", images.dims.size()));
   }
   if (labels.dims.size() != 1) {
     throw InputError(labels_path, fmt::format("expected 1 dimension (count), found {}", labels.dims.size()));
   }
   if (images.dims[0] != labels.dims[0]) {
-    throw InputError(labels_path, fmt::format("{} labels for {} images in {}", labels.dims[0],
-                                              images.dims[0], images_path));
+    throw InputError(labels_path,
+                     fmt::format("{} labels for {} images in {}", labels.dims[0], images.dims[0], images_path));
   }
   ImageSet set;
   set.count = images.dims[0];
@@ -158,8 +158,8 @@ ImageDataset load_image_directory(const std::string& path) {
   ds.train = load_split(path, "train");
   ds.test = load_split(path, "t10k");
   if (ds.train.rows != ds.test.rows || ds.train.cols != ds.test.cols) {
-    throw InputError(path, fmt::format("train images are {}x{} but test images are {}x{}", ds.train.rows,
-                                       ds.train.cols, ds.test.rows, ds.test.cols));
+    throw InputError(path, fmt::format("train images are {}x{} but test images are {}x{}", ds.train.rows, ds.train.cols,
+                                       ds.test.rows, ds.test.cols));
   }
   int64_t max_label = 0;
   for (int64_t l : ds.train.labels) max_label = std::max(max_label, l);

@@ -13,8 +13,7 @@ namespace {
 
 // Assigns a shuffled group of rows: the first round(n * test) go to test,
 // the next round(n * val) to validation, the rest to train.
-void assign(std::vector<std::size_t>& group, const SplitOptions& o, std::mt19937_64& rng,
-            SplitIndices& out) {
+void assign(std::vector<std::size_t>& group, const SplitOptions& o, std::mt19937_64& rng, SplitIndices& out) {
   shuffle_in_place(group, rng);
   const std::size_t n = group.size();
   std::size_t n_test = static_cast<std::size_t>(std::llround(static_cast<double>(n) * o.test_fraction));
@@ -35,8 +34,7 @@ void assign(std::vector<std::size_t>& group, const SplitOptions& o, std::mt19937
 
 }  // namespace
 
-SplitIndices split_rows(std::size_t rows, const SplitOptions& options,
-                        const std::vector<int64_t>* strata) {
+SplitIndices split_rows(std::size_t rows, const SplitOptions& options, const std::vector<int64_t>* strata) {
   const auto valid = [](double f) { return f >= 0.0 && f < 1.0; };
   if (!valid(options.val_fraction) || !valid(options.test_fraction) ||
       options.val_fraction + options.test_fraction >= 1.0) {

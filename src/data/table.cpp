@@ -36,12 +36,10 @@ std::string Column::cell_text(std::size_t row) const {
   return "";
 }
 
-Table::Table(std::vector<Column> columns, std::size_t rows)
-    : columns_(std::move(columns)), rows_(rows) {
+Table::Table(std::vector<Column> columns, std::size_t rows) : columns_(std::move(columns)), rows_(rows) {
   for (const Column& c : columns_) {
     if (c.size() != rows_) {
-      throw std::invalid_argument(fmt::format("Table: column '{}' has {} rows, expected {}",
-                                              c.name, c.size(), rows_));
+      throw std::invalid_argument(fmt::format("Table: column '{}' has {} rows, expected {}", c.name, c.size(), rows_));
     }
   }
 }
@@ -58,8 +56,7 @@ const Column& Table::column(const std::string& name) const {
   return columns_[*find(name)];
 }
 
-void Table::require_column(const std::string& name, const std::string& file,
-                           const std::string& role) const {
+void Table::require_column(const std::string& name, const std::string& file, const std::string& role) const {
   if (find(name)) return;
   std::string names;
   for (const Column& c : columns_) names += (names.empty() ? "" : ", ") + c.name;
@@ -115,8 +112,8 @@ Table Table::take(const std::vector<std::size_t>& rows) const {
 void Table::add_column(Column column) {
   if (columns_.empty() && rows_ == 0) rows_ = column.size();
   if (column.size() != rows_) {
-    throw std::invalid_argument(fmt::format("Table::add_column: '{}' has {} rows, expected {}",
-                                            column.name, column.size(), rows_));
+    throw std::invalid_argument(
+        fmt::format("Table::add_column: '{}' has {} rows, expected {}", column.name, column.size(), rows_));
   }
   columns_.push_back(std::move(column));
 }

@@ -11,12 +11,12 @@ TensorData to_tensors(const EncodedData& data) {
   const auto rows = static_cast<int64_t>(data.rows);
   TensorData out;
   // from_blob views the vector; clone() gives the tensor its own storage.
-  out.x = torch::from_blob(const_cast<float*>(data.dense.data()),
-                           {rows, static_cast<int64_t>(data.dense_cols)}, torch::kFloat32)
+  out.x = torch::from_blob(const_cast<float*>(data.dense.data()), {rows, static_cast<int64_t>(data.dense_cols)},
+                           torch::kFloat32)
               .clone();
   if (data.id_cols > 0) {
-    out.ids = torch::from_blob(const_cast<int64_t*>(data.ids.data()),
-                               {rows, static_cast<int64_t>(data.id_cols)}, torch::kInt64)
+    out.ids = torch::from_blob(const_cast<int64_t*>(data.ids.data()), {rows, static_cast<int64_t>(data.id_cols)},
+                               torch::kInt64)
                   .clone();
   }
   if (!data.labels.empty()) {
@@ -47,8 +47,7 @@ TensorData to_tensors(const ImageSet& images, const ImageNormalization& norm) {
   const auto n = static_cast<int64_t>(images.count);
   TensorData out;
   out.x = torch::from_blob(const_cast<uint8_t*>(images.pixels.data()),
-                           {n, 1, static_cast<int64_t>(images.rows), static_cast<int64_t>(images.cols)},
-                           torch::kUInt8)
+                           {n, 1, static_cast<int64_t>(images.rows), static_cast<int64_t>(images.cols)}, torch::kUInt8)
               .to(torch::kFloat32)
               .div_(255.0)
               .sub_(norm.mean)
@@ -57,8 +56,7 @@ TensorData to_tensors(const ImageSet& images, const ImageNormalization& norm) {
   return out;
 }
 
-BatchIterator::BatchIterator(const TensorData& data, int64_t batch_size, bool shuffle,
-                             uint64_t seed, bool drop_last)
+BatchIterator::BatchIterator(const TensorData& data, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last)
     : data_(data), batch_size_(batch_size), shuffle_(shuffle), seed_(seed), drop_last_(drop_last) {
   if (batch_size <= 0) throw std::invalid_argument("BatchIterator: batch_size must be positive");
   start_epoch(0);

@@ -25,12 +25,14 @@ inline bool parse_simple_decimal(const char* p, const char* e, double& out) {
   uint64_t mantissa = 0;
   int digits = 0;
   const char* int_start = p;
-  for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits)
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
   const bool has_int = p != int_start;
   int frac = 0;
   if (p < e && *p == '.') {
     const char* frac_start = ++p;
-    for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits)
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
     frac = static_cast<int>(p - frac_start);
     if (!has_int && frac == 0) return false;
   } else if (!has_int) {

@@ -123,8 +123,8 @@ FittedTransform FittedTransform::fit(const Table& train, const TransformOptions&
       for (std::size_t k = 0; k < seen.size(); ++k) {
         if (seen[k]) spec.categories.push_back(c.categories[k]);
       }
-      spec.kind = spec.categories.size() <= options.onehot_max_categories ? FeatureKind::OneHot
-                                                                          : FeatureKind::Embedding;
+      spec.kind =
+          spec.categories.size() <= options.onehot_max_categories ? FeatureKind::OneHot : FeatureKind::Embedding;
       // Embedding id 0 already stands for missing: no indicator needed.
       if (spec.kind == FeatureKind::Embedding) spec.indicator = false;
     } else {
@@ -138,26 +138,27 @@ FittedTransform FittedTransform::fit(const Table& train, const TransformOptions&
   if (options.target.empty()) return ft;
   const Column& t = train.column(options.target);
   if (t.missing_count > 0) {
-    throw InputError(fmt::format("target column '{}' has {} missing values; drop those rows "
-                                 "before fitting",
-                                 t.name, t.missing_count));
+    throw InputError(
+        fmt::format("target column '{}' has {} missing values; drop those rows "
+                    "before fitting",
+                    t.name, t.missing_count));
   }
   TargetSpec target;
   target.name = t.name;
   target.task = options.task.value_or(infer_task(t));
   if (target.task == Task::Regression) {
     if (t.type != ColumnType::Numeric) {
-      throw InputError(fmt::format("target column '{}' is {}, but the task is regression",
-                                   t.name, to_string(t.type)));
+      throw InputError(fmt::format("target column '{}' is {}, but the task is regression", t.name, to_string(t.type)));
     }
     std::vector<double> y = finite_values(t);
     if (options.log_target) {
       target.log = true;
       for (double& v : y) {
         if (!(v > 0)) {
-          throw InputError(fmt::format("target column '{}' has the value {}: a log target needs every value > 0 "
-                                       "(set data.log_target: false)",
-                                       t.name, v));
+          throw InputError(
+              fmt::format("target column '{}' has the value {}: a log target needs every value > 0 "
+                          "(set data.log_target: false)",
+                          t.name, v));
         }
         v = std::log(v);
       }
@@ -177,17 +178,18 @@ FittedTransform FittedTransform::fit(const Table& train, const TransformOptions&
       std::vector<double> v = finite_values(t);
       std::sort(v.begin(), v.end());
       v.erase(std::unique(v.begin(), v.end()), v.end());
-      for (double x : v) target.classes.push_back(t.type == ColumnType::Boolean ? (x != 0 ? "true" : "false")
-                                                                               : fmt::format("{}", x));
+      for (double x : v)
+        target.classes.push_back(t.type == ColumnType::Boolean ? (x != 0 ? "true" : "false") : fmt::format("{}", x));
     }
     if (target.classes.size() < 2) {
-      throw InputError(fmt::format("target column '{}' has {} class(es); classification needs "
-                                   "at least two",
-                                   t.name, target.classes.size()));
+      throw InputError(
+          fmt::format("target column '{}' has {} class(es); classification needs "
+                      "at least two",
+                      t.name, target.classes.size()));
     }
     if (target.task == Task::Binary && target.classes.size() > 2) {
-      throw InputError(fmt::format("target column '{}' has {} classes, but the task is binary",
-                                   t.name, target.classes.size()));
+      throw InputError(
+          fmt::format("target column '{}' has {} classes, but the task is binary", t.name, target.classes.size()));
     }
   }
   ft.target_ = std::move(target);
@@ -228,7 +230,7 @@ std::map<std::string, ColumnType> FittedTransform::column_types() const {
   std::map<std::string, ColumnType> out;
   for (const FeatureSpec& f : features_) {
     auto it = source_types_.find(f.name);
-    out[f.name] = it != source_types_.end() ? it->second
+    out[f.name] = it != source_types_.end()        ? it->second
                   : f.kind == FeatureKind::Numeric ? ColumnType::Numeric
                                                    : ColumnType::Categorical;
   }
@@ -239,9 +241,10 @@ double FittedTransform::forward_target(double y) const {
   if (!target_) throw std::logic_error("forward_target: no target was fitted");
   if (target_->log) {
     if (!(y > 0)) {
-      throw InputError(fmt::format("target column '{}' has the value {}, but the model was trained on log({}): "
-                                   "every value must be > 0",
-                                   target_->name, y, target_->name));
+      throw InputError(
+          fmt::format("target column '{}' has the value {}, but the model was trained on log({}): "
+                      "every value must be > 0",
+                      target_->name, y, target_->name));
     }
     y = std::log(y);
   }
@@ -283,9 +286,10 @@ EncodedData FittedTransform::apply(const Table& table, bool require_target) cons
         for (std::size_t i = 0; i < c.size() && example.empty(); ++i) {
           if (!c.missing[i]) example = c.cell_text(i);
         }
-        throw InputError(fmt::format("column '{}' was numeric in training but holds text here "
-                                     "(e.g. '{}')",
-                                     f.name, example));
+        throw InputError(
+            fmt::format("column '{}' was numeric in training but holds text here "
+                        "(e.g. '{}')",
+                        f.name, example));
       }
       const auto encode = [&](double x) {
         const double z = (x - f.mean) / f.scale;
@@ -362,15 +366,17 @@ EncodedData FittedTransform::apply(const Table& table, bool require_target) cons
     return out;
   }
   std::unordered_map<std::string, int64_t> class_index;
-  for (std::size_t k = 0; k < target_->classes.size(); ++k) class_index.emplace(target_->classes[k], static_cast<int64_t>(k));
+  for (std::size_t k = 0; k < target_->classes.size(); ++k)
+    class_index.emplace(target_->classes[k], static_cast<int64_t>(k));
   out.labels.resize(out.rows);
   for (std::size_t i = 0; i < out.rows; ++i) {
     const std::string label = t.cell_text(i);
     auto it = class_index.find(label);
     if (it == class_index.end()) {
-      throw InputError(fmt::format("row {}: label '{}' of target column '{}' was not seen in "
-                                   "training",
-                                   i + 1, label, t.name));
+      throw InputError(
+          fmt::format("row {}: label '{}' of target column '{}' was not seen in "
+                      "training",
+                      i + 1, label, t.name));
     }
     out.labels[i] = it->second;
   }
@@ -459,8 +465,6 @@ FittedTransform FittedTransform::from_json(const json& j, const std::string& sou
 
 void FittedTransform::save(const std::string& path) const { write_json_atomic(path, to_json()); }
 
-FittedTransform FittedTransform::load(const std::string& path) {
-  return from_json(read_json_file(path), path);
-}
+FittedTransform FittedTransform::load(const std::string& path) { return from_json(read_json_file(path), path); }
 
 }  // namespace nnrecipe

@@ -60,15 +60,15 @@ void Doctor::observe_activation(const std::string& layer, const std::string& act
     }
     const double dead = share_of(still_dead);
     if (streak >= needed) {
-      fire_once(finding("train.dead_relu", Severity::Warn, stage,
-                        fmt::format("{:.0f}% of the ReLU units after {} output nothing for any row of the batch ({}; the "
-                                    "same units each time): "
-                                    "dead units get no gradient and never come back",
-                                    100 * dead, layer, when),
-                        {{"layer", layer}, {"dead_share", dead}, {"threshold", options_.dead_relu_share},
-                         {"step", step_}},
-                        "lower train.lr, check the bias init (a large negative bias kills ReLUs), or use "
-                        "model.activation=gelu / batch norm"));
+      fire_once(
+          finding("train.dead_relu", Severity::Warn, stage,
+                  fmt::format("{:.0f}% of the ReLU units after {} output nothing for any row of the batch ({}; the "
+                              "same units each time): "
+                              "dead units get no gradient and never come back",
+                              100 * dead, layer, when),
+                  {{"layer", layer}, {"dead_share", dead}, {"threshold", options_.dead_relu_share}, {"step", step_}},
+                  "lower train.lr, check the bias init (a large negative bias kills ReLUs), or use "
+                  "model.activation=gelu / batch norm"));
     }
   } else if (activation == "sigmoid" || activation == "tanh") {
     const double saturated =
@@ -82,8 +82,11 @@ void Doctor::observe_activation(const std::string& layer, const std::string& act
                         fmt::format("{:.0f}% of the inputs to the {} after {} lie beyond +-{:g} ({}): it is "
                                     "saturated, its gradient is ~0",
                                     100 * saturated, activation, layer, options_.saturation_bound, when),
-                        {{"layer", layer}, {"saturated_share", saturated}, {"bound", options_.saturation_bound},
-                         {"threshold", options_.saturation_share}, {"step", step_}},
+                        {{"layer", layer},
+                         {"saturated_share", saturated},
+                         {"bound", options_.saturation_bound},
+                         {"threshold", options_.saturation_share},
+                         {"step", step_}},
                         "normalize the inputs (data.normalize=true), use smaller initial weights, or "
                         "model.activation=relu"));
     }

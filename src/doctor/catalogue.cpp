@@ -33,7 +33,8 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"data.class_imbalance", "data", "warn",
        "rarest/commonest class count < 0.1 [deepchecks], or the rarest class's share < 0.1 x (1/K) [cleanlab]",
        "Accuracy rewards predicting the majority; the model can look good and be useless for the rare class."},
-      {"data.missing", "data", "info/warn", "a feature column is more than 1% missing (info), more than 50% (warn) [ydata]",
+      {"data.missing", "data", "info/warn",
+       "a feature column is more than 1% missing (info), more than 50% (warn) [ydata]",
        "Imputed values are guesses; a mostly-missing column is mostly guesses."},
       {"data.constant", "data", "warn", "a feature column with one distinct value (or none) [ydata CONSTANT]",
        "It carries no information, and often means a broken export."},
@@ -43,7 +44,8 @@ const std::vector<CheckInfo>& check_catalogue() {
        "are the only features (then it keeps them and says so)."},
       {"data.high_cardinality", "data", "info", "a categorical feature with more than 50 distinct values [ydata]",
        "Rare categories get few training rows each; their embeddings stay near their init."},
-      {"data.mixed_types", "data", "warn", "a column holds both numbers and text, so it is read as categories "
+      {"data.mixed_types", "data", "warn",
+       "a column holds both numbers and text, so it is read as categories "
        "[deepchecks MixedDataTypes]",
        "Numbers read as categories lose their order; the text cells are usually undeclared missing tokens."},
       {"data.scale", "data", "info",
@@ -73,7 +75,8 @@ const std::vector<CheckInfo>& check_catalogue() {
        "a class with fewer than 10 rows, or fewer than 10 rows per input feature (one-hot encoded, as a linear "
        "model's weights)",
        "Metrics on a handful of rows are noise, and any network can memorize them."},
-      {"data.train_test_overlap", "data", "warn", "test rows (images) also present in the training file "
+      {"data.train_test_overlap", "data", "warn",
+       "test rows (images) also present in the training file "
        "[deepchecks TrainTestSamplesMix]",
        "The test score counts memorized rows as unseen: it is optimistic."},
       {"data.drift", "data", "warn",
@@ -95,12 +98,12 @@ const std::vector<CheckInfo>& check_catalogue() {
        "in a user loop (preflight): a classifier's output width differs from the class count",
        "Extra output units are trained towards nothing and too few make the loss throw or silently drop "
        "classes."},
-      {"config.lr_range", "config lint", "warn",
-       "train.lr outside [1e-5, 1e-2] for Adam/AdamW or [1e-4, 1] for SGD",
+      {"config.lr_range", "config lint", "warn", "train.lr outside [1e-5, 1e-2] for Adam/AdamW or [1e-4, 1] for SGD",
        "A learning rate 100x off trains slowly or diverges, and the loss still moves a little "
        "[UMLAUT; DeepDiagnosis]."},
       {"config.no_normalization", "config lint", "warn",
-       "data.normalize is false while some input feature is far from unit scale (std > 10 or |mean| > 10, or std < 0.1 with values outside [0, 1])",
+       "data.normalize is false while some input feature is far from unit scale (std > 10 or |mean| > 10, or std < 0.1 "
+       "with values outside [0, 1])",
        "Un-normalized inputs make the loss surface badly conditioned: slow, lr-sensitive training."},
       {"config.batch_size", "config lint", "warn",
        "train.batch_size >= the training rows (one step per epoch), or < 8 with batch norm",
@@ -110,8 +113,7 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"config.adam_l2", "config lint", "info",
        "train.weight_decay > 0 with optimizer adam (L2 in the gradient) rather than adamw",
        "Adam rescales the L2 term per parameter, so it regularizes far less than intended (Loshchilov & Hutter)."},
-      {"config.early_schedule", "config lint", "info",
-       "a decaying train.schedule in a first run",
+      {"config.early_schedule", "config lint", "info", "a decaying train.schedule in a first run",
        "The recipe trains with a constant learning rate until the model overfits; a schedule hides whether "
        "the rate itself is right."},
       {"config.early_augmentation", "config lint", "info", "model.augment is on in a first run",

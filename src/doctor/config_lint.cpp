@@ -34,10 +34,10 @@ void loss_task_mismatch(const Config& c, const DataFacts& d, std::vector<Finding
                                       task, d.class_counts.size()),
                           evidence, fix));
   } else if (!classification(d.task) && (loss == "bce" || loss == "ce")) {
-    out.push_back(finding("config.loss_task_mismatch", Severity::Error,
-                          fmt::format("train.loss {} is a classification loss, but the target is numeric (regression)",
-                                      loss),
-                          evidence, fix));
+    out.push_back(
+        finding("config.loss_task_mismatch", Severity::Error,
+                fmt::format("train.loss {} is a classification loss, but the target is numeric (regression)", loss),
+                evidence, fix));
   } else if (loss == "bce" && d.task == Task::Multiclass) {
     out.push_back(finding("config.loss_task_mismatch", Severity::Error,
                           fmt::format("train.loss bce takes two classes, but the target has {}", d.class_counts.size()),
@@ -50,13 +50,13 @@ void double_activation(const Config& c, const DataFacts& d, std::vector<Finding>
   const std::string loss = resolved_loss(c, d.task);
   const std::string act = c.model.output_activation;
   if (act == "none" || (loss != "bce" && loss != "ce")) return;
-  out.push_back(finding(
-      "config.double_activation", Severity::Error,
-      fmt::format("model.output_activation {} feeds train.loss {}, which applies {} itself to logits: the "
-                  "outputs are squashed twice",
-                  act, loss, loss == "bce" ? "a sigmoid" : "a softmax"),
-      {{"output_activation", act}, {"loss", loss}},
-      "set model.output_activation=none (the loss takes logits; predictions apply the activation)"));
+  out.push_back(
+      finding("config.double_activation", Severity::Error,
+              fmt::format("model.output_activation {} feeds train.loss {}, which applies {} itself to logits: the "
+                          "outputs are squashed twice",
+                          act, loss, loss == "bce" ? "a sigmoid" : "a softmax"),
+              {{"output_activation", act}, {"loss", loss}},
+              "set model.output_activation=none (the loss takes logits; predictions apply the activation)"));
   out.back().fix_set = {{"model.output_activation", "none"}};
 }
 
@@ -65,13 +65,13 @@ void output_dim(const Config& c, const DataFacts& d, std::vector<Finding>& out) 
   const int64_t classes = static_cast<int64_t>(d.class_names.size());
   const int64_t needed = d.task == Task::Multiclass ? classes : 1;
   if (c.model.outputs == needed) return;
-  out.push_back(finding(
-      "config.output_dim", Severity::Error,
-      fmt::format("model.outputs is {} but a {} target needs {} output unit{}{}", c.model.outputs,
-                  to_string(d.task), needed, needed == 1 ? "" : "s",
-                  d.task == Task::Multiclass ? fmt::format(" (one per class: {} classes)", classes) : ""),
-      {{"outputs", c.model.outputs}, {"needed", needed}, {"task", to_string(d.task)}},
-      "set model.outputs=0 (the tool sizes the output layer for the task)"));
+  out.push_back(
+      finding("config.output_dim", Severity::Error,
+              fmt::format("model.outputs is {} but a {} target needs {} output unit{}{}", c.model.outputs,
+                          to_string(d.task), needed, needed == 1 ? "" : "s",
+                          d.task == Task::Multiclass ? fmt::format(" (one per class: {} classes)", classes) : ""),
+              {{"outputs", c.model.outputs}, {"needed", needed}, {"task", to_string(d.task)}},
+              "set model.outputs=0 (the tool sizes the output layer for the task)"));
   out.back().fix_set = {{"model.outputs", 0}};
 }
 
@@ -114,11 +114,10 @@ void batch_size(const Config& c, const DataFacts& d, std::vector<Finding>& out) 
   const int64_t b = c.train.batch_size;
   if (d.train_rows > 0 && b >= d.train_rows) {
     const int64_t smaller = std::max<int64_t>(1, std::min<int64_t>(64, d.train_rows / 10));
-    out.push_back(finding("config.batch_size", Severity::Warn,
-                          fmt::format("train.batch_size {} >= the {} training rows: one full-batch step per epoch", b,
-                                      d.train_rows),
-                          {{"batch_size", b}, {"train_rows", d.train_rows}},
-                          fmt::format("set train.batch_size={} or smaller", smaller)));
+    out.push_back(finding(
+        "config.batch_size", Severity::Warn,
+        fmt::format("train.batch_size {} >= the {} training rows: one full-batch step per epoch", b, d.train_rows),
+        {{"batch_size", b}, {"train_rows", d.train_rows}}, fmt::format("set train.batch_size={} or smaller", smaller)));
     out.back().fix_set = {{"train.batch_size", smaller}};
   }
   const bool batchnorm = c.model.batchnorm || c.model.type == "cnn";
@@ -166,14 +165,16 @@ void early_augmentation(const Config& c, std::vector<Finding>& out) {
   if (!c.model.augment) return;
   out.push_back(finding("config.early_augmentation", Severity::Info,
                         "model.augment is on: augmentation regularizes before the model has been shown to overfit",
-                        {{"augment", true}}, "set model.augment=false for the first runs; add it in the regularize stage"));
+                        {{"augment", true}},
+                        "set model.augment=false for the first runs; add it in the regularize stage"));
   out.back().fix_set = {{"model.augment", false}};
 }
 
 void no_seed(const Config& c, std::vector<Finding>& out) {
   if (c.train.seed.has_value()) return;
-  out.push_back(finding("config.no_seed", Severity::Info, "train.seed is null: every run draws other weights and batches",
-                        {{"seed", nullptr}}, "set train.seed=0 (any fixed number)"));
+  out.push_back(finding("config.no_seed", Severity::Info,
+                        "train.seed is null: every run draws other weights and batches", {{"seed", nullptr}},
+                        "set train.seed=0 (any fixed number)"));
   out.back().fix_set = {{"train.seed", 0}};
 }
 
@@ -191,15 +192,20 @@ void metric_imbalance(const Config& c, const DataFacts& d, std::vector<Finding>&
     const auto i = static_cast<std::size_t>(it - d.class_counts.begin());
     return i < d.class_names.size() ? d.class_names[i] : std::to_string(i);
   };
-  out.push_back(finding(
-      "config.metric_imbalance", Severity::Warn,
-      fmt::format("early stopping selects by accuracy, but class '{}' has {} training rows against {} of '{}' "
-                  "(ratio {:.3f})",
-                  name(lo), *lo, *hi, name(hi), ratio),
-      {{"metric", metric}, {"rarest_class", name(lo)}, {"rarest_count", *lo}, {"commonest_class", name(hi)},
-       {"commonest_count", *hi}, {"ratio", ratio}, {"threshold", kImbalancedClassRatio}},
-      d.task == Task::Binary ? "set train.early_stopping.metric=auc (or pr_auc when positives are rare)"
-                             : "set train.early_stopping.metric=balanced_accuracy (or macro_f1)"));
+  out.push_back(
+      finding("config.metric_imbalance", Severity::Warn,
+              fmt::format("early stopping selects by accuracy, but class '{}' has {} training rows against {} of '{}' "
+                          "(ratio {:.3f})",
+                          name(lo), *lo, *hi, name(hi), ratio),
+              {{"metric", metric},
+               {"rarest_class", name(lo)},
+               {"rarest_count", *lo},
+               {"commonest_class", name(hi)},
+               {"commonest_count", *hi},
+               {"ratio", ratio},
+               {"threshold", kImbalancedClassRatio}},
+              d.task == Task::Binary ? "set train.early_stopping.metric=auc (or pr_auc when positives are rare)"
+                                     : "set train.early_stopping.metric=balanced_accuracy (or macro_f1)"));
   out.back().fix_set = {{"train.early_stopping.metric", d.task == Task::Binary ? "auc" : "balanced_accuracy"}};
 }
 

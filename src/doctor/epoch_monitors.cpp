@@ -29,18 +29,21 @@ void Doctor::after_epoch(const EpochStats& stats) {
       if (epochs_[i].val_loss && (best < 0 || *epochs_[i].val_loss < *epochs_[best].val_loss)) best = i;
     }
     const EpochStats& at_best = epochs_[best];
-    if (n - 1 - best >= options_.overfitting_epochs && *now.val_loss > (1 + options_.overfitting_rise) * *at_best.val_loss &&
-        now.train_loss < at_best.train_loss) {
-      fire_once(finding("train.overfitting", Severity::Info, "train",
-                        fmt::format("validation loss rose from {:.4g} (epoch {}) to {:.4g} (epoch {}) while the "
-                                    "training loss fell from {:.4g} to {:.4g}: the model is overfitting",
-                                    *at_best.val_loss, at_best.epoch, *now.val_loss, now.epoch, at_best.train_loss,
-                                    now.train_loss),
-                        {{"best_epoch", at_best.epoch}, {"best_val_loss", *at_best.val_loss},
-                         {"epoch", now.epoch}, {"val_loss", *now.val_loss},
-                         {"train_loss_at_best", at_best.train_loss}, {"train_loss", now.train_loss}},
-                        "the recipe's stage 4: keep early stopping, add regularization (model.dropout, "
-                        "train.weight_decay with adamw, augmentation) or more data"));
+    if (n - 1 - best >= options_.overfitting_epochs &&
+        *now.val_loss > (1 + options_.overfitting_rise) * *at_best.val_loss && now.train_loss < at_best.train_loss) {
+      fire_once(finding(
+          "train.overfitting", Severity::Info, "train",
+          fmt::format("validation loss rose from {:.4g} (epoch {}) to {:.4g} (epoch {}) while the "
+                      "training loss fell from {:.4g} to {:.4g}: the model is overfitting",
+                      *at_best.val_loss, at_best.epoch, *now.val_loss, now.epoch, at_best.train_loss, now.train_loss),
+          {{"best_epoch", at_best.epoch},
+           {"best_val_loss", *at_best.val_loss},
+           {"epoch", now.epoch},
+           {"val_loss", *now.val_loss},
+           {"train_loss_at_best", at_best.train_loss},
+           {"train_loss", now.train_loss}},
+          "the recipe's stage 4: keep early stopping, add regularization (model.dropout, "
+          "train.weight_decay with adamw, augmentation) or more data"));
     }
   }
 
@@ -57,16 +60,20 @@ void Doctor::after_epoch(const EpochStats& stats) {
     const double gap = std::abs(*now.val_loss - now.train_loss) / std::max(now.train_loss, 1e-12);
     // A loss near zero has nothing left to gain: that is a fit, not a plateau.
     if (gain < options_.plateau_gain && gap <= options_.underfitting_gap && now.train_loss > 0.05 * first) {
-      fire_once(finding("train.underfitting", Severity::Info, "train",
-                        fmt::format("the training loss has not improved by {:.0f}% in the last {} epochs (best "
-                                    "{:.4g} before them, {:.4g} since) and the validation loss {:.4g} is within "
-                                    "{:.0f}% of it: the model fits the training data no better than unseen data",
-                                    100 * options_.plateau_gain, options_.plateau_epochs, before, recent,
-                                    *now.val_loss, 100 * gap),
-                        {{"epoch", now.epoch}, {"train_loss", now.train_loss}, {"val_loss", *now.val_loss},
-                         {"gain", gain}, {"gap", gap}, {"first_train_loss", first}},
-                        "the recipe's stage 3: more capacity (model.hidden wider or deeper), less regularization "
-                        "(model.dropout), or a learning-rate range test"));
+      fire_once(finding(
+          "train.underfitting", Severity::Info, "train",
+          fmt::format("the training loss has not improved by {:.0f}% in the last {} epochs (best "
+                      "{:.4g} before them, {:.4g} since) and the validation loss {:.4g} is within "
+                      "{:.0f}% of it: the model fits the training data no better than unseen data",
+                      100 * options_.plateau_gain, options_.plateau_epochs, before, recent, *now.val_loss, 100 * gap),
+          {{"epoch", now.epoch},
+           {"train_loss", now.train_loss},
+           {"val_loss", *now.val_loss},
+           {"gain", gain},
+           {"gap", gap},
+           {"first_train_loss", first}},
+          "the recipe's stage 3: more capacity (model.hidden wider or deeper), less regularization "
+          "(model.dropout), or a learning-rate range test"));
     }
   }
 
@@ -87,8 +94,10 @@ void Doctor::after_epoch(const EpochStats& stats) {
                                     "(epoch {}, and the {} before)",
                                     *now.val_accuracy, *now.train_accuracy,
                                     100 * (*now.val_accuracy - *now.train_accuracy), now.epoch, streak - 1),
-                        {{"epoch", now.epoch}, {"val_accuracy", *now.val_accuracy},
-                         {"train_accuracy", *now.train_accuracy}, {"margin", options_.val_better_margin}},
+                        {{"epoch", now.epoch},
+                         {"val_accuracy", *now.val_accuracy},
+                         {"train_accuracy", *now.train_accuracy},
+                         {"margin", options_.val_better_margin}},
                         "expected with heavy dropout or augmentation (lower model.dropout); otherwise look for "
                         "validation rows that leak from training or an easier validation split"));
     }
@@ -109,13 +118,13 @@ void Doctor::after_epoch(const EpochStats& stats) {
     for (std::size_t i = 1; i < means.size(); ++i) jumps += std::abs(means[i] - means[i - 1]);
     const double swing = level > 0 ? jumps / static_cast<double>(means.size() - 1) / level : 0;
     if (swing > options_.oscillation_share && level > 0.2 * first_smoothed_) {
-      fire_once(finding("train.oscillating", Severity::Info, "train",
-                        fmt::format("over the last {} steps the 20-step loss average moved by {:.0f}% of its level "
-                                    "({:.4g}) from one window to the next: training is unstable",
-                                    windows * kWindow, 100 * swing, level),
-                        {{"epoch", now.epoch}, {"window_means", means}, {"swing", swing},
-                         {"threshold", options_.oscillation_share}},
-                        "lower train.lr (or decay it: train.schedule=cosine), or raise train.batch_size"));
+      fire_once(finding(
+          "train.oscillating", Severity::Info, "train",
+          fmt::format("over the last {} steps the 20-step loss average moved by {:.0f}% of its level "
+                      "({:.4g}) from one window to the next: training is unstable",
+                      windows * kWindow, 100 * swing, level),
+          {{"epoch", now.epoch}, {"window_means", means}, {"swing", swing}, {"threshold", options_.oscillation_share}},
+          "lower train.lr (or decay it: train.schedule=cosine), or raise train.batch_size"));
     }
   }
 }

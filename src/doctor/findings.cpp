@@ -32,8 +32,12 @@ void FindingSet::add(std::vector<Finding> found, const std::vector<std::string>&
 }
 
 nlohmann::json to_json(const Finding& f) {
-  nlohmann::json j = {{"id", f.id},           {"severity", to_string(f.severity)}, {"stage", f.stage},
-                      {"message", f.message}, {"evidence", f.evidence},            {"fix", f.fix}};
+  nlohmann::json j = {{"id", f.id},
+                      {"severity", to_string(f.severity)},
+                      {"stage", f.stage},
+                      {"message", f.message},
+                      {"evidence", f.evidence},
+                      {"fix", f.fix}};
   if (!f.fix_set.empty()) j["fix_set"] = f.fix_set;
   if (f.seconds >= 0) j["seconds"] = f.seconds;
   return j;

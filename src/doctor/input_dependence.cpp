@@ -26,9 +26,9 @@ constexpr int64_t kEvalEvery = 5;
 constexpr int64_t kFolds = 4;
 
 struct ConstantFit {
-  double held_out = 0;   ///< best held-out loss over the evaluations
+  double held_out = 0;  ///< best held-out loss over the evaluations
   bool converged = false;
-  torch::Tensor value;   ///< the fitted constant output, [1, outputs]
+  torch::Tensor value;  ///< the fitted constant output, [1, outputs]
 };
 
 // The best constant output for the fit rows, by Adam on the user's own loss
@@ -139,8 +139,8 @@ std::vector<Finding> Doctor::check_input_dependence(const torch::Tensor& x, cons
     const int64_t from = n * k / kFolds, to = n * (k + 1) / kFolds, held = to - from;
     const int64_t half = held / 2;
     if (half < 1) return {};
-    const torch::Tensor index = torch::cat({torch::arange(0, from, torch::kLong), torch::arange(to, n, torch::kLong)})
-                                    .to(x.device());
+    const torch::Tensor index =
+        torch::cat({torch::arange(0, from, torch::kLong), torch::arange(to, n, torch::kLong)}).to(x.device());
     const torch::Tensor x_fit = x.index_select(0, index), y_fit = y.index_select(0, index);
     const torch::Tensor x_held = x.narrow(0, from, held), y_held = y.narrow(0, from, held);
     fit_rows = x_fit.size(0);
@@ -193,7 +193,8 @@ std::vector<Finding> Doctor::check_input_dependence(const torch::Tensor& x, cons
     for (const auto& [out, from_row] : {std::pair{out_a, int64_t{0}}, std::pair{out_b, half}}) {
       const torch::Tensor y_part = y_held.narrow(0, from_row, out.size(0));
       const std::vector<double> m = row_losses(out, y_part, loss);
-      const std::vector<double> c = row_losses(constant.value.expand({out.size(0), constant.value.size(1)}), y_part, loss);
+      const std::vector<double> c =
+          row_losses(constant.value.expand({out.size(0), constant.value.size(1)}), y_part, loss);
       model_rows.insert(model_rows.end(), m.begin(), m.end());
       constant_rows.insert(constant_rows.end(), c.begin(), c.end());
     }
@@ -223,9 +224,15 @@ std::vector<Finding> Doctor::check_input_dependence(const torch::Tensor& x, cons
                               "the constant's loss",
                               model_rows.size(), kFolds, options_.input_check_steps, fit_rows, model_loss,
                               constant_loss, mean_gain, upper),
-                  {{"model_loss", model_loss}, {"constant_loss", constant_loss}, {"mean_gain", mean_gain},
-                   {"gain_upper_99", upper}, {"margin", margin}, {"rows", model_rows.size()}, {"folds", kFolds},
-                   {"fit_rows", fit_rows}, {"picked_steps", picked_steps}},
+                  {{"model_loss", model_loss},
+                   {"constant_loss", constant_loss},
+                   {"mean_gain", mean_gain},
+                   {"gain_upper_99", upper},
+                   {"margin", margin},
+                   {"rows", model_rows.size()},
+                   {"folds", kFolds},
+                   {"fit_rows", fit_rows},
+                   {"picked_steps", picked_steps}},
                   "check that the labels are aligned with the feature rows (no separate shuffling or sorting), "
                   "that forward() uses its input, and that the features can predict the target at all; where "
                   "overfit.one_batch fired too, the model cannot learn anything yet, and inputs far from unit "

@@ -41,9 +41,7 @@ void Doctor::after_backward() {
   }
 }
 
-bool Doctor::fired(const std::string& id) const {
-  return std::find(fired_.begin(), fired_.end(), id) != fired_.end();
-}
+bool Doctor::fired(const std::string& id) const { return std::find(fired_.begin(), fired_.end(), id) != fired_.end(); }
 
 // Each monitor reports once per run, except that a warning may become an
 // error later (train.diverging: a rise, then an explosion). Only an error
@@ -90,10 +88,14 @@ void Doctor::judge_divergence() {
       const std::vector<double> recent(window_medians_.end() - rising_windows_, window_medians_.end());
       fire_once(finding(
           "train.diverging", Severity::Warn, "train",
-          fmt::format("the median loss of each of the last {} {}-step windows ({:.4g}) is above {:g}x the lowest window "
-                      "median {:.4g} (step {}; the first window's was {:.4g}): the loss is rising; training goes on",
-                      recent.size(), kWindow, fmt::join(recent, ", "), options_.diverging_factor, lowest, step_, first),
-          {{"step", step_}, {"window_medians", recent}, {"lowest_median", lowest}, {"first_median", first},
+          fmt::format(
+              "the median loss of each of the last {} {}-step windows ({:.4g}) is above {:g}x the lowest window "
+              "median {:.4g} (step {}; the first window's was {:.4g}): the loss is rising; training goes on",
+              recent.size(), kWindow, fmt::join(recent, ", "), options_.diverging_factor, lowest, step_, first),
+          {{"step", step_},
+           {"window_medians", recent},
+           {"lowest_median", lowest},
+           {"first_median", first},
            {"factor", options_.diverging_factor}},
           "lower train.lr (a learning-rate range test finds the edge), or clip gradients (train.grad_clip)"));
     }
@@ -117,8 +119,11 @@ void Doctor::judge_divergence() {
                   "the run stops",
                   above.size(), kWindow, fmt::join(above, ", "), options_.exploding_factor, window_medians_.front(),
                   lowest_median_, step_),
-      {{"step", step_}, {"losses_above", above}, {"first_median", window_medians_.front()},
-       {"lowest_median", lowest_median_}, {"factor", options_.exploding_factor}},
+      {{"step", step_},
+       {"losses_above", above},
+       {"first_median", window_medians_.front()},
+       {"lowest_median", lowest_median_},
+       {"factor", options_.exploding_factor}},
       "lower train.lr (a learning-rate range test finds the edge), or clip gradients (train.grad_clip)"));
 }
 
@@ -163,8 +168,12 @@ void Doctor::judge_not_decreasing() {
                                 "weight matrices moved {:.2g} of their norm at init (a healthy rate moves them at "
                                 "least {:.2g}): the learning rate is far too small",
                                 losses_.size(), early, late, -100 * fall, relative_move, least_move),
-                    {{"steps", losses_.size()}, {"first_loss", early}, {"last_loss", late}, {"fall", fall},
-                     {"threshold", options_.not_decreasing_fall}, {"relative_weight_change", relative_move},
+                    {{"steps", losses_.size()},
+                     {"first_loss", early},
+                     {"last_loss", late},
+                     {"fall", fall},
+                     {"threshold", options_.not_decreasing_fall},
+                     {"relative_weight_change", relative_move},
                      {"least_weight_change", least_move}},
                     "raise train.lr (a learning-rate range test finds it)"));
 }
@@ -200,8 +209,12 @@ void Doctor::judge_reference_progress() {
                   "their norm at init: the learning rate is too high, and training thrashes",
                   losses_.size(), lowest_median_, constant, options_.input_check_lr, options_.input_check_steps,
                   reached, 100 * options_.reference_progress, *relative_move_),
-      {{"steps", losses_.size()}, {"lowest_median_loss", lowest_median_}, {"constant_loss", constant},
-       {"reference_loss", reached}, {"wanted", wanted}, {"progress", options_.reference_progress},
+      {{"steps", losses_.size()},
+       {"lowest_median_loss", lowest_median_},
+       {"constant_loss", constant},
+       {"reference_loss", reached},
+       {"wanted", wanted},
+       {"progress", options_.reference_progress},
        {"relative_weight_change", *relative_move_}},
       "lower train.lr (a learning-rate range test finds the edge; with sgd, try adam at 3e-4)"));
 }
@@ -262,7 +275,7 @@ void Doctor::after_step(double loss) {
         std::vector<double> sorted = ratios;
         std::sort(sorted.begin(), sorted.end());
         const double median = sorted[sorted.size() / 2];
-        const bool is_low = median < options_.update_ratio_low, is_high = median > options_.update_ratio_high;
+        const bool is_low = median<options_.update_ratio_low, is_high = median> options_.update_ratio_high;
         if (is_low) low.push_back(name);
         if (is_high) high.push_back(name);
         if (is_low || is_high) layers[name] = ratios;
@@ -273,14 +286,14 @@ void Doctor::after_step(double loss) {
       // the layers after it learn. One layer that moves too much thrashes.
       if (low.size() < update_ratios_.size()) low.clear();
       if (!low.empty() || !high.empty()) {
-        fire_once(finding(
-            "train.update_ratio", Severity::Warn, "train",
-            fmt::format("update/weight norm ratios outside [{:g}, {:g}] (median of the first {} checks; {} too "
-                        "small: {}; {} too large: {}); ~1e-3 is healthy",
-                        options_.update_ratio_low, options_.update_ratio_high, update_checks_, low.size(),
-                        join(low), high.size(), join(high)),
-            {{"ratios", layers}, {"low", options_.update_ratio_low}, {"high", options_.update_ratio_high}},
-            !high.empty() ? "lower train.lr" : "raise train.lr, or check the weights' scale at init"));
+        fire_once(
+            finding("train.update_ratio", Severity::Warn, "train",
+                    fmt::format("update/weight norm ratios outside [{:g}, {:g}] (median of the first {} checks; {} too "
+                                "small: {}; {} too large: {}); ~1e-3 is healthy",
+                                options_.update_ratio_low, options_.update_ratio_high, update_checks_, low.size(),
+                                join(low), high.size(), join(high)),
+                    {{"ratios", layers}, {"low", options_.update_ratio_low}, {"high", options_.update_ratio_high}},
+                    !high.empty() ? "lower train.lr" : "raise train.lr, or check the weights' scale at init"));
       }
     }
   }
@@ -394,8 +407,11 @@ void Doctor::check_gradient_flow() {
                                       "checks in a row ({}; step {}): the gradients are exploding",
                                       options_.grad_spike, median, earlier.size(), spike_norms_.size(),
                                       fmt::join(spike_norms_, ", "), step_ + 1),
-                          {{"step", step_ + 1}, {"gradient_norms", spike_norms_}, {"median", median},
-                           {"factor", options_.grad_spike}, {"checks", spike_norms_.size()}},
+                          {{"step", step_ + 1},
+                           {"gradient_norms", spike_norms_},
+                           {"median", median},
+                           {"factor", options_.grad_spike},
+                           {"checks", spike_norms_.size()}},
                           "lower train.lr or clip gradients (train.grad_clip, e.g. 1.0); look for rare extreme "
                           "inputs"));
       }
@@ -406,10 +422,12 @@ void Doctor::check_gradient_flow() {
   grad_norms_.push_back(norm);
 }
 
-std::optional<Finding> doctor_detail::gradient_ratio_finding(double ratio, const std::string& first, const std::string& last,
-                                              const std::string& stage, const std::string& when,
-                                              const DoctorOptions& options) {
-  const nlohmann::json evidence = {{"ratio", ratio}, {"first_layer", first}, {"last_layer", last},
+std::optional<Finding> doctor_detail::gradient_ratio_finding(double ratio, const std::string& first,
+                                                             const std::string& last, const std::string& stage,
+                                                             const std::string& when, const DoctorOptions& options) {
+  const nlohmann::json evidence = {{"ratio", ratio},
+                                   {"first_layer", first},
+                                   {"last_layer", last},
                                    {"vanishing_below", options.vanishing_ratio},
                                    {"exploding_above", options.exploding_ratio}};
   if (ratio < options.vanishing_ratio) {

@@ -113,11 +113,10 @@ std::optional<Finding> output_dim_finding(const std::optional<TargetInfo>& targe
   const bool ok = target->task == Task::Binary ? (units == 1 || units == 2) : units == classes;
   if (ok) return std::nullopt;
   const std::string needed = target->task == Task::Binary ? "1 (a logit) or 2" : std::to_string(classes);
-  return finding("config.output_dim", Severity::Error, "preflight",
-                 fmt::format("the model has {} output unit(s) but the {}-class target needs {}", units, classes,
-                             needed),
-                 {{"outputs", units}, {"classes", classes}},
-                 fmt::format("size the output layer to {} units", needed));
+  return finding(
+      "config.output_dim", Severity::Error, "preflight",
+      fmt::format("the model has {} output unit(s) but the {}-class target needs {}", units, classes, needed),
+      {{"outputs", units}, {"classes", classes}}, fmt::format("size the output layer to {} units", needed));
 }
 
 // The lowest loss any function of the inputs can reach on these rows:
@@ -150,7 +149,6 @@ double loss_floor(const torch::Tensor& xs, const torch::Tensor& ys, const torch:
 
 }  // namespace
 
-
 std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tensor& y, const ForwardFn& forward,
                                        const LossFn& loss) {
   const std::string stage = "preflight";
@@ -165,11 +163,11 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
   if (!all_finite(x) || !all_finite(y)) {
     const int64_t bad_x = x.is_floating_point() ? (~torch::isfinite(x)).sum().item<int64_t>() : 0;
     const int64_t bad_y = y.is_floating_point() ? (~torch::isfinite(y)).sum().item<int64_t>() : 0;
-    out.push_back(finding("data.nan_batch", Severity::Error, stage,
-                          fmt::format("the batch holds {} non-finite input value(s) and {} non-finite target(s)",
-                                      bad_x, bad_y),
-                          {{"nonfinite_inputs", bad_x}, {"nonfinite_targets", bad_y}, {"rows", x.size(0)}},
-                          "impute or drop NaN/Inf before training (nnrecipe's transforms impute missing values)"));
+    out.push_back(
+        finding("data.nan_batch", Severity::Error, stage,
+                fmt::format("the batch holds {} non-finite input value(s) and {} non-finite target(s)", bad_x, bad_y),
+                {{"nonfinite_inputs", bad_x}, {"nonfinite_targets", bad_y}, {"rows", x.size(0)}},
+                "impute or drop NaN/Inf before training (nnrecipe's transforms impute missing values)"));
     return done();
   }
 
@@ -185,13 +183,14 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
       }
     }
     if (!missing.empty()) {
-      out.push_back(finding("optim.coverage", Severity::Error, stage,
-                            fmt::format("{} trainable parameter tensor(s) ({} values) are not in the optimizer and will "
-                                        "never be updated: {}",
-                                        missing.size(), missing_values, join(missing)),
-                            {{"missing", missing}, {"values", missing_values}},
-                            "pass every parameter to the optimizer (model->parameters()), or set "
-                            "requires_grad(false) on those meant to stay fixed"));
+      out.push_back(
+          finding("optim.coverage", Severity::Error, stage,
+                  fmt::format("{} trainable parameter tensor(s) ({} values) are not in the optimizer and will "
+                              "never be updated: {}",
+                              missing.size(), missing_values, join(missing)),
+                  {{"missing", missing}, {"values", missing_values}},
+                  "pass every parameter to the optimizer (model->parameters()), or set "
+                  "requires_grad(false) on those meant to stay fixed"));
     }
   }
 
@@ -271,7 +270,9 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
             "init.loss", Severity::Warn, stage,
             fmt::format("loss at init {:.4g}, expected about {:.4g} for this target ({:.0f}% off)", init_loss,
                         *expected, 100 * rel),
-            {{"loss", init_loss}, {"expected", *expected}, {"relative_difference", rel},
+            {{"loss", init_loss},
+             {"expected", *expected},
+             {"relative_difference", rel},
              {"tolerance", options_.init_loss_tolerance}},
             target_->task == Task::Regression
                 ? (target_->standardized_target
@@ -291,13 +292,13 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
     const bool unit = (o.min().item<double>() >= 0.0) && (o.max().item<double>() <= 1.0);
     const double row_sum_error = (o.sum(1) - 1.0).abs().max().item<double>();
     if (unit && row_sum_error < 1e-4) {
-      out.push_back(finding("output.range", Severity::Warn, stage,
-                            "every output lies in [0, 1] and every row sums to 1: the model applies a softmax, and the "
-                            "loss takes logits and applies it again",
-                            {{"min", o.min().item<double>()}, {"max", o.max().item<double>()},
-                             {"max_row_sum_error", row_sum_error}},
-                            "return logits from forward() (no softmax/sigmoid) when the loss is cross-entropy or "
-                            "BCE-with-logits"));
+      out.push_back(finding(
+          "output.range", Severity::Warn, stage,
+          "every output lies in [0, 1] and every row sums to 1: the model applies a softmax, and the "
+          "loss takes logits and applies it again",
+          {{"min", o.min().item<double>()}, {"max", o.max().item<double>()}, {"max_row_sum_error", row_sum_error}},
+          "return logits from forward() (no softmax/sigmoid) when the loss is cross-entropy or "
+          "BCE-with-logits"));
     }
   }
 
@@ -389,8 +390,13 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
                       "{:.4g}: {:.0f}% of the way to {:.4g}, the lowest loss any function of these inputs can "
                       "reach): the model cannot fit even one small batch",
                       steps, options_.overfit_lr, rows, start, last, goal, 100 * (1 - options_.overfit_ratio), floor),
-          {{"rows", rows}, {"steps", steps}, {"loss_start", start}, {"loss_end", last}, {"loss_floor", floor},
-           {"goal", goal}, {"target_ratio", options_.overfit_ratio}},
+          {{"rows", rows},
+           {"steps", steps},
+           {"loss_start", start},
+           {"loss_end", last},
+           {"loss_floor", floor},
+           {"goal", goal},
+           {"target_ratio", options_.overfit_ratio}},
           "look for a bug between outputs and loss (activated outputs into a logits loss, wrong target shape or "
           "type), too little capacity, or parameters that do not train"));
     }

@@ -13,8 +13,8 @@ namespace nnrecipe::inspect_detail {
 namespace {
 
 // Thresholds, with the anchor each comes from (RECIPE.md check catalogue).
-constexpr double kMissingInfo = 0.01;        // [ydata]
-constexpr double kMissingWarn = 0.50;        // [ydata]
+constexpr double kMissingInfo = 0.01;         // [ydata]
+constexpr double kMissingWarn = 0.50;         // [ydata]
 constexpr std::size_t kHighCardinality = 50;  // [ydata]
 constexpr double kSkew = 2.0;
 constexpr double kOutlierShare = 0.001;
@@ -79,8 +79,7 @@ bool is_constant_column(const ColumnProfile& column) { return column.distinct <=
 bool is_id_like_column(const ColumnProfile& column, std::size_t rows) {
   // [ydata UNIQUE]: as many distinct values as rows, in a column that is
   // not a float measurement (text, or whole numbers such as customer ids).
-  const bool whole =
-      column.type == ColumnType::Categorical || (column.numeric && column.numeric->integer_valued);
+  const bool whole = column.type == ColumnType::Categorical || (column.numeric && column.numeric->integer_valued);
   return whole && column.missing == 0 && column.distinct == rows && rows > 1;
 }
 
@@ -96,7 +95,7 @@ void constant_and_ids(const Inspection& in, std::vector<Finding>& out) {
     if (is_constant_column(p)) {
       constant.add(p.name, {{"column", p.name},
                             {"distinct", p.distinct},
-                            {"value", p.distinct == 0 ? "(all missing)"
+                            {"value", p.distinct == 0         ? "(all missing)"
                                       : !p.top_values.empty() ? p.top_values[0].value
                                                               : fmt::format("{}", p.numeric->min)}});
       continue;
@@ -108,12 +107,12 @@ void constant_and_ids(const Inspection& in, std::vector<Finding>& out) {
     }
   }
   if (!constant.empty()) {
-    out.push_back(finding("data.constant", Severity::Warn,
-                          fmt::format("{} column(s) hold a single value: {}", constant.names.size(),
-                                      join(constant.names)),
-                          constant.evidence(),
-                          "They carry no information: drop them (data.drop). If they should vary, the export "
-                          "that produced the file is wrong."));
+    out.push_back(
+        finding("data.constant", Severity::Warn,
+                fmt::format("{} column(s) hold a single value: {}", constant.names.size(), join(constant.names)),
+                constant.evidence(),
+                "They carry no information: drop them (data.drop). If they should vary, the export "
+                "that produced the file is wrong."));
   }
   if (!ids.empty()) {
     out.push_back(finding("data.id_like", Severity::Warn,
@@ -196,10 +195,10 @@ void scale(const Inspection& in, std::vector<Finding>& out) {
     evidence["largest_std"] = {{"column", hi_name}, {"std", round4(hi_std)}};
   }
   std::string message =
-      off.empty() ? fmt::format("numeric features' standard deviations differ by {:.3g}x ({} to {})", spread,
-                                lo_name, hi_name)
-                  : fmt::format("{} numeric feature(s) are far from unit scale (|mean| or std > {}, or std < {}): {}",
-                                off.names.size(), kLargeScale, kSmallStd, join(off.names));
+      off.empty()
+          ? fmt::format("numeric features' standard deviations differ by {:.3g}x ({} to {})", spread, lo_name, hi_name)
+          : fmt::format("{} numeric feature(s) are far from unit scale (|mean| or std > {}, or std < {}): {}",
+                        off.names.size(), kLargeScale, kSmallStd, join(off.names));
   if (!off.empty() && spread > kScaleSpread) message += fmt::format("; standard deviations differ by {:.3g}x", spread);
   out.push_back(finding("data.scale", Severity::Info, message, evidence,
                         "nnrecipe standardizes numeric features (data.normalize: true, the default); keep it on. "
@@ -214,8 +213,11 @@ void shape(const Inspection& in, std::vector<Finding>& out) {
     if (!is_feature(p) || !p.numeric || p.distinct <= 2) continue;
     const NumericProfile& n = *p.numeric;
     if (std::abs(n.skew) > kSkew) {
-      skewed.add(p.name, {{"column", p.name}, {"skewness", round4(n.skew)}, {"min", round4(n.min)},
-                          {"median", round4(n.median)}, {"max", round4(n.max)}});
+      skewed.add(p.name, {{"column", p.name},
+                          {"skewness", round4(n.skew)},
+                          {"min", round4(n.min)},
+                          {"median", round4(n.median)},
+                          {"max", round4(n.max)}});
     }
     const double present = static_cast<double>(in.rows - p.missing);
     if (present > 0 && static_cast<double>(n.outlier_rows) / present > kOutlierShare) {
@@ -228,12 +230,12 @@ void shape(const Inspection& in, std::vector<Finding>& out) {
     }
   }
   if (!skewed.empty()) {
-    out.push_back(finding("data.skewed", Severity::Info,
-                          fmt::format("{} numeric feature(s) have |skewness| > {}: {}", skewed.names.size(), kSkew,
-                                      join(skewed.names)),
-                          skewed.evidence({{"threshold", kSkew}}),
-                          "A long tail squeezes most rows into a small range after standardizing: try log1p(x) "
-                          "for non-negative values (sign(x)·log1p(|x|) otherwise) or a rank/quantile transform."));
+    out.push_back(finding(
+        "data.skewed", Severity::Info,
+        fmt::format("{} numeric feature(s) have |skewness| > {}: {}", skewed.names.size(), kSkew, join(skewed.names)),
+        skewed.evidence({{"threshold", kSkew}}),
+        "A long tail squeezes most rows into a small range after standardizing: try log1p(x) "
+        "for non-negative values (sign(x)·log1p(|x|) otherwise) or a rank/quantile transform."));
   }
   if (!outliers.empty()) {
     out.push_back(finding("data.outliers", Severity::Info,

@@ -104,7 +104,8 @@ std::vector<Finding> correlation_checks(const Table& t, Inspection& in, const In
   std::vector<std::string> names;
   for (const CorrelationPair& p : in.correlated) {
     names.push_back(p.a + " ~ " + p.b);
-    if (pairs.size() < kEvidenceItems) pairs.push_back({{"a", p.a}, {"b", p.b}, {"pearson", p.pearson}, {"spearman", p.spearman}});
+    if (pairs.size() < kEvidenceItems)
+      pairs.push_back({{"a", p.a}, {"b", p.b}, {"pearson", p.pearson}, {"spearman", p.spearman}});
   }
   const bool sampled = rows.size() < t.rows();
   out.push_back(finding(

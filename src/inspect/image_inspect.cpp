@@ -32,7 +32,8 @@ std::vector<ValueCount> class_counts(const ImageSet& set, std::size_t classes, s
   for (std::size_t k = 0; k < classes; ++k) {
     if (raw[k] > 0) sorted.push_back({std::to_string(k), raw[k]});
   }
-  std::stable_sort(sorted.begin(), sorted.end(), [](const ValueCount& a, const ValueCount& b) { return a.count > b.count; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const ValueCount& a, const ValueCount& b) { return a.count > b.count; });
   return sorted;
 }
 
@@ -78,7 +79,8 @@ void duplicates(const ImageSet& train, const std::vector<uint64_t>& hash, const 
     if (examples.size() < options.examples) examples.push_back(rows);
     if (labels.size() > 1) {
       ++conflicting;
-      if (conflict_examples.size() < options.examples) conflict_examples.push_back({{"rows", rows}, {"labels", labels}});
+      if (conflict_examples.size() < options.examples)
+        conflict_examples.push_back({{"rows", rows}, {"labels", labels}});
     }
   }
   summary["within_train"] = extra;
@@ -87,7 +89,9 @@ void duplicates(const ImageSet& train, const std::vector<uint64_t>& hash, const 
     out.push_back(finding("data.duplicates", share > kDuplicateWarnShare ? Severity::Warn : Severity::Info,
                           fmt::format("{} training images ({}) are exact copies of another, in {} group(s).", extra,
                                       percent(share), groups.size()),
-                          {{"duplicate_images", extra}, {"share", round4(share)}, {"groups", groups.size()},
+                          {{"duplicate_images", extra},
+                           {"share", round4(share)},
+                           {"groups", groups.size()},
                            {"example_groups", examples}},
                           "Copies weigh double in training and inflate validation when one lands there: keep one "
                           "of each."));
@@ -198,8 +202,8 @@ ImageInspection inspect_images(const ImageDataset& data, const InspectOptions& o
   const std::vector<ValueCount> classes = class_counts(train, data.classes, train_counts);
   class_counts(data.test, data.classes, test_counts);
   if (train.count == 0) {
-    found.push_back(finding("data.empty", Severity::Error, "The training split has no images.",
-                            {{"train_images", 0}}, "Check the directory's train-images file."));
+    found.push_back(finding("data.empty", Severity::Error, "The training split has no images.", {{"train_images", 0}},
+                            "Check the directory's train-images file."));
   } else {
     class_balance_checks("label", classes, found);
     const std::vector<uint64_t> hash = image_hashes(train);
@@ -212,9 +216,12 @@ ImageInspection inspect_images(const ImageDataset& data, const InspectOptions& o
     return nlohmann::json{{"images", s.count}, {"height", s.rows}, {"width", s.cols}};
   };
   nlohmann::json& j = result.report;
-  j = {{"kind", "images"},          {"directory", data.directory},
-       {"classes", data.classes},   {"rows", train.count + data.test.count},
-       {"train", split(train)},     {"test", split(data.test)},
+  j = {{"kind", "images"},
+       {"directory", data.directory},
+       {"classes", data.classes},
+       {"rows", train.count + data.test.count},
+       {"train", split(train)},
+       {"test", split(data.test)},
        {"class_counts", {{"train", train_counts}, {"test", test_counts}}},
        {"duplicates", dup}};
   if (train.count > 0) {

@@ -76,8 +76,7 @@ ClassLabels class_labels(const Column& target);
 
 /// data.single_class, data.class_imbalance and data.small (rows per class) on
 /// class counts sorted commonest first (tables and image labels alike).
-void class_balance_checks(const std::string& target, const std::vector<ValueCount>& classes,
-                          std::vector<Finding>& out);
+void class_balance_checks(const std::string& target, const std::vector<ValueCount>& classes, std::vector<Finding>& out);
 
 // The stages of inspect_table, one source file each.
 struct ProfileExtras {

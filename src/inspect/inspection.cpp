@@ -87,12 +87,13 @@ Inspection inspect_table(const Table& table, const InspectOptions& options, cons
 nlohmann::json to_json(const Inspection& in) {
   nlohmann::json columns = nlohmann::json::array();
   for (const ColumnProfile& p : in.columns) {
-    nlohmann::json c = {{"name", p.name},
-                        {"type", to_string(p.type)},
-                        {"role", p.is_target ? "target" : "feature"},
-                        {"missing", p.missing},
-                        {"missing_share", in.rows ? round4(static_cast<double>(p.missing) / static_cast<double>(in.rows)) : 0.0},
-                        {"distinct", p.distinct}};
+    nlohmann::json c = {
+        {"name", p.name},
+        {"type", to_string(p.type)},
+        {"role", p.is_target ? "target" : "feature"},
+        {"missing", p.missing},
+        {"missing_share", in.rows ? round4(static_cast<double>(p.missing) / static_cast<double>(in.rows)) : 0.0},
+        {"distinct", p.distinct}};
     if (p.numeric) c["numeric"] = to_json(*p.numeric);
     if (p.type != ColumnType::Numeric) {
       nlohmann::json top = nlohmann::json::array();
@@ -120,7 +121,8 @@ nlohmann::json to_json(const Inspection& in) {
       for (const ValueCount& v : in.classes) total += v.count;
       nlohmann::json classes = nlohmann::json::array();
       for (const ValueCount& v : in.classes) {
-        classes.push_back({{"value", v.value}, {"count", v.count},
+        classes.push_back({{"value", v.value},
+                           {"count", v.count},
                            {"share", round4(static_cast<double>(v.count) / static_cast<double>(total))}});
       }
       target["classes"] = classes;

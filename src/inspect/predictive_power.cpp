@@ -182,7 +182,8 @@ std::vector<Finding> predictive_power(const Table& t, Inspection& in, const std:
     in.power.push_back({in.columns[j].name, *score[j]});
     if (*score[j] >= kLeakage) {
       leaking.push_back(in.columns[j].name);
-      if (items.size() < kEvidenceItems) items.push_back({{"column", in.columns[j].name}, {in.power_metric, round4(*score[j])}});
+      if (items.size() < kEvidenceItems)
+        items.push_back({{"column", in.columns[j].name}, {in.power_metric, round4(*score[j])}});
     }
   }
   std::stable_sort(in.power.begin(), in.power.end(),

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <utility>
 #include <numeric>
+#include <utility>
 
 #include "inspect/inspect_support.h"
 
@@ -167,9 +167,7 @@ ColumnProfile profile_column(const Column& c, const InspectOptions& options, Pro
   p.missing = c.missing_count;
   p.numeric_like = c.numeric_like_count;
   switch (c.type) {
-    case ColumnType::Numeric:
-      p.numeric = profile_numbers(c, options, p.distinct, extras);
-      break;
+    case ColumnType::Numeric: p.numeric = profile_numbers(c, options, p.distinct, extras); break;
     case ColumnType::Categorical: {
       std::vector<std::size_t> counts(c.categories.size(), 0);
       for (int32_t code : c.codes) {

@@ -29,9 +29,8 @@ std::vector<std::vector<std::size_t>> equal_row_groups(const Table& t, const std
   const std::vector<uint64_t> hash = row_hashes(t, columns);
   std::vector<std::size_t> order(t.rows());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return hash[a] != hash[b] ? hash[a] < hash[b] : a < b;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return hash[a] != hash[b] ? hash[a] < hash[b] : a < b; });
   std::vector<std::vector<std::size_t>> groups;
   for (std::size_t s = 0; s < order.size();) {
     std::size_t e = s + 1;
@@ -143,7 +142,9 @@ std::vector<Finding> row_checks(const Table& t, const Inspection& in, const Insp
       "data.conflicting_labels", Severity::Warn,
       fmt::format("{} group(s) of rows ({} rows, {}) have identical features but different labels; e.g. rows {}.",
                   conflicting_groups, conflicting_rows, percent(share), examples[0]["rows"].dump()),
-      {{"groups", conflicting_groups}, {"rows", conflicting_rows}, {"share", round4(share)},
+      {{"groups", conflicting_groups},
+       {"rows", conflicting_rows},
+       {"share", round4(share)},
        {"example_groups", examples}},
       "No model can get these rows all right: they cap the achievable accuracy. Look at them (nnrecipe inspect "
       "DATA --show rows:N,M): label noise, or a feature that tells them apart is missing from the table."));

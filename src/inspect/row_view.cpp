@@ -49,8 +49,7 @@ std::string column_names(const Table& table) {
 }
 
 [[noreturn]] void column_not_found(const Table& table, const std::string& where, const std::string& name) {
-  throw InputError(
-      fmt::format("{}: column '{}' not found; the columns are: {}", where, name, column_names(table)));
+  throw InputError(fmt::format("{}: column '{}' not found; the columns are: {}", where, name, column_names(table)));
 }
 
 // ---------------------------------------------------------------------------
@@ -70,9 +69,8 @@ struct OpAt {
 /// Word operators need a space before them so that a column name like
 /// "Thiscontains" is not split.
 std::optional<OpAt> operator_at(const std::string& e, std::size_t i) {
-  static const std::pair<const char*, Op> kSymbols[] = {{">=", Op::Ge}, {"<=", Op::Le}, {"!=", Op::Ne},
-                                                        {"==", Op::Eq}, {"=", Op::Eq},  {">", Op::Gt},
-                                                        {"<", Op::Lt}};
+  static const std::pair<const char*, Op> kSymbols[] = {{">=", Op::Ge}, {"<=", Op::Le}, {"!=", Op::Ne}, {"==", Op::Eq},
+                                                        {"=", Op::Eq},  {">", Op::Gt},  {"<", Op::Lt}};
   for (const auto& [text, op] : kSymbols) {
     const std::size_t n = std::char_traits<char>::length(text);
     if (e.compare(i, n, text) == 0) return OpAt{i, n, op, text};
@@ -95,7 +93,7 @@ std::optional<OpAt> operator_at(const std::string& e, std::size_t i) {
 struct Filter {
   const Column* column = nullptr;
   Op op = Op::Eq;
-  double number = 0;                ///< numeric / boolean comparisons
+  double number = 0;                 ///< numeric / boolean comparisons
   std::vector<uint8_t> category_ok;  ///< categorical: does category k match
 
   bool matches(std::size_t row) const {
@@ -117,8 +115,7 @@ struct Filter {
   }
 };
 
-Filter compile_filter(const Column& column, const OpAt& op, const std::string& raw_value,
-                      const std::string& where) {
+Filter compile_filter(const Column& column, const OpAt& op, const std::string& raw_value, const std::string& where) {
   Filter f;
   f.column = &column;
   f.op = op.op;
@@ -129,36 +126,38 @@ Filter compile_filter(const Column& column, const OpAt& op, const std::string& r
   const std::string value = unquote(raw_value);
   if (column.is_categorical()) {
     if (op.op != Op::Eq && op.op != Op::Ne && op.op != Op::Contains) {
-      throw InputError(fmt::format("{}: column '{}' is categorical; use ==, != or contains on it "
-                                   "('{}' compares numbers)",
-                                   where, column.name, op.text));
+      throw InputError(
+          fmt::format("{}: column '{}' is categorical; use ==, != or contains on it "
+                      "('{}' compares numbers)",
+                      where, column.name, op.text));
     }
     f.category_ok.resize(column.categories.size());
     for (std::size_t k = 0; k < column.categories.size(); ++k) {
       const std::string& c = column.categories[k];
-      f.category_ok[k] = op.op == Op::Eq ? c == value : op.op == Op::Ne ? c != value
-                                                                        : c.find(value) != std::string::npos;
+      f.category_ok[k] = op.op == Op::Eq   ? c == value
+                         : op.op == Op::Ne ? c != value
+                                           : c.find(value) != std::string::npos;
     }
     return f;
   }
   if (op.op == Op::Contains) {
-    throw InputError(fmt::format("{}: 'contains' applies to categorical columns; column '{}' is {}", where,
-                                 column.name, to_string(column.type)));
+    throw InputError(fmt::format("{}: 'contains' applies to categorical columns; column '{}' is {}", where, column.name,
+                                 to_string(column.type)));
   }
   if (column.type == ColumnType::Boolean) {
     if (!detail::parse_bool(value, f.number)) {
       if (value != "1" && value != "0") {
-        throw InputError(fmt::format("{}: '{}' is not a boolean; column '{}' is boolean "
-                                     "(use true, false, 1 or 0)",
-                                     where, value, column.name));
+        throw InputError(
+            fmt::format("{}: '{}' is not a boolean; column '{}' is boolean "
+                        "(use true, false, 1 or 0)",
+                        where, value, column.name));
       }
       f.number = value == "1" ? 1.0 : 0.0;
     }
     return f;
   }
   if (!detail::parse_double(value.data(), value.data() + value.size(), f.number)) {
-    throw InputError(
-        fmt::format("{}: '{}' is not a number; column '{}' is numeric", where, value, column.name));
+    throw InputError(fmt::format("{}: '{}' is not a number; column '{}' is numeric", where, value, column.name));
   }
   return f;
 }
@@ -236,15 +235,15 @@ std::optional<SortKey> parse_sort(const Table& table, const std::string& sort) {
   }
   if (const auto index = table.find(spec)) return SortKey(table.column(*index), false);
   const std::string name = spec[0] == '-' ? trim(spec.substr(1)) : spec;
-  throw InputError(fmt::format("--sort '{}': column '{}' not found (use COL for ascending, -COL for "
-                               "descending); the columns are: {}",
-                               sort, name, column_names(table)));
+  throw InputError(
+      fmt::format("--sort '{}': column '{}' not found (use COL for ascending, -COL for "
+                  "descending); the columns are: {}",
+                  sort, name, column_names(table)));
 }
 
 /// Stable sort of `rows` by the key; ties keep their current order.
 void sort_rows(std::vector<std::size_t>& rows, const SortKey& key) {
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](std::size_t a, std::size_t b) { return key.compare(a, b) < 0; });
+  std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return key.compare(a, b) < 0; });
 }
 
 // ---------------------------------------------------------------------------
@@ -259,19 +258,19 @@ struct Show {
 };
 
 /// Parses "N,M,N-M" against the table's row count.
-std::vector<std::size_t> parse_row_list(const Table& table, const std::string& list,
-                                        const std::string& where) {
+std::vector<std::size_t> parse_row_list(const Table& table, const std::string& list, const std::string& where) {
   auto number = [&](const std::string& token) {
     unsigned long long n = 0;
     const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), n);
     if (token.empty() || ec != std::errc() || ptr != token.data() + token.size()) {
-      throw InputError(fmt::format("{}: '{}' is not a row number (rows are numbered 1 to {})", where, token,
-                                   table.rows()));
+      throw InputError(
+          fmt::format("{}: '{}' is not a row number (rows are numbered 1 to {})", where, token, table.rows()));
     }
     if (n < 1 || n > table.rows()) {
-      throw InputError(fmt::format("{}: row {} is out of range; the table has {} data rows, numbered 1 to {} "
-                                   "(the header is not a row)",
-                                   where, token, table.rows(), table.rows()));
+      throw InputError(
+          fmt::format("{}: row {} is out of range; the table has {} data rows, numbered 1 to {} "
+                      "(the header is not a row)",
+                      where, token, table.rows(), table.rows()));
     }
     return static_cast<std::size_t>(n - 1);
   };
@@ -326,9 +325,10 @@ Show parse_show(const Table& table, const std::string& text) {
     show.rows = parse_row_list(table, arg, where);
     return show;
   }
-  throw InputError(fmt::format("{}: unknown mode; use head, random, extremes:COL or rows:N,M,... "
-                               "(1-based row numbers)",
-                               where));
+  throw InputError(
+      fmt::format("{}: unknown mode; use head, random, extremes:COL or rows:N,M,... "
+                  "(1-based row numbers)",
+                  where));
 }
 
 /// Numeric extremes: ceil(limit/2) lowest and floor(limit/2) highest present
@@ -457,8 +457,7 @@ RowSelection select_rows(const Table& table, const RowQuery& query) {
   return out;
 }
 
-std::string render_rows(const Table& table, const RowSelection& selection,
-                        const std::vector<std::string>& columns) {
+std::string render_rows(const Table& table, const RowSelection& selection, const std::vector<std::string>& columns) {
   std::vector<const Column*> shown;
   if (columns.empty()) {
     for (const Column& c : table.columns()) shown.push_back(&c);

@@ -13,7 +13,7 @@
 namespace nnrecipe::inspect_detail {
 namespace {
 
-constexpr double kImbalanceRatio = 0.1;      // least / most class [deepchecks]
+constexpr double kImbalanceRatio = 0.1;       // least / most class [deepchecks]
 constexpr double kMinorityShareOfFair = 0.1;  // minority share < 0.1 * (1/K) [cleanlab]
 constexpr std::size_t kRowsPerClass = 10;
 constexpr std::size_t kRowsPerFeature = 10;
@@ -42,18 +42,19 @@ void empty(const Table& table, const Inspection& in, std::vector<Finding>& out) 
     if (is_constant_column(p)) constant.push_back(p.name);
   }
   if (in.rows > 0 && usable > 0) return;
-  const std::string what =
-      in.rows == 0        ? "the table has no rows"
-      : with_values == 0  ? "no feature column has a value (every column besides the target is empty)"
-                          : fmt::format("no usable feature: every column besides the target is empty or "
-                                        "holds a single value ({})",
-                                        fmt::join(constant, ", "));
-  out.push_back(finding("data.empty", Severity::Error, "Nothing to train on: " + what + ".",
-                        {{"rows", in.rows}, {"columns", table.cols()}, {"usable_feature_columns", usable},
-                         {"constant", constant}},
-                        with_values == 0 || in.rows == 0 ? "Check the file (delimiter, header row) and the --target name."
-                                                         : "Add the columns that describe each row; a column with one "
-                                                           "value says nothing a model can learn from."));
+  const std::string what = in.rows == 0 ? "the table has no rows"
+                           : with_values == 0
+                               ? "no feature column has a value (every column besides the target is empty)"
+                               : fmt::format(
+                                     "no usable feature: every column besides the target is empty or "
+                                     "holds a single value ({})",
+                                     fmt::join(constant, ", "));
+  out.push_back(finding(
+      "data.empty", Severity::Error, "Nothing to train on: " + what + ".",
+      {{"rows", in.rows}, {"columns", table.cols()}, {"usable_feature_columns", usable}, {"constant", constant}},
+      with_values == 0 || in.rows == 0 ? "Check the file (delimiter, header row) and the --target name."
+                                       : "Add the columns that describe each row; a column with one "
+                                         "value says nothing a model can learn from."));
 }
 
 // Every split needs rows: training, validation for early stopping and
@@ -111,16 +112,16 @@ void class_balance_checks(const std::string& target, const std::vector<ValueCoun
   const double k = static_cast<double>(classes.size());
   const double share = static_cast<double>(least.count) / static_cast<double>(present);
   if (ratio < kImbalanceRatio || share < kMinorityShareOfFair / k) {
-    out.push_back(finding(
-        "data.class_imbalance", Severity::Warn,
-        fmt::format("The rarest class '{}' has {} rows ({}), {:.3g}x fewer than '{}' ({} rows).", least.value,
-                    least.count, percent(share), 1 / ratio, most.value, most.count),
-        {{"least", {{"class", least.value}, {"count", least.count}, {"share", round4(share)}}},
-         {"most", {{"class", most.value}, {"count", most.count}}},
-         {"ratio", round4(ratio)},
-         {"thresholds", {{"ratio", kImbalanceRatio}, {"share_of_fair", kMinorityShareOfFair}}}},
-        "Select by AUC / PR-AUC or balanced accuracy, not accuracy; keep the split stratified; the output bias "
-        "starts at the prior. Consider class weights if the rare class matters most."));
+    out.push_back(
+        finding("data.class_imbalance", Severity::Warn,
+                fmt::format("The rarest class '{}' has {} rows ({}), {:.3g}x fewer than '{}' ({} rows).", least.value,
+                            least.count, percent(share), 1 / ratio, most.value, most.count),
+                {{"least", {{"class", least.value}, {"count", least.count}, {"share", round4(share)}}},
+                 {"most", {{"class", most.value}, {"count", most.count}}},
+                 {"ratio", round4(ratio)},
+                 {"thresholds", {{"ratio", kImbalanceRatio}, {"share_of_fair", kMinorityShareOfFair}}}},
+                "Select by AUC / PR-AUC or balanced accuracy, not accuracy; keep the split stratified; the output bias "
+                "starts at the prior. Consider class weights if the rare class matters most."));
   }
   if (least.count < kRowsPerClass) {
     out.push_back(finding("data.small", Severity::Info,
@@ -187,9 +188,10 @@ void label_order(const Table& table, const Inspection& in, std::vector<Finding>&
     const double expected = static_cast<double>(rows.size() - 1) * (1 - same);
     if (expected <= 0 || static_cast<double>(changes) >= kLabelChangesShare * expected) return;
     evidence = {{"label_changes", changes}, {"expected_if_shuffled", round4(expected)}};
-    message = fmt::format("Rows are ordered by the target '{}': adjacent rows change label {} times where a "
-                          "shuffled order would change it ~{:.0f} times.",
-                          in.target, changes, expected);
+    message = fmt::format(
+        "Rows are ordered by the target '{}': adjacent rows change label {} times where a "
+        "shuffled order would change it ~{:.0f} times.",
+        in.target, changes, expected);
   } else {
     // Spearman correlation of row position and target rank (ties averaged).
     std::vector<std::size_t> order(rows.size());
@@ -212,9 +214,10 @@ void label_order(const Table& table, const Inspection& in, std::vector<Finding>&
     const double rho = sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
     if (std::abs(rho) < kOrderCorrelation) return;
     evidence = {{"spearman_row_vs_target", round4(rho)}, {"threshold", kOrderCorrelation}};
-    message = fmt::format("Rows are ordered by the target '{}' (Spearman correlation of row number and target "
-                          "{:.3f}).",
-                          in.target, rho);
+    message = fmt::format(
+        "Rows are ordered by the target '{}' (Spearman correlation of row number and target "
+        "{:.3f}).",
+        in.target, rho);
   }
   out.push_back(finding("data.label_order", Severity::Info, message, evidence,
                         "Shuffle before splitting and batching (nnrecipe does both); a split that takes the last "
@@ -270,12 +273,12 @@ std::vector<Finding> target_checks(const Table& table, Inspection& in, const Ins
   }
   const Column& y = table.column(in.target);
   if (y.missing_count == y.size()) {
-    out.push_back(finding("data.target_missing", Severity::Error,
-                          fmt::format("The target '{}' is missing in all {} rows: there is nothing to learn from.",
-                                      in.target, in.rows),
-                          {{"rows", y.missing_count}},
-                          "Pass the column that holds the labels as --target; rows to predict belong in a separate "
-                          "file."));
+    out.push_back(finding(
+        "data.target_missing", Severity::Error,
+        fmt::format("The target '{}' is missing in all {} rows: there is nothing to learn from.", in.target, in.rows),
+        {{"rows", y.missing_count}},
+        "Pass the column that holds the labels as --target; rows to predict belong in a separate "
+        "file."));
     return out;
   }
   if (y.missing_count > 0) {
@@ -283,13 +286,13 @@ std::vector<Finding> target_checks(const Table& table, Inspection& in, const Ins
     for (std::size_t i = 0; i < y.size() && examples.size() < options.examples; ++i) {
       if (y.missing[i]) examples.push_back(i + 1);
     }
-    out.push_back(finding("data.target_missing", Severity::Warn,
-                          fmt::format("The target '{}' is missing in {} rows ({}); training drops them.",
-                                      in.target, y.missing_count,
-                                      percent(static_cast<double>(y.missing_count) / static_cast<double>(in.rows))),
-                          {{"rows", y.missing_count}, {"example_rows", examples}},
-                          "Check why they have no label: if they are the unlabeled rows to predict, keep them in a "
-                          "separate file."));
+    out.push_back(finding(
+        "data.target_missing", Severity::Warn,
+        fmt::format("The target '{}' is missing in {} rows ({}); training drops them.", in.target, y.missing_count,
+                    percent(static_cast<double>(y.missing_count) / static_cast<double>(in.rows))),
+        {{"rows", y.missing_count}, {"example_rows", examples}},
+        "Check why they have no label: if they are the unlabeled rows to predict, keep them in a "
+        "separate file."));
   }
   in.task = options.task.value_or(infer_task(y));
   too_few_rows(in, y.size() - y.missing_count, out);

@@ -118,22 +118,23 @@ std::vector<Finding> train_test_checks(const Table& train, const Table& test, In
   }
   if (!overlapping.empty()) {
     const double share = static_cast<double>(overlapping.size()) / static_cast<double>(test.rows());
-    std::vector<std::size_t> examples(overlapping.begin(),
-                                      overlapping.begin() + static_cast<std::ptrdiff_t>(std::min(overlapping.size(), options.examples)));
-    out.push_back(finding("data.train_test_overlap", Severity::Warn,
-                          fmt::format("{} test rows ({} of the test file) also appear in the training file, e.g. "
-                                      "test rows {}.",
-                                      overlapping.size(), percent(share), nlohmann::json(examples).dump()),
-                          {{"test_rows", overlapping.size()}, {"share", round4(share)}, {"example_test_rows", examples}},
-                          "The test score counts them as unseen and is optimistic by that much: remove them from one "
-                          "side (split after de-duplicating)."));
+    std::vector<std::size_t> examples(
+        overlapping.begin(),
+        overlapping.begin() + static_cast<std::ptrdiff_t>(std::min(overlapping.size(), options.examples)));
+    out.push_back(
+        finding("data.train_test_overlap", Severity::Warn,
+                fmt::format("{} test rows ({} of the test file) also appear in the training file, e.g. "
+                            "test rows {}.",
+                            overlapping.size(), percent(share), nlohmann::json(examples).dump()),
+                {{"test_rows", overlapping.size()}, {"share", round4(share)}, {"example_test_rows", examples}},
+                "The test score counts them as unseen and is optimistic by that much: remove them from one "
+                "side (split after de-duplicating)."));
   }
 
   // Drift and new categories, per column.
   std::vector<Drift> drift(train_cols.size());
-  parallel_for(train_cols.size(), [&](std::size_t k) {
-    drift[k] = drift_of(train.column(train_cols[k]), test.column(test_cols[k]));
-  });
+  parallel_for(train_cols.size(),
+               [&](std::size_t k) { drift[k] = drift_of(train.column(train_cols[k]), test.column(test_cols[k])); });
   std::vector<std::string> drifting;
   nlohmann::json items = nlohmann::json::array();
   for (const Drift& d : drift) {
@@ -143,21 +144,23 @@ std::vector<Finding> train_test_checks(const Table& train, const Table& test, In
     if (d.score.score > kDrift && d.significant) {
       drifting.push_back(d.score.column);
       if (items.size() < kEvidenceItems) {
-        items.push_back({{"column", d.score.column}, {d.score.statistic, round4(d.score.score)},
+        items.push_back({{"column", d.score.column},
+                         {d.score.statistic, round4(d.score.score)},
                          {"target", d.score.column == in.target}});
       }
     }
   }
-  std::stable_sort(in.drift.begin(), in.drift.end(), [](const DriftScore& a, const DriftScore& b) { return a.score > b.score; });
+  std::stable_sort(in.drift.begin(), in.drift.end(),
+                   [](const DriftScore& a, const DriftScore& b) { return a.score > b.score; });
   if (!drifting.empty()) {
-    out.push_back(finding("data.drift", Severity::Warn,
-                          fmt::format("{} column(s) are distributed differently in the test file (KS or Cramer's V "
-                                      "> {}): {}",
-                                      drifting.size(), kDrift, join(drifting)),
-                          {{"columns", items}, {"column_count", drifting.size()}, {"threshold", kDrift},
-                           {"significance", 0.001}},
-                          "A model validated on the training distribution may not hold on the test one: check how "
-                          "the files were split (by time, by source) and compare the columns (inspect both files)."));
+    out.push_back(
+        finding("data.drift", Severity::Warn,
+                fmt::format("{} column(s) are distributed differently in the test file (KS or Cramer's V "
+                            "> {}): {}",
+                            drifting.size(), kDrift, join(drifting)),
+                {{"columns", items}, {"column_count", drifting.size()}, {"threshold", kDrift}, {"significance", 0.001}},
+                "A model validated on the training distribution may not hold on the test one: check how "
+                "the files were split (by time, by source) and compare the columns (inspect both files)."));
   }
 
   std::vector<std::string> with_new;

@@ -15,8 +15,8 @@ namespace {
 #ifdef NNRECIPE_HAVE_DNNL
 
 // Row-major C[m x n] = A * B (+ beta * C), A and B optionally transposed.
-void sgemm(char trans_a, char trans_b, int64_t m, int64_t n, int64_t k, const torch::Tensor& a,
-           const torch::Tensor& b, float beta, torch::Tensor& c) {
+void sgemm(char trans_a, char trans_b, int64_t m, int64_t n, int64_t k, const torch::Tensor& a, const torch::Tensor& b,
+           float beta, torch::Tensor& c) {
   const int64_t lda = trans_a == 'N' ? k : m;
   const int64_t ldb = trans_b == 'N' ? n : k;
   const dnnl_status_t status = dnnl_sgemm(trans_a, trans_b, m, n, k, 1.0f, a.data_ptr<float>(), lda,

@@ -110,9 +110,7 @@ torch::Tensor ConvNetImpl::forward(const torch::Tensor& x, const torch::Tensor& 
   return apply_output_activation(fast_linear(h, output_->weight, output_->bias), options_.output_activation());
 }
 
-int64_t output_units(const ModelShape& shape) {
-  return shape.task == Task::Multiclass ? shape.classes : 1;
-}
+int64_t output_units(const ModelShape& shape) { return shape.task == Task::Multiclass ? shape.classes : 1; }
 
 Network build_network(const ModelConfig& config, const ModelShape& shape) {
   const int64_t outputs = output_units(shape);

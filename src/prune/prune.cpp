@@ -50,15 +50,17 @@ std::string render_report(const PruneResult& r) {
   std::vector<PlotPoint> points{{0, r.dense.val.count(r.metric) ? r.dense.val.at(r.metric) : NAN, "dense", true}};
   for (const PruneStep& s : r.steps) {
     points.push_back({s.sparsity, s.val.count(r.metric) ? s.val.at(r.metric) : NAN,
-                      fmt::format("sparsity {}: {} {}", s.sparsity, r.metric, format_number(s.val.count(r.metric) ? s.val.at(r.metric) : NAN))});
+                      fmt::format("sparsity {}: {} {}", s.sparsity, r.metric,
+                                  format_number(s.val.count(r.metric) ? s.val.at(r.metric) : NAN))});
   }
   PlotOptions o;
   o.width = 560;
   o.line = true;
   o.x_label = r.structured ? "share of hidden units / channels removed" : "share of weights pruned";
   o.y_label = "validation " + r.metric;
-  std::string table = "<table class=\"data\"><tr><th class=\"num\">sparsity</th><th class=\"num\">actual</th>"
-                      "<th class=\"num\">parameters</th>";
+  std::string table =
+      "<table class=\"data\"><tr><th class=\"num\">sparsity</th><th class=\"num\">actual</th>"
+      "<th class=\"num\">parameters</th>";
   if (r.structured) table += "<th>widths</th>";
   table += "<th class=\"num\">val " + html_escape(r.metric) + " after pruning</th><th class=\"num\">val " +
            html_escape(r.metric) + " fine-tuned</th><th class=\"num\">test " + html_escape(r.metric) +
@@ -76,13 +78,14 @@ std::string render_report(const PruneResult& r) {
   };
   row("dense", r.dense, true);
   for (const PruneStep& s : r.steps) row(format_number(s.sparsity), s, false);
-  const std::string body =
-      "<header class=\"top\"><h1>nnrecipe prune</h1><div class=\"subtitle\">" + html_escape(r.out_dir) +
-      "</div></header><main>" +
-      html_section("curve", "Validation metric against sparsity", svg_plot(points, o)) +
-      html_section("steps", "Steps", table + "</table><p class=\"muted\">Each step prunes the previous step's "
-                                             "fine-tuned network further; its model is in the step's folder.</p>") +
-      "</main>";
+  const std::string body = "<header class=\"top\"><h1>nnrecipe prune</h1><div class=\"subtitle\">" +
+                           html_escape(r.out_dir) + "</div></header><main>" +
+                           html_section("curve", "Validation metric against sparsity", svg_plot(points, o)) +
+                           html_section("steps", "Steps",
+                                        table +
+                                            "</table><p class=\"muted\">Each step prunes the previous step's "
+                                            "fine-tuned network further; its model is in the step's folder.</p>") +
+                           "</main>";
   return html_document("nnrecipe prune", body);
 }
 
@@ -91,8 +94,8 @@ std::string csv(const PruneResult& r) {
                     ",ms_per_1000_rows,model\n";
   const auto line = [&](double sparsity, const PruneStep& s) {
     out += fmt::format("{},{:.4f},{},{},{},{},{:.4f},{}\n", sparsity, s.actual, s.params, s.val_before_finetune,
-                       s.val.count(r.metric) ? s.val.at(r.metric) : NAN, s.test.count(r.metric) ? s.test.at(r.metric) : NAN,
-                       s.ms_per_1000_rows, s.model_dir);
+                       s.val.count(r.metric) ? s.val.at(r.metric) : NAN,
+                       s.test.count(r.metric) ? s.test.at(r.metric) : NAN, s.ms_per_1000_rows, s.model_dir);
   };
   line(0, r.dense);
   for (const PruneStep& s : r.steps) line(s.sparsity, s);
@@ -100,9 +103,15 @@ std::string csv(const PruneResult& r) {
 }
 
 nlohmann::json step_json(const PruneStep& s) {
-  return {{"sparsity", s.sparsity}, {"actual", s.actual}, {"params", s.params}, {"hidden", s.hidden},
-          {"val", s.val}, {"test", s.test}, {"val_before_finetune", s.val_before_finetune},
-          {"ms_per_1000_rows", s.ms_per_1000_rows}, {"model_dir", s.model_dir}};
+  return {{"sparsity", s.sparsity},
+          {"actual", s.actual},
+          {"params", s.params},
+          {"hidden", s.hidden},
+          {"val", s.val},
+          {"test", s.test},
+          {"val_before_finetune", s.val_before_finetune},
+          {"ms_per_1000_rows", s.ms_per_1000_rows},
+          {"model_dir", s.model_dir}};
 }
 
 }  // namespace
@@ -112,7 +121,8 @@ PruneResult prune_run(const PruneOptions& o) {
   for (std::size_t i = 0; i < o.sparsities.size(); ++i) {
     const double s = o.sparsities[i];
     if (!(s > 0 && s < 1)) throw InputError(fmt::format("--sparsity {}: each value must lie in (0, 1)", s));
-    if (i > 0 && s <= o.sparsities[i - 1]) throw InputError("--sparsity: values must increase (each step prunes further)");
+    if (i > 0 && s <= o.sparsities[i - 1])
+      throw InputError("--sparsity: values must increase (each step prunes further)");
   }
   LoadedModel m = load_model(o.run_dir + "/model");
   // The run's own config.yaml keeps the data paths as the run read them
@@ -121,7 +131,9 @@ PruneResult prune_run(const PruneOptions& o) {
   Config config = parse_config(read_text_file(config_path, "cannot open the run's config"), config_path);
   const PreparedData data = prepare_data(config);
   const std::string name = config.train.early_stopping.metric;
-  const SelectionMetric metric = name == "auto" || name == "val_loss" ? default_selection_metric(data.task, data.class_counts) : selection_metric(name);
+  const SelectionMetric metric = name == "auto" || name == "val_loss"
+                                     ? default_selection_metric(data.task, data.class_counts)
+                                     : selection_metric(name);
   PruneResult r;
   r.metric = metric.name;
   r.higher_is_better = metric.higher_is_better;
@@ -141,8 +153,8 @@ PruneResult prune_run(const PruneOptions& o) {
   r.dense.hidden = total_widths(config.model);
   r.dense.actual = o.structured ? 0 : weight_sparsity(*net);
   r.dense.ms_per_1000_rows = ms_per_1000_rows(*net, data.val);
-  say(fmt::format("dense: val {} {:.4f}, {} parameters", r.metric, r.dense.val.count(r.metric) ? r.dense.val.at(r.metric) : NAN,
-                  r.dense.params));
+  say(fmt::format("dense: val {} {:.4f}, {} parameters", r.metric,
+                  r.dense.val.count(r.metric) ? r.dense.val.at(r.metric) : NAN, r.dense.params));
 
   const std::vector<int64_t> original_widths = config.model.hidden;
   double previous = 0;
@@ -190,9 +202,12 @@ PruneResult prune_run(const PruneOptions& o) {
   }
   nlohmann::json steps = nlohmann::json::array();
   for (const PruneStep& s : r.steps) steps.push_back(step_json(s));
-  write_json_atomic(r.out_dir + "/prune.json", {{"metric", r.metric}, {"higher_is_better", r.higher_is_better},
-                                                {"structured", r.structured}, {"finetune_epochs", o.finetune_epochs},
-                                                {"dense", step_json(r.dense)}, {"steps", steps}});
+  write_json_atomic(r.out_dir + "/prune.json", {{"metric", r.metric},
+                                                {"higher_is_better", r.higher_is_better},
+                                                {"structured", r.structured},
+                                                {"finetune_epochs", o.finetune_epochs},
+                                                {"dense", step_json(r.dense)},
+                                                {"steps", steps}});
   write_file_atomic(r.out_dir + "/prune.csv", csv(r));
   write_file_atomic(r.out_dir + "/report.html", render_report(r));
   return r;

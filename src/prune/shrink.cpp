@@ -30,7 +30,8 @@ void copy_into(Named& to, const std::string& key, const torch::Tensor& value) {
 
 Network shrink_network(NetworkImpl& net, ModelConfig& model, const ModelShape& shape, double fraction) {
   if (model.type != "mlp" && model.type != "cnn") {
-    throw InputError(fmt::format("structured pruning needs hidden units or channels: model.type {} has none", model.type));
+    throw InputError(
+        fmt::format("structured pruning needs hidden units or channels: model.type {} has none", model.type));
   }
   for (int64_t& width : model.hidden) {
     width = std::max<int64_t>(1, std::llround((1 - fraction) * static_cast<double>(width)));
@@ -45,7 +46,8 @@ Network shrink_network(NetworkImpl& net, ModelConfig& model, const ModelShape& s
   // dropout, pooling) are passed over.
   int64_t last = -1;
   for (const auto& p : old_p) {
-    if (p.key().rfind(container + ".", 0) == 0) last = std::max<int64_t>(last, std::stoll(p.key().substr(container.size() + 1)));
+    if (p.key().rfind(container + ".", 0) == 0)
+      last = std::max<int64_t>(last, std::stoll(p.key().substr(container.size() + 1)));
   }
   torch::Tensor kept;  // indices of the previous layer's units kept; undefined = all inputs
   for (int64_t i = 0; i <= last; ++i) {
@@ -59,18 +61,22 @@ Network shrink_network(NetworkImpl& net, ModelConfig& model, const ModelShape& s
       torch::Tensor nw = w->index_select(0, units);
       if (kept.defined()) nw = nw.index_select(1, kept);
       copy_into(new_p, prefix + "weight", nw);
-      if (const torch::Tensor* b = find(old_p, prefix + "bias")) copy_into(new_p, prefix + "bias", b->index_select(0, units));
+      if (const torch::Tensor* b = find(old_p, prefix + "bias"))
+        copy_into(new_p, prefix + "bias", b->index_select(0, units));
       kept = units;
       continue;
     }
     // Batch norm after it: the kept units' scale, shift and statistics.
     for (const char* name : {"weight", "bias"}) {
-      if (const torch::Tensor* t = find(old_p, prefix + name)) copy_into(new_p, prefix + name, t->index_select(0, kept));
+      if (const torch::Tensor* t = find(old_p, prefix + name))
+        copy_into(new_p, prefix + name, t->index_select(0, kept));
     }
     for (const char* name : {"running_mean", "running_var"}) {
-      if (const torch::Tensor* t = find(old_b, prefix + name)) copy_into(new_b, prefix + name, t->index_select(0, kept));
+      if (const torch::Tensor* t = find(old_b, prefix + name))
+        copy_into(new_b, prefix + name, t->index_select(0, kept));
     }
-    if (const torch::Tensor* t = find(old_b, prefix + "num_batches_tracked")) copy_into(new_b, prefix + "num_batches_tracked", *t);
+    if (const torch::Tensor* t = find(old_b, prefix + "num_batches_tracked"))
+      copy_into(new_b, prefix + "num_batches_tracked", *t);
   }
   torch::Tensor out_w = *find(old_p, "output.weight");
   if (kept.defined()) out_w = out_w.index_select(1, kept);

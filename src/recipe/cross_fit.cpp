@@ -72,7 +72,8 @@ EncodedData take_encoded_rows(const EncodedData& train, const EncodedData& val, 
 class FoldPredictions {
  public:
   FoldPredictions(const Context& ctx, std::size_t train_rows)
-      : train_rows_(train_rows), width_(ctx.data.task == Task::Regression ? 1 : static_cast<std::size_t>(ctx.data.shape.classes)) {
+      : train_rows_(train_rows),
+        width_(ctx.data.task == Task::Regression ? 1 : static_cast<std::size_t>(ctx.data.shape.classes)) {
     oof_ = empty_predictions(ctx, train_rows + static_cast<std::size_t>(ctx.data.val.size()));
     test_ = empty_predictions(ctx, static_cast<std::size_t>(ctx.data.test.size()));
   }
@@ -151,8 +152,8 @@ void cross_fit_xgboost(Context& ctx) {
   fit.oof = predictions.oof();
   fit.test = predictions.test();
   fit.seconds = seconds_since(start);
-  fit.detail = fmt::format("mean of {} fold models on train + validation rows; best rounds {}", kFolds,
-                           fmt::join(rounds, ", "));
+  fit.detail =
+      fmt::format("mean of {} fold models on train + validation rows; best rounds {}", kFolds, fmt::join(rounds, ", "));
   ctx.log(fmt::format("squeeze: {} val {} {:.4f} ({})", fit.name, ctx.metric.name,
                       score(ctx, fit.val, false).at(ctx.metric.name), format_duration(fit.seconds)));
   ctx.cross_fits.push_back(std::move(fit));
@@ -290,9 +291,10 @@ std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
     if (!ensemble.config_run) ensemble.config_run = fits[m]->config_run;
     ensemble.seconds += fits[m]->seconds;
   }
-  ensemble.detail = fmt::format("ensemble selection on the out-of-fold predictions of all {} training and validation "
-                                "rows (out-of-fold {} {:.4f}): {}",
-                                rows.rows, ctx.metric.name, oof_score(ensemble.oof), fmt::join(picks, "; "));
+  ensemble.detail = fmt::format(
+      "ensemble selection on the out-of-fold predictions of all {} training and validation "
+      "rows (out-of-fold {} {:.4f}): {}",
+      rows.rows, ctx.metric.name, oof_score(ensemble.oof), fmt::join(picks, "; "));
   return ensemble;
 }
 

@@ -12,7 +12,8 @@
 
 namespace nnrecipe {
 Predictions weighted_mean(const std::vector<const Predictions*>& library, const std::vector<int>& counts) {
-  if (library.empty() || counts.size() != library.size()) throw std::invalid_argument("weighted_mean: counts per model");
+  if (library.empty() || counts.size() != library.size())
+    throw std::invalid_argument("weighted_mean: counts per model");
   Predictions out = *library.front();
   std::vector<double>& acc = out.outputs();
   std::fill(acc.begin(), acc.end(), 0.0);
@@ -118,8 +119,8 @@ double held_out_selection_score(const std::vector<const Predictions*>& library, 
       pick_parts.push_back(&pick_rows[m]);
       score_parts.push_back(&score_rows[m]);
     }
-    const std::vector<int> counts =
-        select_ensemble(pick_parts, metric, [&](const Predictions& p) { return score(p, pick_on); }, steps);
+    const std::vector<int> counts = select_ensemble(
+        pick_parts, metric, [&](const Predictions& p) { return score(p, pick_on); }, steps);
     const std::vector<double> mixed = weighted_mean(score_parts, counts).outputs();
     for (std::size_t i = 0; i < score_on.size(); ++i) {
       std::copy_n(mixed.begin() + static_cast<std::ptrdiff_t>(i * width), width,

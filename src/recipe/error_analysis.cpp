@@ -64,7 +64,7 @@ std::string image_png(const Context& ctx, const TensorData& split, std::size_t r
 }
 
 struct RowSource {
-  const Table* table = nullptr;        ///< tabular
+  const Table* table = nullptr;         ///< tabular
   const TensorData* tensors = nullptr;  ///< images
 };
 
@@ -201,11 +201,12 @@ ErrorAnalysis analyse_errors(Context& ctx, const Predictions& p) {
     }
     const auto shown = [&](std::size_t i) {
       const std::size_t pred = argmax_row(p.probs, i, p.classes);
-      return shown_row(ctx, src, i, a.class_names[static_cast<std::size_t>(labels[i])], a.class_names[pred], row_loss[i],
-                       p.probs[i * p.classes + pred]);
+      return shown_row(ctx, src, i, a.class_names[static_cast<std::size_t>(labels[i])], a.class_names[pred],
+                       row_loss[i], p.probs[i * p.classes + pred]);
     };
     for (std::size_t i : top_k(row_loss, kShownRows)) a.top_losses.push_back(shown(i));
-    for (std::size_t i : confident_mistakes(labels, p.probs, p.classes, kShownRows)) a.confident_mistakes.push_back(shown(i));
+    for (std::size_t i : confident_mistakes(labels, p.probs, p.classes, kShownRows))
+      a.confident_mistakes.push_back(shown(i));
   }
   a.concentration = loss_concentration(row_loss);
   if (ctx.raw && !row_loss.empty()) {

@@ -46,52 +46,72 @@ std::vector<Finding> evaluation_findings(const std::vector<Candidate>& ranked, c
   if (dumb && net && !is_better(metric, net->val.at(m), dumb->val.at(m))) {
     // A warning: a validation score is a statistic, and the run still ends
     // with its winner (the baselines, when the network learned nothing).
-    found.push_back({"eval.no_better_than_dumb", Severity::Warn, "eval",
-                     fmt::format("The best network ({}) does not beat the {} baseline on validation {}: {:.4f} vs {:.4f}.",
-                                 net->name, dumb->name, m, net->val.at(m), dumb->val.at(m)),
-                     {{"network", net->name}, {"network_val", net->val.at(m)}, {"baseline_val", dumb->val.at(m)}, {"metric", m}},
-                     "The network learned nothing usable: check the inspect findings (leakage, a constant target), the "
-                     "preflight findings and the loss curves; a linear model or the trees may be all this data supports.",
-                     nlohmann::json::object(), -1});
+    found.push_back(
+        {"eval.no_better_than_dumb",
+         Severity::Warn,
+         "eval",
+         fmt::format("The best network ({}) does not beat the {} baseline on validation {}: {:.4f} vs {:.4f}.",
+                     net->name, dumb->name, m, net->val.at(m), dumb->val.at(m)),
+         {{"network", net->name}, {"network_val", net->val.at(m)}, {"baseline_val", dumb->val.at(m)}, {"metric", m}},
+         "The network learned nothing usable: check the inspect findings (leakage, a constant target), the "
+         "preflight findings and the loss curves; a linear model or the trees may be all this data supports.",
+         nlohmann::json::object(),
+         -1});
   }
   if (xgb && net) {
     const double gap = sign * (xgb->val.at(m) - net->val.at(m));
     const double margin = higher_is_better ? kBehindMargin : kBehindRelativeMargin * std::abs(xgb->val.at(m));
     if (gap > margin) {
-      found.push_back({"eval.behind_gbdt", Severity::Info, "eval",
-                       fmt::format("The best network ({}) trails xgboost on validation {} by {:.4f} ({:.4f} vs {:.4f}).",
-                                   net->name, m, gap, net->val.at(m), xgb->val.at(m)),
-                       {{"network_val", net->val.at(m)}, {"xgboost_val", xgb->val.at(m)}, {"gap", gap}, {"margin", margin},
-                        {"metric", m}},
-                       "On tabular data gradient-boosted trees often win (Grinsztajn et al. 2022): use them, or the "
-                       "ensemble; for the network, try embeddings for categoricals and a longer tune.",
-                       nlohmann::json::object(), -1});
+      found.push_back(
+          {"eval.behind_gbdt",
+           Severity::Info,
+           "eval",
+           fmt::format("The best network ({}) trails xgboost on validation {} by {:.4f} ({:.4f} vs {:.4f}).", net->name,
+                       m, gap, net->val.at(m), xgb->val.at(m)),
+           {{"network_val", net->val.at(m)},
+            {"xgboost_val", xgb->val.at(m)},
+            {"gap", gap},
+            {"margin", margin},
+            {"metric", m}},
+           "On tabular data gradient-boosted trees often win (Grinsztajn et al. 2022): use them, or the "
+           "ensemble; for the network, try embeddings for categoricals and a longer tune.",
+           nlohmann::json::object(),
+           -1});
     }
   }
   if (classification && a.calibration.ece > kMaxEce) {
-    found.push_back({"eval.calibration", Severity::Info, "eval",
-                     fmt::format("The winner's probabilities are off: expected calibration error {:.3f} on the test split "
-                                 "(above {}).", a.calibration.ece, kMaxEce),
-                     {{"ece", a.calibration.ece}, {"threshold", kMaxEce}, {"bins", a.calibration.bins.size()}},
-                     "Do not read the probabilities as frequencies without recalibrating (temperature or isotonic "
-                     "scaling on the validation split); class weights and label smoothing also move them.",
-                     nlohmann::json::object(), -1});
+    found.push_back(
+        {"eval.calibration",
+         Severity::Info,
+         "eval",
+         fmt::format("The winner's probabilities are off: expected calibration error {:.3f} on the test split "
+                     "(above {}).",
+                     a.calibration.ece, kMaxEce),
+         {{"ece", a.calibration.ece}, {"threshold", kMaxEce}, {"bins", a.calibration.bins.size()}},
+         "Do not read the probabilities as frequencies without recalibrating (temperature or isotonic "
+         "scaling on the validation split); class weights and label smoothing also move them.",
+         nlohmann::json::object(),
+         -1});
   }
   if (a.label_issue_rows > 0) {
     const double share = static_cast<double>(a.confident_disputes) / static_cast<double>(a.label_issue_rows);
     if (a.confident_disputes >= kMinLabelIssues && share > kMinLabelIssueShare) {
-      found.push_back({"analyze.label_issues", Severity::Info, "analyze",
-                       fmt::format("{} training rows ({:.1f}%) carry a label their out-of-fold predictions dispute at 9 "
-                                   "to 1 or more; {} rows in all are confident-learning candidates.",
-                                   a.confident_disputes, 100 * share, a.label_issue_count),
-                       {{"confident_disputes", a.confident_disputes},
-                        {"share", share},
-                        {"threshold", kMinLabelIssueShare},
-                        {"candidates", a.label_issue_count},
-                        {"checked_rows", a.label_issue_rows}},
-                       "Review the listed rows (the report shows the most disputed first): relabel or drop the wrong "
-                       "ones; if the labels are right, these are the hard cases to collect more of.",
-                       nlohmann::json::object(), -1});
+      found.push_back(
+          {"analyze.label_issues",
+           Severity::Info,
+           "analyze",
+           fmt::format("{} training rows ({:.1f}%) carry a label their out-of-fold predictions dispute at 9 "
+                       "to 1 or more; {} rows in all are confident-learning candidates.",
+                       a.confident_disputes, 100 * share, a.label_issue_count),
+           {{"confident_disputes", a.confident_disputes},
+            {"share", share},
+            {"threshold", kMinLabelIssueShare},
+            {"candidates", a.label_issue_count},
+            {"checked_rows", a.label_issue_rows}},
+           "Review the listed rows (the report shows the most disputed first): relabel or drop the wrong "
+           "ones; if the labels are right, these are the hard cases to collect more of.",
+           nlohmann::json::object(),
+           -1});
     }
   }
   return found;

@@ -130,8 +130,9 @@ std::optional<std::size_t> repair_and_retry(Context& ctx, const TrainRequest& re
   retry.may_repair = false;
   retry.resume_dir.clear();
   repair.changes = apply_repairs(retry.config, failed.outcome.findings, repair.findings);
-  const std::string did =
-      repair.changes.empty() ? "no fix to apply" : "repaired and retried: " + fmt::format("{}", fmt::join(repair.changes, "; "));
+  const std::string did = repair.changes.empty()
+                              ? "no fix to apply"
+                              : "repaired and retried: " + fmt::format("{}", fmt::join(repair.changes, "; "));
   FindingSet kept;
   kept.ignored = failed.outcome.findings.ignored;
   for (Finding f : failed.outcome.findings.findings) {
@@ -142,7 +143,8 @@ std::optional<std::size_t> repair_and_retry(Context& ctx, const TrainRequest& re
     kept.findings.push_back(std::move(f));
   }
   add_findings(ctx.result.findings, kept);
-  ctx.log(fmt::format("{}: {} stopped by {}; {}", ctx.stage().name, request.name, fmt::join(repair.findings, ", "), did));
+  ctx.log(
+      fmt::format("{}: {} stopped by {}; {}", ctx.stage().name, request.name, fmt::join(repair.findings, ", "), did));
   if (repair.changes.empty()) {
     // Nothing to change: its errors stand.
     repair.outcome = "not retried: the network is left out of the run";
@@ -167,9 +169,9 @@ std::optional<std::size_t> repair_and_retry(Context& ctx, const TrainRequest& re
 }  // namespace
 
 std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& request) {
-  const std::string dir = !request.resume_dir.empty()
-                              ? request.resume_dir
-                              : fmt::format("{}/stages/{:02d}-{}", ctx.options.out_dir, ++ctx.run_counter, slug(request.name));
+  const std::string dir = !request.resume_dir.empty() ? request.resume_dir
+                                                      : fmt::format("{}/stages/{:02d}-{}", ctx.options.out_dir,
+                                                                    ++ctx.run_counter, slug(request.name));
   PreparedData subset;
   const PreparedData* data = &ctx.data;
   if (request.train_subset || request.val_subset) {
@@ -186,8 +188,9 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   options.checks = request.checks;
   options.on_epoch = [&](const EpochLog& e, int64_t epochs) {
     const auto m = e.val_metrics.find(ctx.metric.name);
-    ctx.progress(stage_name, fmt::format("{}: epoch {}/{}, val {} {}", request.name, e.epoch, epochs, ctx.metric.name,
-                                         m == e.val_metrics.end() ? std::string("n/a") : fmt::format("{:.4f}", m->second)));
+    ctx.progress(stage_name,
+                 fmt::format("{}: epoch {}/{}, val {} {}", request.name, e.epoch, epochs, ctx.metric.name,
+                             m == e.val_metrics.end() ? std::string("n/a") : fmt::format("{:.4f}", m->second)));
   };
   // The stage's deadline ends training after the current epoch; the trainer
   // then keeps the best weights so far, so a cut run is still a usable model.
@@ -257,8 +260,8 @@ double expected_seconds(const Context& ctx, const Config& config) {
   const NetworkRun& ref = ctx.networks[*ctx.incumbent_run];
   const int64_t inputs = ctx.data.shape.input_dim;
   const int64_t outputs = ctx.data.shape.classes > 2 ? ctx.data.shape.classes : 1;
-  double scale = mlp_weights(config.model.hidden, inputs, outputs) /
-                 mlp_weights(ref.config.model.hidden, inputs, outputs);
+  double scale =
+      mlp_weights(config.model.hidden, inputs, outputs) / mlp_weights(ref.config.model.hidden, inputs, outputs);
   // Smaller batches cost more per epoch (more steps, each with overhead).
   scale *= std::sqrt(static_cast<double>(ref.config.train.batch_size) / static_cast<double>(config.train.batch_size));
   scale = std::max(scale, 0.25);
@@ -278,7 +281,8 @@ TensorData take_tensor_rows(const TensorData& d, const std::vector<std::size_t>&
 
 TensorData subset_rows(const TensorData& data, int64_t rows, uint64_t seed) {
   torch::Generator gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
-  const torch::Tensor order = torch::randperm(data.size(), gen, torch::kInt64).narrow(0, 0, std::min(rows, data.size()));
+  const torch::Tensor order =
+      torch::randperm(data.size(), gen, torch::kInt64).narrow(0, 0, std::min(rows, data.size()));
   const std::vector<std::size_t> picked(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + order.numel());
   return take_tensor_rows(data, picked);
 }

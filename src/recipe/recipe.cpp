@@ -65,8 +65,8 @@ RecipeResult run_recipe(const RecipeOptions& options) {
   note_interrupt("squeeze");
   std::vector<StageReport> ordered;
   for (const char* name : {"inspect", "baseline", "overfit", "regularize", "tune", "squeeze"}) {
-    const auto it = std::find_if(result.stages.begin(), result.stages.end(),
-                                 [&](const StageReport& s) { return s.name == name; });
+    const auto it =
+        std::find_if(result.stages.begin(), result.stages.end(), [&](const StageReport& s) { return s.name == name; });
     if (it != result.stages.end()) {
       ordered.push_back(std::move(*it));
       continue;

@@ -95,7 +95,7 @@ struct CrossFit {
   /// rows first, as folds_of numbers them): what the cross-fit ensemble is
   /// selected on. Tables only.
   Predictions oof;
-  std::vector<EnsembleMember> parts;  ///< the fold models, equal weights
+  std::vector<EnsembleMember> parts;      ///< the fold models, equal weights
   std::optional<std::size_t> config_run;  ///< a network run with its configuration
   double seconds = 0;
   std::string detail;
@@ -111,7 +111,7 @@ struct Context {
   std::optional<EncodedSplits> encoded;  ///< tabular
   PreparedData data;
   SelectionMetric metric;
-  Config incumbent;  ///< the configuration the next stage starts from
+  Config incumbent;                          ///< the configuration the next stage starts from
   std::optional<std::size_t> incumbent_run;  ///< index into networks
   std::vector<NetworkRun> networks;
   /// Why model/ could not be written; rethrown once the run directory's

@@ -182,7 +182,8 @@ void run_baseline_stage(Context& ctx) {
       for (Finding& f : lint.findings) {
         if (f.severity != Severity::Error || f.fix_set.empty()) continue;
         f.severity = Severity::Warn;
-        f.message += " [fixed by the recipe before training: " + fmt::format("{}", fmt::join(repair.changes, "; ")) + "]";
+        f.message +=
+            " [fixed by the recipe before training: " + fmt::format("{}", fmt::join(repair.changes, "; ")) + "]";
       }
       stage.repairs.push_back(repair);
       ctx.log(fmt::format("baseline: the configuration contradicted itself; {}", fmt::join(repair.changes, "; ")));
@@ -203,7 +204,8 @@ void run_baseline_stage(Context& ctx) {
       ctx.log(fmt::format("baseline: xgboost failed: {}", e.what()));
     }
   } else {
-    stage.cut.push_back("linear and xgboost baselines: they take a table; image data has the majority class and the CNN");
+    stage.cut.push_back(
+        "linear and xgboost baselines: they take a table; image data has the majority class and the CNN");
   }
 
   TrainRequest network{"baseline network", ctx.base, true};
@@ -222,9 +224,8 @@ void run_baseline_stage(Context& ctx) {
   stage.seconds = seconds_since(start);
   if (!run) {
     stage.verdict = "fail";
-    const bool checked = stopped || std::any_of(stage.repairs.begin(), stage.repairs.end(), [](const Repair& r) {
-                           return r.network == "baseline network";
-                         });
+    const bool checked = stopped || std::any_of(stage.repairs.begin(), stage.repairs.end(),
+                                                [](const Repair& r) { return r.network == "baseline network"; });
     stage.summary = std::string(checked ? "a check stopped the baseline network (see the findings and the repair)"
                                         : "the baseline network could not be trained") +
                     "; the run goes on with the baselines";
@@ -243,7 +244,8 @@ void run_baseline_stage(Context& ctx) {
   if (ctx.linear_val) {
     stage.summary += fmt::format("; linear {:.4f}", score(ctx, *ctx.linear_val, false).at(ctx.metric.name));
   }
-  if (ctx.base.data.log_target.value_or(false)) stage.summary += fmt::format("; trained on log({})", ctx.base.data.target);
+  if (ctx.base.data.log_target.value_or(false))
+    stage.summary += fmt::format("; trained on log({})", ctx.base.data.target);
   if (!stage.repairs.empty()) stage.summary += "; repaired by the recipe (see the repairs)";
   if (run->cut_by_budget) stage.cut.push_back("the baseline network's training was cut by the stage's budget");
 }

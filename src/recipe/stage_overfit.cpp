@@ -97,8 +97,8 @@ void grow_capacity(Context& ctx) {
     for (const auto& [what, hidden] : growth_steps(ctx.incumbent.model.hidden)) {
       Config candidate = ctx.incumbent;
       candidate.model.hidden = hidden;
-      const std::string change = fmt::format("{}: hidden {} -> {}", what, hidden_text(ctx.incumbent.model.hidden),
-                                             hidden_text(hidden));
+      const std::string change =
+          fmt::format("{}: hidden {} -> {}", what, hidden_text(ctx.incumbent.model.hidden), hidden_text(hidden));
       if (expected_seconds(ctx, candidate) > ctx.budget.stage_left()) {
         stage.cut.push_back(change + ": not tried, the stage's budget would not cover it");
         continue;
@@ -144,10 +144,11 @@ void run_overfit_stage(Context& ctx) {
   // Fitting the training set is the stage's goal: a training loss that ends
   // well below where the baseline network started says capacity suffices.
   stage.verdict = std::isfinite(last_loss) && last_loss <= first_loss ? "pass" : "warn";
-  stage.summary = fmt::format("lr {}, hidden {}: best training loss {:.4f} (baseline network {:.4f}); {} of {} "
-                              "change(s) kept",
-                              number_text(ctx.incumbent.train.lr), hidden_text(ctx.incumbent.model.hidden), last_loss,
-                              first_loss, kept, stage.ablation.size());
+  stage.summary = fmt::format(
+      "lr {}, hidden {}: best training loss {:.4f} (baseline network {:.4f}); {} of {} "
+      "change(s) kept",
+      number_text(ctx.incumbent.train.lr), hidden_text(ctx.incumbent.model.hidden), last_loss, first_loss, kept,
+      stage.ablation.size());
   ctx.log("overfit: " + stage.summary);
 }
 

@@ -38,7 +38,8 @@ void learning_curve(Context& ctx) {
     if (rows < 2) continue;
     // Cost grows with the rows trained on.
     if (fraction * expected_seconds(ctx, ctx.incumbent) > ctx.budget.stage_left() / 2) {
-      stage.cut.push_back(fmt::format("learning curve at {:.0f}%: not run, the budget would not cover it", 100 * fraction));
+      stage.cut.push_back(
+          fmt::format("learning curve at {:.0f}%: not run, the budget would not cover it", 100 * fraction));
       continue;
     }
     TrainRequest request(fmt::format("{:.0f}% of the training rows", 100 * fraction), ctx.incumbent);
@@ -46,8 +47,8 @@ void learning_curve(Context& ctx) {
     // No more epochs than the full run took: a smaller set early-stops
     // later (less signal per epoch), and on images one such run ate the
     // whole stage.
-    request.config.train.epochs =
-        std::min<int64_t>(request.config.train.epochs, std::max<int64_t>(1, static_cast<int64_t>(full.outcome.history.size())));
+    request.config.train.epochs = std::min<int64_t>(
+        request.config.train.epochs, std::max<int64_t>(1, static_cast<int64_t>(full.outcome.history.size())));
     const auto index = train_candidate(ctx, request);
     if (!index) continue;
     const NetworkRun& run = ctx.networks[*index];
@@ -58,8 +59,8 @@ void learning_curve(Context& ctx) {
                     full.val_score(ctx.metric.name)});
   ctx.result.learning_curve = points;
   const double last = points.back().val_metric;
-  const double min_gain = ctx.metric.higher_is_better ? kMinGainPerDoubling
-                                                      : kMinRelativeGainPerDoubling * std::abs(last);
+  const double min_gain =
+      ctx.metric.higher_is_better ? kMinGainPerDoubling : kMinRelativeGainPerDoubling * std::abs(last);
   ctx.result.learning_curve_verdict = learning_curve_verdict(points, ctx.metric.higher_is_better, min_gain);
   ctx.log("regularize: " + ctx.result.learning_curve_verdict.sentence);
 }
@@ -144,8 +145,9 @@ void early_stopping_row(Context& ctx) {
   const auto it = last.find(ctx.metric.name);
   if (it == last.end()) return;
   AblationRow row;
-  row.change = fmt::format("early stopping (patience {}): best epoch {} of {}", ctx.incumbent.train.early_stopping.patience,
-                           run.outcome.best_epoch, run.outcome.history.size());
+  row.change =
+      fmt::format("early stopping (patience {}): best epoch {} of {}", ctx.incumbent.train.early_stopping.patience,
+                  run.outcome.best_epoch, run.outcome.history.size());
   row.val_metric = run.val_score(ctx.metric.name);
   row.delta = (ctx.metric.higher_is_better ? 1.0 : -1.0) * (row.val_metric - it->second);
   row.kept = true;
@@ -176,10 +178,10 @@ void run_regularize_stage(Context& ctx) {
     tried += r.note.rfind("not tried", 0) != 0 && r.change.rfind("early stopping", 0) != 0;
     kept += r.kept && r.change.rfind("early stopping", 0) != 0;
   }
-  stage.summary = fmt::format("val {} {:.4f} -> {:.4f}; {} of {} change(s) kept; {}", ctx.metric.name, before, after,
-                              kept, tried, ctx.result.learning_curve_verdict.more_data_pays
-                                               ? "more data would likely pay"
-                                               : "more data is unlikely to pay much");
+  stage.summary =
+      fmt::format("val {} {:.4f} -> {:.4f}; {} of {} change(s) kept; {}", ctx.metric.name, before, after, kept, tried,
+                  ctx.result.learning_curve_verdict.more_data_pays ? "more data would likely pay"
+                                                                   : "more data is unlikely to pay much");
   if (!stage.cut.empty()) stage.verdict = "warn";
   ctx.log("regularize: " + stage.summary);
 }

@@ -88,12 +88,13 @@ void train_longer(Context& ctx) {
   if (!index) return;
   NetworkRun& longer = ctx.networks[*index];
   longer.seconds += ctx.networks[*ctx.incumbent_run].seconds;
-  ctx.stage().ablation.push_back({fmt::format("train longer: {} -> {} epochs{}", old_epochs, longer.outcome.history.size(),
-                                              annealed ? ", cosine decay" : ""),
-                                  longer.best_train_loss(), longer.val_score(ctx.metric.name),
-                                  (ctx.metric.higher_is_better ? 1.0 : -1.0) * (longer.val_score(ctx.metric.name) - old_score),
-                                  true, static_cast<int64_t>(longer.outcome.history.size()), longer.seconds,
-                                  longer.cut_by_budget ? "cut by the budget again" : ""});
+  ctx.stage().ablation.push_back(
+      {fmt::format("train longer: {} -> {} epochs{}", old_epochs, longer.outcome.history.size(),
+                   annealed ? ", cosine decay" : ""),
+       longer.best_train_loss(), longer.val_score(ctx.metric.name),
+       (ctx.metric.higher_is_better ? 1.0 : -1.0) * (longer.val_score(ctx.metric.name) - old_score), true,
+       static_cast<int64_t>(longer.outcome.history.size()), longer.seconds,
+       longer.cut_by_budget ? "cut by the budget again" : ""});
   ctx.incumbent_run = index;
 }
 
@@ -136,8 +137,8 @@ void train_seed_replicas(Context& ctx) {
     c.train.seed = incumbent.train.seed.value_or(0) + static_cast<int64_t>(k);
     // A third of the stage stays for the ensemble and the error analysis.
     if (expected_seconds(ctx, c) > ctx.budget.stage_left() * 2 / 3) {
-      ctx.stage().cut.push_back(fmt::format("seed replicas of the incumbent: {} of {} trained (budget)", k - 1,
-                                            kSeedReplicas));
+      ctx.stage().cut.push_back(
+          fmt::format("seed replicas of the incumbent: {} of {} trained (budget)", k - 1, kSeedReplicas));
       return;
     }
     train_candidate(ctx, {fmt::format("incumbent, seed {}", *c.train.seed), c, false});
@@ -146,7 +147,11 @@ void train_seed_replicas(Context& ctx) {
 
 Entry network_entry(const Context& ctx, std::size_t index, const std::string& name, const std::string& kind) {
   const NetworkRun& run = ctx.networks[index];
-  return {{name, kind, {}, {}, run.seconds,
+  return {{name,
+           kind,
+           {},
+           {},
+           run.seconds,
            fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type, hidden_text(run.config.model.hidden),
                        number_text(run.config.train.lr), run.outcome.best_epoch, run.outcome.history.size())},
           predictions_of(ctx, run.val),
@@ -172,7 +177,10 @@ std::vector<Entry> collect_candidates(Context& ctx) {
   const bool regression = ctx.data.task == Task::Regression;
   if (ctx.prior_val) {
     out.push_back({{regression ? "mean" : "majority", "dumb", {}, {}, 0, "predicts the training prior"},
-                   *ctx.prior_val, *ctx.prior_test, {}, std::nullopt});
+                   *ctx.prior_val,
+                   *ctx.prior_test,
+                   {},
+                   std::nullopt});
   } else if (!regression) {
     // Image data: the majority class from the training counts.
     Predictions val, test;
@@ -198,8 +206,11 @@ std::vector<Entry> collect_candidates(Context& ctx) {
     out.push_back(std::move(linear));
   }
   if (ctx.xgb_val) {
-    out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail}, *ctx.xgb_val, *ctx.xgb_test,
-                   {{ctx.xgb_model_path, true}}, std::nullopt});
+    out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail},
+                   *ctx.xgb_val,
+                   *ctx.xgb_test,
+                   {{ctx.xgb_model_path, true}},
+                   std::nullopt});
   }
   if (ctx.baseline_run) out.push_back(network_entry(ctx, *ctx.baseline_run, "network", "network"));
   if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {
@@ -220,7 +231,8 @@ std::vector<std::size_t> ranked_networks(const Context& ctx) {
     if (r.full_data && r.config.model.type != "linear" && !std::isnan(r.val_score(ctx.metric.name))) idx.push_back(i);
   }
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-    return is_better(ctx.metric, ctx.networks[a].val_score(ctx.metric.name), ctx.networks[b].val_score(ctx.metric.name));
+    return is_better(ctx.metric, ctx.networks[a].val_score(ctx.metric.name),
+                     ctx.networks[b].val_score(ctx.metric.name));
   });
   return idx;
 }
@@ -239,7 +251,10 @@ std::vector<Entry> ensemble_library(const Context& ctx) {
   }
   if (ctx.linear_val && ctx.linear_run) library.push_back(network_entry(ctx, *ctx.linear_run, "linear", "linear"));
   if (ctx.xgb_val) {
-    library.push_back({{"xgboost", "xgboost", {}, {}, 0, ""}, *ctx.xgb_val, *ctx.xgb_test, {{ctx.xgb_model_path, true}},
+    library.push_back({{"xgboost", "xgboost", {}, {}, 0, ""},
+                       *ctx.xgb_val,
+                       *ctx.xgb_test,
+                       {{ctx.xgb_model_path, true}},
                        std::nullopt});
   }
   for (const CrossFit& fit : ctx.cross_fits) library.push_back(cross_fit_entry(fit));
@@ -265,13 +280,16 @@ std::optional<double> add_ensemble(Context& ctx, std::vector<Entry>& entries) {
     val_parts.push_back(&m.val);
     test_parts.push_back(&m.test);
   }
-  const std::vector<int> counts =
-      select_ensemble(val_parts, ctx.metric, [&](const Predictions& p) { return score(ctx, p, false).at(ctx.metric.name); },
-                      kSelectionSteps);
+  const std::vector<int> counts = select_ensemble(
+      val_parts, ctx.metric, [&](const Predictions& p) { return score(ctx, p, false).at(ctx.metric.name); },
+      kSelectionSteps);
   int total = 0;
   for (int c : counts) total += c;
-  Entry ensemble{{"ensemble", "ensemble", {}, {}, 0, ""}, weighted_mean(val_parts, counts),
-                 weighted_mean(test_parts, counts), {}, std::nullopt};
+  Entry ensemble{{"ensemble", "ensemble", {}, {}, 0, ""},
+                 weighted_mean(val_parts, counts),
+                 weighted_mean(test_parts, counts),
+                 {},
+                 std::nullopt};
   std::vector<std::string> picks;
   for (std::size_t m = 0; m < library.size(); ++m) {
     if (counts[m] == 0) continue;
@@ -308,9 +326,10 @@ std::string handicap_clause(const std::vector<NamedProtocolPair>& pairs, double 
   for (const NamedProtocolPair& p : pairs) {
     shown.push_back(fmt::format("{} {:.4f} -> {:.4f}", p.name, p.scores.direct, p.scores.cross_fit));
   }
-  return fmt::format(" ({:+.4f} net of the {:.4f} by which the same configurations score {} on validation trained "
-                     "directly than cross-fit: {})",
-                     lead - handicap, std::abs(handicap), handicap >= 0 ? "better" : "worse", fmt::join(shown, "; "));
+  return fmt::format(
+      " ({:+.4f} net of the {:.4f} by which the same configurations score {} on validation trained "
+      "directly than cross-fit: {})",
+      lead - handicap, std::abs(handicap), handicap >= 0 ? "better" : "worse", fmt::join(shown, "; "));
 }
 
 /// The one-standard-error rule (Breiman et al. 1984; Hastie, Tibshirani &
@@ -349,7 +368,8 @@ std::string prefer_cross_fit_ensemble(const Context& ctx, std::vector<Entry>& en
       "on all {} labelled rows.",
       leader.candidate.name, m, leader.candidate.val.at(m),
       held_out ? fmt::format(", {:.4f} with its selection held out", *held_out) : "", lead.lead,
-      handicap_clause(pairs, lead.lead, lead.handicap), lead.standard_error, ctx.encoded->train.rows + ctx.encoded->val.rows);
+      handicap_clause(pairs, lead.lead, lead.handicap), lead.standard_error,
+      ctx.encoded->train.rows + ctx.encoded->val.rows);
   std::rotate(entries.begin(), cross, cross + 1);
   return sentence;
 }
@@ -366,12 +386,15 @@ std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ra
     }
     return nullptr;
   };
-  const Candidate* net = best_of([](const Candidate& c) { return c.kind == "network" || c.kind == "tuned" || c.kind == "ensemble"; });
+  const Candidate* net =
+      best_of([](const Candidate& c) { return c.kind == "network" || c.kind == "tuned" || c.kind == "ensemble"; });
   const Candidate* xgb = best_of([](const Candidate& c) { return c.kind == "xgboost"; });
   if (w.kind == "xgboost" && net) {
-    s += fmt::format(" Gradient-boosted trees beat the best network ({}) by {:.4f} on validation and {:.4f} on test: on "
-                     "this table, use the trees or the ensemble.",
-                     net->name, std::abs(w.val.at(m) - net->val.at(m)), (ctx.metric.higher_is_better ? 1 : -1) * (w.test.at(m) - net->test.at(m)));
+    s += fmt::format(
+        " Gradient-boosted trees beat the best network ({}) by {:.4f} on validation and {:.4f} on test: on "
+        "this table, use the trees or the ensemble.",
+        net->name, std::abs(w.val.at(m) - net->val.at(m)),
+        (ctx.metric.higher_is_better ? 1 : -1) * (w.test.at(m) - net->test.at(m)));
   } else if (xgb && w.kind != "xgboost") {
     s += fmt::format(" xgboost: validation {:.4f}, test {:.4f}.", xgb->val.at(m), xgb->test.at(m));
   }
@@ -385,9 +408,10 @@ std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ra
 /// the leaderboard (ames: two partial sales of 4,676 and 5,095 sq ft).
 std::string concentration_sentence(const Context& ctx, const LossConcentration& c) {
   if (ctx.data.task != Task::Regression || c.rows == 0 || c.half_rows * 100 > c.rows) return "";
-  return fmt::format(" Half of its test squared error ({:.0f}%) sits in {} of {} rows (the top losses); its test rmse "
-                     "without them is {:.4f}.",
-                     100 * c.share, c.half_rows, c.rows, std::sqrt(c.rest_mean));
+  return fmt::format(
+      " Half of its test squared error ({:.0f}%) sits in {} of {} rows (the top losses); its test rmse "
+      "without them is {:.4f}.",
+      100 * c.share, c.half_rows, c.rows, std::sqrt(c.rest_mean));
 }
 
 /// model/: the winner itself where `predict` can load it: a network, or
@@ -408,9 +432,10 @@ void save_winner_model(Context& ctx, const std::vector<Entry>& entries, const st
     const std::vector<std::size_t> ranked = ranked_networks(ctx);
     if (ranked.empty()) return;
     const std::size_t net = ranked.front();
-    ctx.stage().cut.push_back(fmt::format("model/ holds the best single network ({}): the winner ({}) cannot be saved "
-                                          "as one model here",
-                                          ctx.networks[net].name, winner));
+    ctx.stage().cut.push_back(
+        fmt::format("model/ holds the best single network ({}): the winner ({}) cannot be saved "
+                    "as one model here",
+                    ctx.networks[net].name, winner));
     copy_directory_atomic((fs::path(ctx.networks[net].run_dir) / "model").string(), to);
     ctx.result.final_config_yaml = to_yaml(ctx.networks[net].config);
     return;
@@ -471,8 +496,8 @@ void run_squeeze_stage(Context& ctx) {
   ctx.result.analysis = analyse_errors(ctx, entries.front().test);
   ctx.result.winner_sentence += concentration_sentence(ctx, ctx.result.analysis.concentration);
   FindingSet checks;
-  checks.add(evaluation_findings(ranked, ctx.metric.name, ctx.metric.higher_is_better, ctx.data.task != Task::Regression,
-                                 ctx.result.analysis),
+  checks.add(evaluation_findings(ranked, ctx.metric.name, ctx.metric.higher_is_better,
+                                 ctx.data.task != Task::Regression, ctx.result.analysis),
              ctx.base.checks.ignore);
   add_findings(ctx.result.findings, checks);
   save_winner(ctx, entries, ctx.result.winner);

@@ -48,8 +48,8 @@ void run_tune_stage(Context& ctx) {
   }
   if (expected_seconds(ctx, ctx.incumbent) * kMinTrials > ctx.budget.stage_left()) {
     stage.verdict = "skipped";
-    stage.summary = fmt::format("fewer than {:.0f} trials would fit in the stage; its time goes to the squeeze stage",
-                                kMinTrials);
+    stage.summary =
+        fmt::format("fewer than {:.0f} trials would fit in the stage; its time goes to the squeeze stage", kMinTrials);
     stage.cut.push_back("the search: " + stage.summary);
     ctx.log("tune: " + stage.summary);
     return;
@@ -68,9 +68,9 @@ void run_tune_stage(Context& ctx) {
       break;
     }
     ++trials;
-    const std::string name = fmt::format("tune trial {}: lr {}, dropout {}, weight decay {}", trials,
-                                         number_text(c.train.lr), number_text(c.model.dropout),
-                                         number_text(c.train.weight_decay));
+    const std::string name =
+        fmt::format("tune trial {}: lr {}, dropout {}, weight decay {}", trials, number_text(c.train.lr),
+                    number_text(c.model.dropout), number_text(c.train.weight_decay));
     const auto index = train_candidate(ctx, {name, c, false});
     if (!index) continue;
     const AblationRow row = ablation_row(ctx, name.substr(name.find(": ") + 2), ctx.networks[*index], before);

@@ -69,10 +69,11 @@ void choose_log_target(Context& ctx) {
   row.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   row.note = fmt::format("xgboost val rmse {:.4g} on the target as given", plain);
   ctx.stage().ablation.push_back(row);
-  ctx.log(fmt::format("baseline: {} is positive with skewness {:.2f}: xgboost val rmse {:.4g} on log({}), {:.4g} as "
-                      "given; {}",
-                      ctx.base.data.target, skew, log, ctx.base.data.target, plain,
-                      keep ? "every model trains on the log" : "the target stays as given"));
+  ctx.log(
+      fmt::format("baseline: {} is positive with skewness {:.2f}: xgboost val rmse {:.4g} on log({}), {:.4g} as "
+                  "given; {}",
+                  ctx.base.data.target, skew, log, ctx.base.data.target, plain,
+                  keep ? "every model trains on the log" : "the target stays as given"));
   ctx.base.data.log_target = keep;
   if (keep) {
     ctx.encoded = std::move(log_encoded);

@@ -159,8 +159,7 @@ bool png_size(const std::string& uri, uint32_t& width, uint32_t& height) {
       bytes.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
-  if (bytes.compare(0, 8, std::string("\x89PNG\r\n\x1a\n", 8)) != 0 || bytes.compare(12, 4, "IHDR") != 0)
-    return false;
+  if (bytes.compare(0, 8, std::string("\x89PNG\r\n\x1a\n", 8)) != 0 || bytes.compare(12, 4, "IHDR") != 0) return false;
   const auto be32 = [&](std::size_t at) {
     uint32_t v = 0;
     for (std::size_t k = 0; k < 4; ++k) v = (v << 8) | static_cast<unsigned char>(bytes[at + k]);
@@ -192,23 +191,12 @@ std::string html_escape(const std::string& text) {
       out.append(text, i, n);
     } else {
       switch (text[i]) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&#39;";
-          break;
-        default:
-          out += text[i];
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += text[i];
       }
     }
     i += n;
@@ -240,8 +228,7 @@ bool is_png_data_uri(const std::string& uri) {
   return padding <= 2 && (uri.size() - prefix.size()) % 4 == 0;
 }
 
-std::string html_image(const std::string& uri, const std::string& alt, const std::string& css_class,
-                       double scale) {
+std::string html_image(const std::string& uri, const std::string& alt, const std::string& css_class, double scale) {
   if (!is_png_data_uri(uri)) return "";
   std::string size;
   uint32_t w = 0, h = 0;
@@ -274,11 +261,10 @@ std::string svg_bar_chart(const std::vector<Bar>& bars, const BarChartOptions& o
     const Bar& b = bars[i];
     const double y = 3 + i * row;
     const double mid = y + options.bar_height / 2 + 4;  // text baseline, centred on the bar
-    const double len =
-        finite_positive(b.value) && max_value > 0 ? std::min(1.0, b.value / max_value) * bar_space : 0;
+    const double len = finite_positive(b.value) && max_value > 0 ? std::min(1.0, b.value / max_value) * bar_space : 0;
     svg += "<g><title>" + html_escape(b.text.empty() ? b.label : b.label + ": " + b.text) + "</title>";
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", px(options.label_width - 8),
-                       px(mid), html_escape(clip(b.label, label_chars)));
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", px(options.label_width - 8), px(mid),
+                       html_escape(clip(b.label, label_chars)));
     if (len > 0) {
       svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"/>",
                          px(options.label_width), px(y), px(std::max(1.0, len)), px(options.bar_height),
@@ -290,19 +276,16 @@ std::string svg_bar_chart(const std::vector<Bar>& bars, const BarChartOptions& o
     }
     svg += "</g>";
   }
-  svg +=
-      fmt::format("<line x1=\"{0}\" y1=\"0\" x2=\"{0}\" y2=\"{1}\"/>", px(options.label_width), px(height));
+  svg += fmt::format("<line x1=\"{0}\" y1=\"0\" x2=\"{0}\" y2=\"{1}\"/>", px(options.label_width), px(height));
   if (std::isfinite(options.reference) && options.reference > 0 && max_value > 0) {
     const double x = options.label_width + std::min(1.0, options.reference / max_value) * bar_space;
-    svg += fmt::format(
-        "<line class=\"reference\" x1=\"{0}\" y1=\"0\" x2=\"{0}\" y2=\"{1}\"><title>{2}</title></line>",
-        px(x), px(height), html_escape(format_number(options.reference)));
+    svg += fmt::format("<line class=\"reference\" x1=\"{0}\" y1=\"0\" x2=\"{0}\" y2=\"{1}\"><title>{2}</title></line>",
+                       px(x), px(height), html_escape(format_number(options.reference)));
   }
   return svg + "</svg>";
 }
 
-std::string svg_histogram(const std::vector<double>& counts, double lo, double hi,
-                          const HistogramOptions& options) {
+std::string svg_histogram(const std::vector<double>& counts, double lo, double hi, const HistogramOptions& options) {
   if (counts.empty()) return "<p class=\"muted\">No histogram.</p>";
   double top = 0;
   for (double c : counts) {
@@ -320,25 +303,22 @@ std::string svg_histogram(const std::vector<double>& counts, double lo, double h
     if (!finite_positive(counts[i]) || top <= 0) continue;
     const double h = std::max(1.0, counts[i] / top * plot_h);
     const double a = lo + i * bin_span, b = lo + (i + 1) * bin_span;
-    svg +=
-        fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
-                    px(left + i * bin_w + 0.5), px(6 + plot_h - h), px(std::max(0.5, bin_w - 1)), px(h),
-                    html_escape(options.colour),
-                    html_escape("[" + format_number(a) + ", " + format_number(b) +
-                                (i + 1 == counts.size() ? "]" : ")") + ": " + format_number(counts[i])));
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
+                       px(left + i * bin_w + 0.5), px(6 + plot_h - h), px(std::max(0.5, bin_w - 1)), px(h),
+                       html_escape(options.colour),
+                       html_escape("[" + format_number(a) + ", " + format_number(b) +
+                                   (i + 1 == counts.size() ? "]" : ")") + ": " + format_number(counts[i])));
   }
   const double axis_y = 6 + plot_h;
-  svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", px(left), px(axis_y),
-                     px(left + plot_w));
+  svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", px(left), px(axis_y), px(left + plot_w));
   svg += fmt::format("<line x1=\"{0}\" y1=\"6\" x2=\"{0}\" y2=\"{1}\"/>", px(left), px(axis_y));
   svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"14\" text-anchor=\"end\">{}</text>", px(left - 4),
                      html_escape(format_number(top)));
-  svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>", px(left - 4),
-                     px(axis_y));
+  svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>", px(left - 4), px(axis_y));
   svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\">{}</text>", px(left), px(axis_y + 14),
                      html_escape(format_number(lo)));
-  svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                     px(left + plot_w), px(axis_y + 14), html_escape(format_number(hi)));
+  svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", px(left + plot_w),
+                     px(axis_y + 14), html_escape(format_number(hi)));
   return svg + "</svg>";
 }
 

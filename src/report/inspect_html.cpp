@@ -161,10 +161,8 @@ std::string findings_section(const json& j) {
     const std::string severity = plain(at(*f, "severity"));
     const std::string cls = level_class(severity);
     body += "<div class=\"finding " + cls + "\"><div class=\"head\"><span class=\"badge " + cls + "\">" +
-            html_escape(severity.empty() ? "info" : severity) + "</span><code>" + text(at(*f, "id")) +
-            "</code>";
-    if (!plain(at(*f, "stage")).empty())
-      body += "<span class=\"muted small\">" + text(at(*f, "stage")) + "</span>";
+            html_escape(severity.empty() ? "info" : severity) + "</span><code>" + text(at(*f, "id")) + "</code>";
+    if (!plain(at(*f, "stage")).empty()) body += "<span class=\"muted small\">" + text(at(*f, "stage")) + "</span>";
     body += "</div><div class=\"message\">" + text(at(*f, "message")) + "</div>";
     if (!plain(at(*f, "fix")).empty())
       body += "<div class=\"fix\"><strong>Fix:</strong> " + text(at(*f, "fix")) + "</div>";
@@ -193,11 +191,10 @@ std::string table_overview(const json& j) {
   kv.add("Source", text(at(j, "source")));
   kv.add("Test source", text(at(j, "test_source")));
   const auto rows = number(at(j, "rows")), cols = number(at(j, "cols"));
-  if (rows && cols)
-    kv.add("Shape", html_escape(count_text(*rows) + " rows × " + count_text(*cols) + " columns"));
+  if (rows && cols) kv.add("Shape", html_escape(count_text(*rows) + " rows × " + count_text(*cols) + " columns"));
   if (number(at(at(j, "test"), "rows"))) kv.add("Test rows", text(at(at(j, "test"), "rows")));
-  kv.add("Target", at(j, "target").is_null() ? "<span class=\"muted\">none (profile only)</span>"
-                                             : text(at(j, "target")));
+  kv.add("Target",
+         at(j, "target").is_null() ? "<span class=\"muted\">none (profile only)</span>" : text(at(j, "target")));
   kv.add("Task", text(at(j, "task")));
   kv.add("Findings", html_escape(findings_tally(j)));
   kv.add("Time", seconds_text(j));
@@ -241,8 +238,8 @@ std::string target_section(const json& j) {
   } else if (const json* column = target_column(j); column && at(*column, "numeric").is_object()) {
     const json& numeric = at(*column, "numeric");
     body += "<h4>Distribution</h4>" + histogram_of(numeric, 640);
-    body += paragraph(html_escape("mean " + plain(at(numeric, "mean")) + ", std " +
-                                  plain(at(numeric, "std")) + ", median " + plain(at(numeric, "median"))));
+    body += paragraph(html_escape("mean " + plain(at(numeric, "mean")) + ", std " + plain(at(numeric, "std")) +
+                                  ", median " + plain(at(numeric, "median"))));
   } else if (at(j, "target").is_null()) {
     body += paragraph("No target column was given: the data was profiled only.");
   }
@@ -279,8 +276,7 @@ std::string power_section(const json& j) {
   if (metric == "auc") options.reference = 0.5;
   body += features.empty() ? paragraph("No feature was scored.") : svg_bar_chart(bars, options);
   if (features.size() > max_chart_bars) {
-    body +=
-        paragraph(html_escape(fmt::format("{} more features not shown.", features.size() - max_chart_bars)));
+    body += paragraph(html_escape(fmt::format("{} more features not shown.", features.size() - max_chart_bars)));
   }
   return html_section("power", "Predictive power", body);
 }
@@ -290,8 +286,7 @@ std::string row_values(const json& list) {
   if (!list.is_array()) return out;
   for (const json& v : list) {
     if (!out.empty()) out += ", ";
-    out += text(at(v, "value")) + " <span class=\"muted\">(row " + html_escape(row_number(at(v, "row"))) +
-           ")</span>";
+    out += text(at(v, "value")) + " <span class=\"muted\">(row " + html_escape(row_number(at(v, "row"))) + ")</span>";
   }
   return out;
 }
@@ -299,9 +294,8 @@ std::string row_values(const json& list) {
 std::string numeric_details(const json& numeric) {
   std::string body;
   const json& q = at(numeric, "quantiles");
-  const std::pair<const char*, const char*> quantiles[] = {{"min", "p0"},     {"p5", "p5"},   {"p25", "p25"},
-                                                           {"median", "p50"}, {"p75", "p75"}, {"p95", "p95"},
-                                                           {"max", "p100"}};
+  const std::pair<const char*, const char*> quantiles[] = {
+      {"min", "p0"}, {"p5", "p5"}, {"p25", "p25"}, {"median", "p50"}, {"p75", "p75"}, {"p95", "p95"}, {"max", "p100"}};
   std::string head, cells;
   for (const auto& [label, key] : quantiles) {
     json v = at(q, key);
@@ -337,8 +331,7 @@ std::string top_values_chart(const json& column, double rows) {
   std::vector<Bar> bars;
   for (const json& v : top) {
     const double n = count_of(at(v, "count"));
-    bars.push_back(
-        {plain(at(v, "value")), n, count_text(n) + (rows > 0 ? " (" + percent(n / rows) + ")" : "")});
+    bars.push_back({plain(at(v, "value")), n, count_text(n) + (rows > 0 ? " (" + percent(n / rows) + ")" : "")});
   }
   BarChartOptions options;
   options.width = 480;
@@ -381,9 +374,9 @@ std::string columns_section(const json& j) {
   for (const json& c : columns) {
     std::string name = text(at(c, "name"));
     if (plain(at(c, "role")) == "target") name += " <span class=\"badge role\">target</span>";
-    table += "<tr><td>" + name + "</td><td>" + text(at(c, "type")) + "</td><td class=\"num\">" +
-             missing_text(c) + "</td><td class=\"num\">" + text(at(c, "distinct")) +
-             "</td><td class=\"num\">" + text(at(c, "power")) + "</td></tr>";
+    table += "<tr><td>" + name + "</td><td>" + text(at(c, "type")) + "</td><td class=\"num\">" + missing_text(c) +
+             "</td><td class=\"num\">" + text(at(c, "distinct")) + "</td><td class=\"num\">" + text(at(c, "power")) +
+             "</td></tr>";
     cards += column_card(c, rows);
   }
   table += "</table>";
@@ -399,8 +392,8 @@ std::string correlation_section(const json& j) {
   const bool sampled =
       at(corr, "sampled").is_boolean() ? at(corr, "sampled").get<bool>() : (used && total && *used < *total);
   if (used && total && sampled) {
-    body += paragraph(
-        html_escape("Computed on " + count_text(*used) + " of " + count_text(*total) + " rows (sampled)."));
+    body +=
+        paragraph(html_escape("Computed on " + count_text(*used) + " of " + count_text(*total) + " rows (sampled)."));
   } else if (used) {
     body += paragraph(html_escape("Computed on all " + count_text(*used) + " rows."));
   }
@@ -478,8 +471,8 @@ std::string class_counts_chart(const json& counts) {
   for (const json& c : counts) total += count_of(c);
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const double n = count_of(counts[i]);
-    bars.push_back({"class " + std::to_string(i), n,
-                    count_text(n) + (total > 0 ? " (" + percent(n / total) + ")" : "")});
+    bars.push_back(
+        {"class " + std::to_string(i), n, count_text(n) + (total > 0 ? " (" + percent(n / total) + ")" : "")});
   }
   BarChartOptions options;
   options.width = 500;
@@ -493,8 +486,8 @@ std::string classes_section(const json& j) {
   std::string body;
   for (const char* split : {"train", "test"}) {
     if (!at(counts, split).is_array()) continue;
-    body += std::string("<div class=\"card\"><h3>") + split + "</h3>" +
-            class_counts_chart(at(counts, split)) + "</div>";
+    body +=
+        std::string("<div class=\"card\"><h3>") + split + "</h3>" + class_counts_chart(at(counts, split)) + "</div>";
   }
   if (body.empty()) return html_section("classes", "Classes", paragraph("No class counts."));
   return html_section("classes", "Classes", "<div class=\"grid\">" + body + "</div>");
@@ -513,8 +506,7 @@ std::string pixels_section(const json& j) {
   if (pixel.is_object()) {  // further statistics (scale, max pixel std, ...) as they come
     for (auto it = pixel.begin(); it != pixel.end(); ++it) {
       const std::string& key = it.key();
-      if (key == "mean" || key == "std" || (key.size() >= 4 && key.compare(key.size() - 4, 4, "_png") == 0))
-        continue;
+      if (key == "mean" || key == "std" || (key.size() >= 4 && key.compare(key.size() - 4, 4, "_png") == 0)) continue;
       std::string label = key;
       std::replace(label.begin(), label.end(), '_', ' ');
       kv.add(label, it.value().is_structured() ? "<code>" + html_escape(compact_json(it.value())) + "</code>"
@@ -535,19 +527,17 @@ std::string contact_sheet_section(const json& j) {
   const json& sheet = array_at(j, "contact_sheet");
   std::string body;
   for (const json& row : sheet) {
-    const std::string image =
-        html_image(plain(at(row, "png")), "class " + plain(at(row, "class")), "pixels", 2);
+    const std::string image = html_image(plain(at(row, "png")), "class " + plain(at(row, "class")), "pixels", 2);
     std::string rows;
     for (const json& r : array_at(row, "rows")) rows += (rows.empty() ? "" : ", ") + row_number(r);
     body += "<tr><th class=\"num\">" + text(at(row, "class")) + "</th><td>" +
-            (image.empty() ? "<span class=\"muted\">no image</span>" : image) +
-            "</td><td class=\"small muted\">" + (rows.empty() ? "" : "rows " + html_escape(rows)) +
-            "</td></tr>";
+            (image.empty() ? "<span class=\"muted\">no image</span>" : image) + "</td><td class=\"small muted\">" +
+            (rows.empty() ? "" : "rows " + html_escape(rows)) + "</td></tr>";
   }
   if (body.empty()) return html_section("contact-sheet", "Examples per class", paragraph("No examples."));
-  return html_section("contact-sheet", "Examples per class",
-                      "<table class=\"data sheet\"><tr><th>class</th><th>examples</th><th>rows</th></tr>" +
-                          body + "</table>");
+  return html_section(
+      "contact-sheet", "Examples per class",
+      "<table class=\"data sheet\"><tr><th>class</th><th>examples</th><th>rows</th></tr>" + body + "</table>");
 }
 
 std::string duplicates_section(const json& j) {
@@ -568,31 +558,27 @@ std::string duplicates_section(const json& j) {
 
 // ---- page ----------------------------------------------------------------------
 
-std::string page(const std::string& title, const std::string& subtitle,
-                 const std::vector<std::string>& sections) {
+std::string page(const std::string& title, const std::string& subtitle, const std::vector<std::string>& sections) {
   std::string nav, body;
   for (const std::string& s : sections) body += s;
   // The navigation lists the sections present; ids are ours, never data.
-  for (const auto& [id, name] :
-       std::vector<std::pair<std::string, std::string>>{{"overview", "Overview"},
-                                                        {"findings", "Findings"},
-                                                        {"target", "Target"},
-                                                        {"power", "Predictive power"},
-                                                        {"columns", "Columns"},
-                                                        {"correlation", "Correlation"},
-                                                        {"drift", "Drift"},
-                                                        {"classes", "Classes"},
-                                                        {"pixels", "Pixels"},
-                                                        {"contact-sheet", "Examples"},
-                                                        {"duplicates", "Duplicates"}}) {
+  for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{{"overview", "Overview"},
+                                                                                 {"findings", "Findings"},
+                                                                                 {"target", "Target"},
+                                                                                 {"power", "Predictive power"},
+                                                                                 {"columns", "Columns"},
+                                                                                 {"correlation", "Correlation"},
+                                                                                 {"drift", "Drift"},
+                                                                                 {"classes", "Classes"},
+                                                                                 {"pixels", "Pixels"},
+                                                                                 {"contact-sheet", "Examples"},
+                                                                                 {"duplicates", "Duplicates"}}) {
     if (body.find("<section id=\"" + id + "\">") != std::string::npos)
       nav += "<a href=\"#" + id + "\">" + name + "</a>";
   }
-  const std::string header = "<header class=\"top\"><h1>" + html_escape(title) +
-                             "</h1><div class=\"subtitle\">" + html_escape(subtitle) + "</div><nav>" + nav +
-                             "</nav></header>\n";
-  return html_document(title + (subtitle.empty() ? "" : " — " + subtitle),
-                       header + "<main>\n" + body + "</main>");
+  const std::string header = "<header class=\"top\"><h1>" + html_escape(title) + "</h1><div class=\"subtitle\">" +
+                             html_escape(subtitle) + "</div><nav>" + nav + "</nav></header>\n";
+  return html_document(title + (subtitle.empty() ? "" : " — " + subtitle), header + "<main>\n" + body + "</main>");
 }
 
 }  // namespace

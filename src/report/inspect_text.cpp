@@ -69,12 +69,12 @@ std::string table_text(const nlohmann::json& j, std::size_t top_features) {
   TextTable cols({"column", "type", "missing", "distinct", "values", "power", ""},
                  {A::Left, A::Left, A::Right, A::Right, A::Left, A::Right, A::Left});
   for (const auto& c : j.at("columns")) {
-    cols.add_row({c.at("name").get<std::string>(), c.at("type").get<std::string>(),
-                  c.at("missing").get<std::size_t>() ? fmt::format("{:.1f}%", 100 * c.at("missing_share").get<double>())
-                                                     : "0",
-                  std::to_string(c.at("distinct").get<std::size_t>()), column_summary(c),
-                  c.contains("power") ? fmt::format("{:.3f}", c.at("power").get<double>()) : "",
-                  c.at("role") == "target" ? "<- target" : ""});
+    cols.add_row(
+        {c.at("name").get<std::string>(), c.at("type").get<std::string>(),
+         c.at("missing").get<std::size_t>() ? fmt::format("{:.1f}%", 100 * c.at("missing_share").get<double>()) : "0",
+         std::to_string(c.at("distinct").get<std::size_t>()), column_summary(c),
+         c.contains("power") ? fmt::format("{:.3f}", c.at("power").get<double>()) : "",
+         c.at("role") == "target" ? "<- target" : ""});
   }
   out += cols.render(60) + "\n";
   const nlohmann::json& power = j.at("predictive_power");
@@ -98,13 +98,15 @@ std::string image_text(const nlohmann::json& j) {
   std::string out = fmt::format("{}: image dataset, {} classes, {} rows\n\n", j.at("directory").get<std::string>(),
                                 j.at("classes").get<std::size_t>(), j.at("rows").get<std::size_t>());
   using A = TextTable::Align;
-  TextTable t({"split", "images", "height", "width", "images per class"}, {A::Left, A::Right, A::Right, A::Right, A::Left});
+  TextTable t({"split", "images", "height", "width", "images per class"},
+              {A::Left, A::Right, A::Right, A::Right, A::Left});
   for (const char* split : {"train", "test"}) {
     const nlohmann::json& s = j.at(split);
     std::string per_class;
     for (const auto& c : j.at("class_counts").at(split)) per_class += (per_class.empty() ? "" : " ") + c.dump();
-    t.add_row({split, std::to_string(s.at("images").get<std::size_t>()), std::to_string(s.at("height").get<std::size_t>()),
-               std::to_string(s.at("width").get<std::size_t>()), per_class});
+    t.add_row({split, std::to_string(s.at("images").get<std::size_t>()),
+               std::to_string(s.at("height").get<std::size_t>()), std::to_string(s.at("width").get<std::size_t>()),
+               per_class});
   }
   out += t.render(80);
   if (j.contains("pixel")) {

@@ -24,8 +24,8 @@ void put_chunk(std::string& out, const char* type, const std::string& data) {
   put_u32(out, static_cast<uint32_t>(data.size()));
   const std::string body = std::string(type, 4) + data;
   out += body;
-  const uLong crc = ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()),
-                            static_cast<uInt>(body.size()));
+  const uLong crc =
+      ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
   put_u32(out, static_cast<uint32_t>(crc));
 }
 
@@ -39,8 +39,7 @@ std::string encode_png_gray(const uint8_t* pixels, std::size_t width, std::size_
   if (width == 0 || height == 0) throw std::invalid_argument("PNG image must not be empty");
   if (pixels == nullptr) throw std::invalid_argument("PNG image has no pixels");
   if (width > max_dim || height > max_dim || (width + 1) > max_raw / height) {
-    throw std::invalid_argument("PNG image too large: " + std::to_string(width) + "x" +
-                                std::to_string(height));
+    throw std::invalid_argument("PNG image too large: " + std::to_string(width) + "x" + std::to_string(height));
   }
 
   // Each scanline starts with its filter type byte (0 = none).
@@ -52,11 +51,10 @@ std::string encode_png_gray(const uint8_t* pixels, std::size_t width, std::size_
   }
   uLongf packed_size = ::compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
-  const int rc = ::compress2(reinterpret_cast<Bytef*>(&packed[0]), &packed_size,
-                             reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
-                             Z_BEST_COMPRESSION);
-  if (rc != Z_OK)
-    throw std::runtime_error("PNG encoding failed: zlib compress2 returned " + std::to_string(rc));
+  const int rc =
+      ::compress2(reinterpret_cast<Bytef*>(&packed[0]), &packed_size, reinterpret_cast<const Bytef*>(raw.data()),
+                  static_cast<uLong>(raw.size()), Z_BEST_COMPRESSION);
+  if (rc != Z_OK) throw std::runtime_error("PNG encoding failed: zlib compress2 returned " + std::to_string(rc));
   packed.resize(packed_size);
   if (packed.size() > max_raw) throw std::runtime_error("PNG encoding failed: compressed image too large");
 

@@ -69,8 +69,8 @@ std::string TrainingEta::status(int64_t epoch, int64_t step, int64_t steps, doub
   if (step > first_step_ && elapsed > 0) {
     const double pace = elapsed / static_cast<double>(step - first_step_);  // seconds per step, this epoch
     const double estimate = seconds_per_step_ > 0 ? seconds_per_step_ : pace;
-    const double left = pace * static_cast<double>(steps - step) +
-                        estimate * static_cast<double>((epochs_ - epoch) * steps);
+    const double left =
+        pace * static_cast<double>(steps - step) + estimate * static_cast<double>((epochs_ - epoch) * steps);
     text += fmt::format(" {:.0f} samples/s ETA {}", static_cast<double>(batch_size_) / pace, format_duration(left));
   }
   return text;

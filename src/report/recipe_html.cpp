@@ -223,9 +223,10 @@ void stages(Page& page, const RecipeResult& r) {
   }
   std::string body = t.done();
   if (!repairs.empty()) {
-    body += "<p>The recipe owns its networks' configuration: when a check stopped one, it applied the finding's fix "
-            "and retried once.</p><ul>" +
-            repairs + "</ul>";
+    body +=
+        "<p>The recipe owns its networks' configuration: when a check stopped one, it applied the finding's fix "
+        "and retried once.</p><ul>" +
+        repairs + "</ul>";
   }
   page.add("stages", "Stages", body);
 }
@@ -240,8 +241,13 @@ void leaderboard(Page& page, const RecipeResult& r) {
   others.erase(r.metric);
   // The ranking with its detail, then every other metric in a table of
   // numbers only (a long detail in a wide table made rows tall and narrow).
-  HtmlTable t({{"#", "num"}, {"model"}, {"kind"}, {"val " + r.metric, "num"}, {"test " + r.metric, "num"},
-               {"seconds", "num"}, {"detail"}});
+  HtmlTable t({{"#", "num"},
+               {"model"},
+               {"kind"},
+               {"val " + r.metric, "num"},
+               {"test " + r.metric, "num"},
+               {"seconds", "num"},
+               {"detail"}});
   Row metrics_header = {{"model"}};
   for (const std::string& m : others) {
     metrics_header.push_back({"val " + m, "num"});
@@ -681,8 +687,8 @@ std::string shown_table(const std::vector<ShownRow>& rows, bool regression, bool
 /// split's metric rests on them.
 std::string concentration_text(const LossConcentration& c, bool regression) {
   if (c.rows == 0) return "";
-  std::string s = fmt::format(" Half of the {} ({:.0f}%) sits in {} of {} rows", regression ? "squared error" : "log loss",
-                              100 * c.share, c.half_rows, c.rows);
+  std::string s = fmt::format(" Half of the {} ({:.0f}%) sits in {} of {} rows",
+                              regression ? "squared error" : "log loss", 100 * c.share, c.half_rows, c.rows);
   if (regression) s += fmt::format("; the rmse of the other rows is {}", num(std::sqrt(c.rest_mean)));
   return s + ".";
 }

@@ -21,7 +21,13 @@ struct PlotFrame {
   double w, h, x0, x1, y0, y1, pad;
 
   PlotFrame(const PlotOptions& options, double top_margin, double xa, double xb, double ya, double yb)
-      : o(options), top(top_margin), w(o.width - left - right), h(o.height - top - bottom), x0(xa), x1(xb), y0(ya),
+      : o(options),
+        top(top_margin),
+        w(o.width - left - right),
+        h(o.height - top - bottom),
+        x0(xa),
+        x1(xb),
+        y0(ya),
         y1(yb) {
     if (x1 <= x0) x0 -= 0.5, x1 += 0.5;
     if (y1 <= y0) y0 -= 0.5 * std::max(1e-9, std::abs(y0)), y1 += 0.5 * std::max(1e-9, std::abs(y1));
@@ -51,9 +57,10 @@ struct PlotFrame {
       text(svg, left + w, top + h + 14, "end", format_number(unt(x1)));
     }
     text(svg, left + w / 2, o.height - 4, "middle", o.x_label + (o.log_x ? " (log scale)" : ""));
-    svg += fmt::format("<text x=\"12\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\" "
-                       "transform=\"rotate(-90 12 {:.1f})\">{}</text>",
-                       top + h / 2, top + h / 2, html_escape(o.y_label));
+    svg += fmt::format(
+        "<text x=\"12\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\" "
+        "transform=\"rotate(-90 12 {:.1f})\">{}</text>",
+        top + h / 2, top + h / 2, html_escape(o.y_label));
     return svg;
   }
 };
@@ -90,18 +97,21 @@ std::string svg_plot(const std::vector<PlotPoint>& points, const PlotOptions& o)
   }
   if (o.line && shown.size() > 1) {
     std::string path;
-    for (const PlotPoint* p : shown) path += fmt::format("{}{:.1f},{:.1f}", path.empty() ? "M" : " L", px(p->x), py(p->y));
+    for (const PlotPoint* p : shown)
+      path += fmt::format("{}{:.1f},{:.1f}", path.empty() ? "M" : " L", px(p->x), py(p->y));
     svg += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>", path, html_escape(o.colour));
   }
   for (const PlotPoint* p : shown) {
     if (p->highlight) continue;
-    svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\" fill-opacity=\"0.7\"><title>{}</title></circle>",
-                       px(p->x), py(p->y), html_escape(o.colour), html_escape(p->label));
+    svg += fmt::format(
+        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\" fill-opacity=\"0.7\"><title>{}</title></circle>",
+        px(p->x), py(p->y), html_escape(o.colour), html_escape(p->label));
   }
   for (const PlotPoint* p : shown) {  // highlighted points on top
     if (!p->highlight) continue;
-    svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"6\" fill=\"#e45756\" stroke=\"#fff\"><title>{}</title></circle>",
-                       px(p->x), py(p->y), html_escape(p->label));
+    svg += fmt::format(
+        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"6\" fill=\"#e45756\" stroke=\"#fff\"><title>{}</title></circle>",
+        px(p->x), py(p->y), html_escape(p->label));
   }
   return svg + "</svg>";
 }
@@ -166,8 +176,7 @@ std::string svg_lines(const std::vector<Series>& series, const PlotOptions& o) {
     }
     if (!path.empty()) {
       svg += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>", path,
-                         html_escape(colours[k]), s.dashed ? "1" : "2",
-                         s.dashed ? " stroke-dasharray=\"5 4\"" : "");
+                         html_escape(colours[k]), s.dashed ? "1" : "2", s.dashed ? " stroke-dasharray=\"5 4\"" : "");
     }
     if (!s.markers) continue;
     for (const PlotPoint& p : s.points) {

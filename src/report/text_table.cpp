@@ -37,7 +37,9 @@ void TextTable::add_row(std::vector<std::string> row) {
 }
 
 std::string TextTable::render(std::size_t max_width) const {
-  auto cell = [&](const std::string& s) { return display_width(s) > max_width ? clip(s, max_width) : clip(s, SIZE_MAX / 2); };
+  auto cell = [&](const std::string& s) {
+    return display_width(s) > max_width ? clip(s, max_width) : clip(s, SIZE_MAX / 2);
+  };
   std::vector<std::vector<std::string>> cells;
   cells.push_back({});
   for (const std::string& h : header_) cells.back().push_back(cell(h));

@@ -73,13 +73,13 @@ void require_trainable(const Config& config, const DatasetSplits& splits) {
   const bool wants_test = config.data.test_fraction > 0 || !config.data.test.empty();
   if (train < 2 || (wants_val && val == 0) || (wants_test && test == 0)) {
     const SplitOptions options{config.data.val_fraction, config.data.test_fraction, 0};
-    throw InputError(config.data.train,
-                     fmt::format("{} rows with a target give {} training, {} validation and {} test rows: every split "
-                                 "needs rows (a {:g}/{:g} validation/test split needs at least {} rows, more when "
-                                 "small classes are split apart); add rows, or give data.val and data.test files",
-                                 train + (config.data.val.empty() ? val : 0) + (config.data.test.empty() ? test : 0),
-                                 train, val, test, config.data.val_fraction, config.data.test_fraction,
-                                 minimum_rows_for_split(options)));
+    throw InputError(
+        config.data.train,
+        fmt::format("{} rows with a target give {} training, {} validation and {} test rows: every split "
+                    "needs rows (a {:g}/{:g} validation/test split needs at least {} rows, more when "
+                    "small classes are split apart); add rows, or give data.val and data.test files",
+                    train + (config.data.val.empty() ? val : 0) + (config.data.test.empty() ? test : 0), train, val,
+                    test, config.data.val_fraction, config.data.test_fraction, minimum_rows_for_split(options)));
   }
   std::vector<std::string> flat;
   for (const Column& c : splits.train.columns()) {
@@ -87,12 +87,13 @@ void require_trainable(const Config& config, const DatasetSplits& splits) {
     if (column_varies(c)) return;
     flat.push_back(c.name);
   }
-  throw InputError(config.data.train,
-                   flat.empty() ? fmt::format("no feature column besides the target '{}': add the columns to learn from",
-                                              config.data.target)
-                                : fmt::format("no usable feature: every column besides the target '{}' holds one value "
-                                              "(or none) in the training rows ({}); add columns that vary",
-                                              config.data.target, fmt::join(flat, ", ")));
+  throw InputError(
+      config.data.train,
+      flat.empty()
+          ? fmt::format("no feature column besides the target '{}': add the columns to learn from", config.data.target)
+          : fmt::format("no usable feature: every column besides the target '{}' holds one value "
+                        "(or none) in the training rows ({}); add columns that vary",
+                        config.data.target, fmt::join(flat, ", ")));
 }
 
 }  // namespace
@@ -146,7 +147,8 @@ PreparedData prepare_data(const EncodedSplits& splits) {
   out.test = to_tensors(splits.test);
   out.shape.task = splits.task;
   out.shape.input_dim = static_cast<int64_t>(splits.transform.dense_width());
-  for (std::size_t n : splits.transform.embedding_cardinalities()) out.shape.embedding_cardinalities.push_back(static_cast<int64_t>(n));
+  for (std::size_t n : splits.transform.embedding_cardinalities())
+    out.shape.embedding_cardinalities.push_back(static_cast<int64_t>(n));
   if (splits.task != Task::Regression) {
     out.class_names = splits.transform.target()->classes;
     out.shape.classes = static_cast<int64_t>(out.class_names.size());

@@ -103,13 +103,13 @@ void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& me
       } else {
         fs::copy(weighted[i].path, staging + "/" + rel, fs::copy_options::recursive);
       }
-      index.push_back({{"path", rel}, {"kind", weighted[i].xgboost ? "xgboost" : "network"}, {"weight", weighted[i].weight}});
+      index.push_back(
+          {{"path", rel}, {"kind", weighted[i].xgboost ? "xgboost" : "network"}, {"weight", weighted[i].weight}});
     }
     transform.save(staging + "/transform.json");
-    write_json_atomic(staging + "/ensemble.json", {{"format", kFormat},
-                                                   {"task", to_string(task)},
-                                                   {"class_names", class_names},
-                                                   {"members", index}});
+    write_json_atomic(
+        staging + "/ensemble.json",
+        {{"format", kFormat}, {"task", to_string(task)}, {"class_names", class_names}, {"members", index}});
   } catch (const fs::filesystem_error& e) {
     fs::remove_all(staging, ec);
     throw_file_error(dir, "cannot write the ensemble", e.code().value());
@@ -152,11 +152,15 @@ std::size_t predict_model_csv(const std::string& model_dir, const std::string& d
   Predictions mean;
   for (std::size_t k = 0; k < members.size(); ++k) {
     const std::string path = model_dir + "/" + members[k].path;
-    const Predictions p = members[k].xgboost ? XgboostBaseline::load(path, ft).predict(ft.apply(table, /*require_target=*/false))
-                                             : predict_table(load_model(path), table);
-    if (p.task != task) throw InputError(path, std::string("member predicts a ") + to_string(p.task) + " task, the ensemble a " + to_string(task) + " one");
+    const Predictions p = members[k].xgboost
+                              ? XgboostBaseline::load(path, ft).predict(ft.apply(table, /*require_target=*/false))
+                              : predict_table(load_model(path), table);
+    if (p.task != task)
+      throw InputError(path, std::string("member predicts a ") + to_string(p.task) + " task, the ensemble a " +
+                                 to_string(task) + " one");
     if (task != Task::Regression && p.classes != class_names.size()) {
-      throw InputError(path, fmt::format("member predicts {} classes, the ensemble names {}", p.classes, class_names.size()));
+      throw InputError(path,
+                       fmt::format("member predicts {} classes, the ensemble names {}", p.classes, class_names.size()));
     }
     if (k == 0) {
       mean = p;

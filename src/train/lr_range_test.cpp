@@ -10,8 +10,9 @@ namespace nnrecipe {
 
 LrRangeResult lr_range_test(const Config& config, const PreparedData& data, const LrRangeTestOptions& options) {
   if (config.train.optimizer == "lbfgs") {
-    throw InputError("train.optimizer: the learning-rate range test sweeps a first-order optimizer's step (adam, "
-                     "adamw, sgd); lbfgs searches its own step length");
+    throw InputError(
+        "train.optimizer: the learning-rate range test sweeps a first-order optimizer's step (adam, "
+        "adamw, sgd); lbfgs searches its own step length");
   }
   const std::vector<double> schedule = lr_range_schedule(options.lr_min, options.lr_max, options.steps);
   Network net = configured_network(config, data);
@@ -24,7 +25,8 @@ LrRangeResult lr_range_test(const Config& config, const PreparedData& data, cons
     if (p.requires_grad()) params.push_back(p);
   }
   const auto optimizer = train_detail::make_optimizer(config, params);
-  BatchIterator batches(data.train, config.train.batch_size, true, static_cast<uint64_t>(config.train.seed.value_or(0)));
+  BatchIterator batches(data.train, config.train.batch_size, true,
+                        static_cast<uint64_t>(config.train.seed.value_or(0)));
   uint64_t epoch = 0;
   batches.start_epoch(epoch);
   LrRangeTracker tracker;

@@ -19,18 +19,15 @@ constexpr double kLogLossEps = 1e-15;
 
 // (score, is_positive) pairs sorted by score ascending, after checking the
 // inputs. Sorting pairs rather than indices keeps the tie scans cache-friendly.
-std::vector<std::pair<double, bool>> sorted_scores(const char* function,
-                                                   const std::vector<int64_t>& y_true01,
+std::vector<std::pair<double, bool>> sorted_scores(const char* function, const std::vector<int64_t>& y_true01,
                                                    const std::vector<double>& score) {
   if (y_true01.size() != score.size()) {
-    fail(function, std::to_string(y_true01.size()) + " labels but " + std::to_string(score.size()) +
-                       " scores");
+    fail(function, std::to_string(y_true01.size()) + " labels but " + std::to_string(score.size()) + " scores");
   }
   std::vector<std::pair<double, bool>> rows(score.size());
   for (std::size_t i = 0; i < score.size(); ++i) {
     if (y_true01[i] != 0 && y_true01[i] != 1) {
-      fail(function, "label " + std::to_string(y_true01[i]) + " at row " + std::to_string(i) +
-                         " is not 0 or 1");
+      fail(function, "label " + std::to_string(y_true01[i]) + " at row " + std::to_string(i) + " is not 0 or 1");
     }
     if (std::isnan(score[i])) fail(function, "score at row " + std::to_string(i) + " is NaN");
     rows[i] = {score[i], y_true01[i] == 1};
@@ -86,8 +83,7 @@ double pr_auc(const std::vector<int64_t>& y_true01, const std::vector<double>& s
 }
 
 std::map<std::string, double> classification_metrics(const std::vector<int64_t>& y_true,
-                                                     const std::vector<double>& probs,
-                                                     std::size_t classes) {
+                                                     const std::vector<double>& probs, std::size_t classes) {
   constexpr const char* fn = "classification_metrics";
   const std::size_t n = y_true.size();
   if (n == 0) fail(fn, "no rows");
@@ -168,8 +164,7 @@ std::map<std::string, double> classification_metrics(const std::vector<int64_t>&
   return m;
 }
 
-std::map<std::string, double> regression_metrics(const std::vector<double>& y_true,
-                                                 const std::vector<double>& y_pred) {
+std::map<std::string, double> regression_metrics(const std::vector<double>& y_true, const std::vector<double>& y_pred) {
   constexpr const char* fn = "regression_metrics";
   const std::size_t n = y_true.size();
   if (n == 0) fail(fn, "no rows");
@@ -207,9 +202,9 @@ std::map<std::string, double> regression_metrics(const std::vector<double>& y_tr
 
 SelectionMetric selection_metric(const std::string& name) {
   static const std::map<std::string, bool> kHigherIsBetter = {
-      {"accuracy", true}, {"balanced_accuracy", true}, {"log_loss", false},
-      {"auc", true},      {"pr_auc", true},            {"macro_f1", true},
-      {"rmse", false},    {"mae", false},              {"r2", true}};
+      {"accuracy", true}, {"balanced_accuracy", true}, {"log_loss", false}, {"auc", true},
+      {"pr_auc", true},   {"macro_f1", true},          {"rmse", false},     {"mae", false},
+      {"r2", true}};
   const auto it = kHigherIsBetter.find(name);
   if (it == kHigherIsBetter.end()) fail("selection_metric", "unknown metric '" + name + "'");
   return {name, it->second};

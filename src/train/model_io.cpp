@@ -56,7 +56,8 @@ void check_shape(const PreparedData& meta, const std::string& file) {
   const ModelShape& s = meta.shape;
   const auto bad = [&](const std::string& what) { throw InputError(file, "inconsistent model metadata: " + what); };
   if (s.input_dim < 0 || s.image_channels < 0 || s.classes < 0) bad("a negative size");
-  if (s.image_channels == 0 && s.input_dim == 0 && s.embedding_cardinalities.empty()) bad("a table model without inputs");
+  if (s.image_channels == 0 && s.input_dim == 0 && s.embedding_cardinalities.empty())
+    bad("a table model without inputs");
   for (int64_t cardinality : s.embedding_cardinalities) {
     if (cardinality < 1) bad("an embedding with no category");
   }
@@ -72,10 +73,12 @@ void check_shape(const PreparedData& meta, const std::string& file) {
 void check_transform(const PreparedData& meta, const FittedTransform& ft, const std::string& file) {
   const std::vector<std::size_t> ids = ft.embedding_cardinalities();
   const std::vector<int64_t> expected(ids.begin(), ids.end());
-  if (static_cast<int64_t>(ft.dense_width()) != meta.shape.input_dim || expected != meta.shape.embedding_cardinalities) {
-    throw InputError(file, fmt::format("does not match meta.json: {} dense and {} id columns, the network takes {} and {}",
-                                       ft.dense_width(), ids.size(), meta.shape.input_dim,
-                                       meta.shape.embedding_cardinalities.size()));
+  if (static_cast<int64_t>(ft.dense_width()) != meta.shape.input_dim ||
+      expected != meta.shape.embedding_cardinalities) {
+    throw InputError(
+        file,
+        fmt::format("does not match meta.json: {} dense and {} id columns, the network takes {} and {}",
+                    ft.dense_width(), ids.size(), meta.shape.input_dim, meta.shape.embedding_cardinalities.size()));
   }
 }
 
@@ -93,7 +96,8 @@ LoadedModel load_model(const std::string& model_dir) {
     m.meta.shape.classes = meta.at("classes");
     m.meta.shape.embedding_cardinalities = meta.at("embedding_cardinalities").get<std::vector<int64_t>>();
     m.meta.shape.image_channels = meta.at("image_channels");
-    if (meta.contains("image_norm")) m.meta.image_norm = ImageNormalization{meta["image_norm"]["mean"], meta["image_norm"]["std"]};
+    if (meta.contains("image_norm"))
+      m.meta.image_norm = ImageNormalization{meta["image_norm"]["mean"], meta["image_norm"]["std"]};
   } catch (const nlohmann::json::exception& e) {
     throw InputError(meta_path, std::string("malformed: ") + e.what());
   }
@@ -117,7 +121,8 @@ LoadedModel load_model(const std::string& model_dir) {
 }
 
 Predictions predict_table(const LoadedModel& model, const Table& table) {
-  if (!model.meta.transform) throw InputError("this model was trained on images; predict takes CSV data for tabular models");
+  if (!model.meta.transform)
+    throw InputError("this model was trained on images; predict takes CSV data for tabular models");
   const FittedTransform& ft = *model.meta.transform;
   TensorData data = to_tensors(ft.apply(table, /*require_target=*/false));
   torch::NoGradGuard no_grad;
@@ -129,15 +134,16 @@ Predictions predict_table(const LoadedModel& model, const Table& table) {
     for (int64_t i = 0; i < out.size(0); ++i) p.values.push_back(ft.inverse_target(out[i][0].item<double>()));
     return p;
   }
-  const torch::Tensor probs = (p.task == Task::Binary ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
-                                                      : torch::softmax(out, 1))
-                                  .contiguous();
+  const torch::Tensor probs =
+      (p.task == Task::Binary ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1) : torch::softmax(out, 1))
+          .contiguous();
   p.classes = static_cast<std::size_t>(probs.size(1));
   p.probs.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
   return p;
 }
 
-void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names, const std::string& out_csv) {
+void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names,
+                           const std::string& out_csv) {
   std::ostringstream text;
   if (p.task == Task::Regression) {
     text << "prediction\n";
@@ -150,7 +156,8 @@ void write_predictions_csv(const Predictions& p, const std::vector<std::string>&
     text << "\n";
     for (std::size_t i = 0; i < p.rows; ++i) {
       const auto row = p.probs.begin() + static_cast<std::ptrdiff_t>(i * p.classes);
-      const auto best = static_cast<std::size_t>(std::max_element(row, row + static_cast<std::ptrdiff_t>(p.classes)) - row);
+      const auto best =
+          static_cast<std::size_t>(std::max_element(row, row + static_cast<std::ptrdiff_t>(p.classes)) - row);
       text << csv_field(class_names[best]);
       for (std::size_t k = 0; k < p.classes; ++k) text << fmt::format(",{:.6g}", row[static_cast<std::ptrdiff_t>(k)]);
       text << "\n";
@@ -160,7 +167,8 @@ void write_predictions_csv(const Predictions& p, const std::vector<std::string>&
 }
 
 std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv) {
-  if (!model.meta.transform) throw InputError(data_csv, "this model was trained on images; predict takes CSV data for tabular models");
+  if (!model.meta.transform)
+    throw InputError(data_csv, "this model was trained on images; predict takes CSV data for tabular models");
   CsvOptions csv;
   csv.type_overrides = model.meta.transform->column_types();
   const Predictions p = predict_table(model, read_csv(data_csv, csv));

@@ -35,13 +35,14 @@ class LossFunction {
       if (weights_.defined()) l = l * weights_.index_select(0, y).view({-1, 1});
       return l.mean();
     }
-    if (name_ == "ce") return torch::nn::functional::cross_entropy(out, y, torch::nn::functional::CrossEntropyFuncOptions().weight(weights_));
+    if (name_ == "ce")
+      return torch::nn::functional::cross_entropy(out, y,
+                                                  torch::nn::functional::CrossEntropyFuncOptions().weight(weights_));
     // Regression losses; on a classification target they compare outputs
     // with 0/1 (one-hot) targets, the silent mistake the doctor flags.
     torch::Tensor t = y;
     if (task_ != Task::Regression) {
-      t = task_ == Task::Binary ? y.to(torch::kFloat32).view({-1, 1})
-                                : torch::one_hot(y, classes_).to(torch::kFloat32);
+      t = task_ == Task::Binary ? y.to(torch::kFloat32).view({-1, 1}) : torch::one_hot(y, classes_).to(torch::kFloat32);
     }
     if (name_ == "l1") return torch::l1_loss(out, t);
     if (name_ == "huber") return torch::huber_loss(out, t);
@@ -63,7 +64,8 @@ constexpr int64_t kLbfgsIterationsPerEpoch = 20;
 constexpr int64_t kLbfgsHistory = 10;
 
 /// Adam (the default), AdamW, SGD or full-batch L-BFGS as train.* configures them.
-inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c, const std::vector<torch::Tensor>& params) {
+inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c,
+                                                               const std::vector<torch::Tensor>& params) {
   const auto& t = c.train;
   if (t.optimizer == "lbfgs") {
     // A strong-Wolfe line search picks each step's length; lr scales only
@@ -75,7 +77,8 @@ inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& c, 
                                                              .line_search_fn("strong_wolfe"));
   }
   if (t.optimizer == "sgd") {
-    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
+    return std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
   }
   // FastAdam: the stock Adam/AdamW math and checkpoint format in one fused
   // pass over all parameters (per-step overhead dominates small models;

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 
 #include "nnrecipe/config_lint.h"
@@ -38,7 +38,9 @@ torch::Tensor balanced_weights(const std::vector<int64_t>& counts) {
   double total = 0;
   for (int64_t n : counts) total += static_cast<double>(n);
   std::vector<float> w;
-  for (int64_t n : counts) w.push_back(static_cast<float>(total / (static_cast<double>(counts.size()) * std::max<double>(1, static_cast<double>(n)))));
+  for (int64_t n : counts)
+    w.push_back(
+        static_cast<float>(total / (static_cast<double>(counts.size()) * std::max<double>(1, static_cast<double>(n)))));
   return torch::tensor(w);
 }
 
@@ -59,7 +61,6 @@ double scheduled_lr(const Config& c, int64_t epoch) {
   if (c.train.schedule == "step") return lr * std::pow(0.1, std::floor(progress * 3.0));
   return lr;
 }
-
 
 // Image augmentation (model.augment): each image shifted by a random crop
 // of the 2-pixel padded image, and flipped left-right with probability 1/2.
@@ -112,8 +113,8 @@ void restore(torch::nn::Module& m, const StateDict& s) {
 }
 
 nlohmann::json epoch_json(const EpochLog& e) {
-  return {{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"val_loss", e.val_loss}, {"lr", e.lr},
-          {"seconds", e.seconds}, {"train", e.train_metrics}, {"val", e.val_metrics}};
+  return {{"epoch", e.epoch},     {"train_loss", e.train_loss}, {"val_loss", e.val_loss}, {"lr", e.lr},
+          {"seconds", e.seconds}, {"train", e.train_metrics},   {"val", e.val_metrics}};
 }
 EpochLog epoch_from_json(const nlohmann::json& j) {
   EpochLog e;
@@ -209,10 +210,10 @@ Evaluation Trainer::evaluate(const TensorData& split) {
     ev.metrics = regression_metrics(truth, ev.values);
     return ev;
   }
-  const torch::Tensor probs = (data_.task == Task::Binary
-                                   ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
-                                   : torch::softmax(out, 1))
-                                  .contiguous();
+  const torch::Tensor probs =
+      (data_.task == Task::Binary ? torch::cat({1 - torch::sigmoid(out), torch::sigmoid(out)}, 1)
+                                  : torch::softmax(out, 1))
+          .contiguous();
   ev.probs.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
   const torch::Tensor y = split.y.contiguous();
   const std::vector<int64_t> labels(y.data_ptr<int64_t>(), y.data_ptr<int64_t>() + y.numel());
@@ -266,10 +267,10 @@ class ActivationWatch {
  public:
   ActivationWatch(NetworkImpl& net, Doctor& doctor) : net_(net) {
     // Training forwards only: evaluation batches are not what the monitors judge.
-    net_.set_activation_observer([this, &doctor](const std::string& layer, const std::string& kind,
-                                                 const torch::Tensor& t) {
-      if (net_.is_training()) doctor.observe_activation(layer, kind, t);
-    });
+    net_.set_activation_observer(
+        [this, &doctor](const std::string& layer, const std::string& kind, const torch::Tensor& t) {
+          if (net_.is_training()) doctor.observe_activation(layer, kind, t);
+        });
   }
   ~ActivationWatch() { net_.set_activation_observer({}); }
   ActivationWatch(const ActivationWatch&) = delete;
@@ -307,7 +308,8 @@ std::vector<Finding> run_preflight(Doctor& doctor, NetworkImpl& net, const Tenso
     if (!has_ids) return net.forward(in, b.ids);
     return net.forward(in.narrow(1, 0, dense), in.narrow(1, dense, in.size(1) - dense).to(torch::kLong));
   };
-  return doctor.preflight(x, b.y, forward, [&](const torch::Tensor& out, const torch::Tensor& y) { return loss(out, y); });
+  return doctor.preflight(x, b.y, forward,
+                          [&](const torch::Tensor& out, const torch::Tensor& y) { return loss(out, y); });
 }
 
 }  // namespace
@@ -335,12 +337,14 @@ TrainOutcome Trainer::fit() {
   const std::vector<torch::Tensor> trainable = apply_freeze(*net_, c);
   auto optimizer = make_optimizer(c, trainable);
   torch::Tensor weights;
-  if (c.train.class_weights == "balanced" && data_.task != Task::Regression) weights = balanced_weights(data_.class_counts).to(device_);
+  if (c.train.class_weights == "balanced" && data_.task != Task::Regression)
+    weights = balanced_weights(data_.class_counts).to(device_);
   const LossFunction loss(resolved_loss(c, data_.task), data_.task, data_.shape.classes, weights);
 
-  const SelectionMetric watched = c.train.early_stopping.metric == "auto" ? default_selection_metric(data_.task, data_.class_counts)
-                                  : c.train.early_stopping.metric == "val_loss" ? SelectionMetric{"val_loss", false}
-                                                                                 : selection_metric(c.train.early_stopping.metric);
+  const SelectionMetric watched =
+      c.train.early_stopping.metric == "auto"       ? default_selection_metric(data_.task, data_.class_counts)
+      : c.train.early_stopping.metric == "val_loss" ? SelectionMetric{"val_loss", false}
+                                                    : selection_metric(c.train.early_stopping.metric);
   TrainOutcome outcome;
   outcome.selection_metric = watched.name;
   outcome.params = count_parameters(*net_);
@@ -505,7 +509,8 @@ TrainOutcome Trainer::fit() {
       total += lv * static_cast<double>(b.x.size(0));
       seen += b.x.size(0);
       ++step;
-      if (options_.on_step && (step % 20 == 0 || step == steps)) options_.on_step(epoch + 1, step, steps, total / static_cast<double>(seen));
+      if (options_.on_step && (step % 20 == 0 || step == steps))
+        options_.on_step(epoch + 1, step, steps, total / static_cast<double>(seen));
     }
     // Stopped by train.nan / train.diverging or an interrupt: this epoch
     // leaves no checkpoint, the last one is the last good epoch's.
@@ -556,7 +561,8 @@ TrainOutcome Trainer::fit() {
       for (const auto& [name, tensor] : best_state) best_out.write(archive_key(name), tensor);
       out.write("best_state", best_out);
       out.write("meta", torch::tensor({static_cast<double>(epoch + 1), best, static_cast<double>(since_best),
-                                       static_cast<double>(outcome.best_epoch)}, torch::kFloat64));
+                                       static_cast<double>(outcome.best_epoch)},
+                                      torch::kFloat64));
       save_archive_atomic(out, checkpoint);
     }
     if (options_.on_epoch) options_.on_epoch(log, c.train.epochs);
@@ -584,22 +590,23 @@ TrainOutcome Trainer::fit() {
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!dir.empty()) {
     save_model(dir + "/model", c, data_, *net_);
-    nlohmann::json summary = {{"task", to_string(data_.task)},
-                              {"val", val.metrics},
-                              {"test", test.metrics},
-                              {"val_loss", val.loss},
-                              {"test_loss", test.loss},
-                              {"params", outcome.params},
-                              {"seconds", outcome.seconds},
-                              {"epochs", outcome.history.size()},
-                              {"best_epoch", outcome.best_epoch},
-                              {"selection_metric", watched.name},
-                              {"stopped_early", outcome.stopped_early},
-                              {"stopped_by_check", outcome.stopped_by_check},
-                              {"stopped_by_scheduler", outcome.stopped_by_scheduler},
-                              {"interrupted", outcome.interrupted},
-                              {"monitor_seconds", outcome.monitor_seconds},
-                              {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
+    nlohmann::json summary = {
+        {"task", to_string(data_.task)},
+        {"val", val.metrics},
+        {"test", test.metrics},
+        {"val_loss", val.loss},
+        {"test_loss", test.loss},
+        {"params", outcome.params},
+        {"seconds", outcome.seconds},
+        {"epochs", outcome.history.size()},
+        {"best_epoch", outcome.best_epoch},
+        {"selection_metric", watched.name},
+        {"stopped_early", outcome.stopped_early},
+        {"stopped_by_check", outcome.stopped_by_check},
+        {"stopped_by_scheduler", outcome.stopped_by_scheduler},
+        {"interrupted", outcome.interrupted},
+        {"monitor_seconds", outcome.monitor_seconds},
+        {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
     write_json_atomic(dir + "/summary.json", summary);
   }
   return outcome;

@@ -1,8 +1,8 @@
 // Random, Sobol' and grid points for hyperparameter search.
 #include "nnrecipe/samplers.h"
 
-#include <boost/random/sobol.hpp>
 #include <fmt/format.h>
+#include <boost/random/sobol.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -73,7 +73,8 @@ std::vector<UnitPoint> grid_points(const SearchSpace& space, std::size_t points)
   for (const SearchParam& p : space.params) {
     std::vector<double> axis;
     if (p.kind == SearchParam::Kind::Choice) {
-      for (std::size_t i = 0; i < p.choices.size(); ++i) axis.push_back((static_cast<double>(i) + 0.5) / static_cast<double>(p.choices.size()));
+      for (std::size_t i = 0; i < p.choices.size(); ++i)
+        axis.push_back((static_cast<double>(i) + 0.5) / static_cast<double>(p.choices.size()));
     } else if (points <= 1) {
       axis.push_back(0.5);
     } else {
@@ -82,7 +83,8 @@ std::vector<UnitPoint> grid_points(const SearchSpace& space, std::size_t points)
         const double t = static_cast<double>(i) / static_cast<double>(points - 1);
         if (p.kind == SearchParam::Kind::Int || p.kind == SearchParam::Kind::LogInt) {
           const bool log = p.kind == SearchParam::Kind::LogInt;
-          const double value = log ? std::exp(std::log(p.lo) + t * (std::log(p.hi) - std::log(p.lo))) : p.lo + t * (p.hi - p.lo);
+          const double value =
+              log ? std::exp(std::log(p.lo) + t * (std::log(p.hi) - std::log(p.lo))) : p.lo + t * (p.hi - p.lo);
           const int64_t rounded = std::llround(value);
           if (!seen.insert(rounded).second) continue;
           // The unit coordinate whose floor maps back to this integer.

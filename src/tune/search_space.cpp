@@ -111,7 +111,8 @@ SearchParam parse_param(const std::string& key, const YAML::Node& spec, const st
     if (integer && (param.lo != std::floor(param.lo) || param.hi != std::floor(param.hi))) {
       fail(at, key, name + ": LOW and HIGH must be whole numbers");
     }
-    for (double end : {param.lo, param.hi}) check_value(at, key, integer ? fmt::format("{}", static_cast<int64_t>(end)) : fmt::format("{}", end));
+    for (double end : {param.lo, param.hi})
+      check_value(at, key, integer ? fmt::format("{}", static_cast<int64_t>(end)) : fmt::format("{}", end));
   }
   if (!have_distribution) fail(p, key, "no distribution (uniform, log_uniform, int, log_int or choice)");
   return param;
@@ -121,10 +122,10 @@ std::string value_at(const SearchParam& p, double u) {
   u = std::clamp(u, 0.0, std::nextafter(1.0, 0.0));
   switch (p.kind) {
     case SearchParam::Kind::Choice:
-      return p.choices[std::min(p.choices.size() - 1, static_cast<std::size_t>(u * static_cast<double>(p.choices.size())))];
+      return p
+          .choices[std::min(p.choices.size() - 1, static_cast<std::size_t>(u * static_cast<double>(p.choices.size())))];
     // Four significant digits: what a person reads and writes in a config.
-    case SearchParam::Kind::Uniform:
-      return fmt::format("{:.4g}", p.lo + u * (p.hi - p.lo));
+    case SearchParam::Kind::Uniform: return fmt::format("{:.4g}", p.lo + u * (p.hi - p.lo));
     case SearchParam::Kind::LogUniform:
       return fmt::format("{:.4g}", std::exp(std::log(p.lo) + u * (std::log(p.hi) - std::log(p.lo))));
     case SearchParam::Kind::Int:
@@ -182,7 +183,8 @@ SearchSpace load_search_space(const std::string& path) {
 
 Assignment assign(const SearchSpace& space, const std::vector<double>& unit, const Config& base) {
   Assignment all;
-  for (std::size_t i = 0; i < space.params.size(); ++i) all.emplace_back(space.params[i].key, value_at(space.params[i], unit.at(i)));
+  for (std::size_t i = 0; i < space.params.size(); ++i)
+    all.emplace_back(space.params[i].key, value_at(space.params[i], unit.at(i)));
   // Conditions are judged on the config with every unconditional value set.
   Config with = base;
   for (std::size_t i = 0; i < space.params.size(); ++i) {

@@ -41,8 +41,13 @@ constexpr double kEdge = 0.1;
 nlohmann::json space_json(const SearchSpace& space) {
   nlohmann::json out = nlohmann::json::array();
   for (const SearchParam& p : space.params) {
-    out.push_back({{"key", p.key}, {"kind", to_string(p.kind)}, {"lo", p.lo}, {"hi", p.hi}, {"choices", p.choices},
-                   {"when_key", p.when_key}, {"when_values", p.when_values}});
+    out.push_back({{"key", p.key},
+                   {"kind", to_string(p.kind)},
+                   {"lo", p.lo},
+                   {"hi", p.hi},
+                   {"choices", p.choices},
+                   {"when_key", p.when_key},
+                   {"when_values", p.when_values}});
   }
   return out;
 }
@@ -103,8 +108,9 @@ pid_t spawn_worker(const TuneOptions& o, const Job& job, std::size_t threads) {
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | (job.resume ? O_APPEND : O_TRUNC),
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<std::string> args = {o.worker_binary, "--threads",          std::to_string(threads), "tune-trial",
-                                   o.out_dir,       std::to_string(job.index), "--until",          std::to_string(job.until)};
+  std::vector<std::string> args = {
+      o.worker_binary,           "--threads", std::to_string(threads),  "tune-trial", o.out_dir,
+      std::to_string(job.index), "--until",   std::to_string(job.until)};
   if (job.resume) args.push_back("--resume");
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -140,9 +146,10 @@ std::vector<std::string> edge_warnings(const SearchSpace& space, const TrialResu
       if (k != p.key) continue;
       const double u = unit_position(p, std::stod(v));
       if (u > kEdge && u < 1 - kEdge) continue;
-      out.push_back(fmt::format("the best trial's {} = {} lies at the {} edge of its range [{}, {}]: the best value "
-                                "may lie outside it; widen the range that way and tune again",
-                                p.key, v, u <= kEdge ? "lower" : "upper", p.lo, p.hi));
+      out.push_back(
+          fmt::format("the best trial's {} = {} lies at the {} edge of its range [{}, {}]: the best value "
+                      "may lie outside it; widen the range that way and tune again",
+                      p.key, v, u <= kEdge ? "lower" : "upper", p.lo, p.hi));
     }
   }
   return out;
@@ -320,8 +327,8 @@ StudyResult run_study(const TuneOptions& o) {
                                     {"of", p->of},
                                     {"decision", "promote"},
                                     {"to", p->job.until ? p->job.until : o.base.train.epochs}});
-        say(fmt::format("trial {} promoted at {} epochs (rank {} of {}): continues to {} epochs", p->job.index,
-                        p->rung, p->rank, p->of, p->job.until ? p->job.until : o.base.train.epochs));
+        say(fmt::format("trial {} promoted at {} epochs (rank {} of {}): continues to {} epochs", p->job.index, p->rung,
+                        p->rank, p->of, p->job.until ? p->job.until : o.base.train.epochs));
         if (p->reopened) --finished;  // counted as finished when the study resumed
         return p->job;
       }
@@ -367,7 +374,7 @@ StudyResult run_study(const TuneOptions& o) {
       // Killed (Ctrl-C, OOM...): no new result, so a rerun runs it again
       // (a promoted trial from its last checkpoint).
       throw SystemError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
-                                   w.job.index, WTERMSIG(status)));
+                                    w.job.index, WTERMSIG(status)));
     }
     const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!exited_ok || !path_exists(dir + "/result.json")) {
@@ -394,10 +401,10 @@ StudyResult run_study(const TuneOptions& o) {
     }
   }
   if (asha) {
-    stop_paused_trials(o, points.size(),
-                       budget_spent ? "the budget was spent"
-                                    : fmt::format("not in the top 1/{} of its rung when no trial was left to start",
-                                                  o.asha.eta));
+    stop_paused_trials(
+        o, points.size(),
+        budget_spent ? "the budget was spent"
+                     : fmt::format("not in the top 1/{} of its rung when no trial was left to start", o.asha.eta));
   }
 
   // Collect every finished trial, in index order.
@@ -428,10 +435,10 @@ StudyResult run_study(const TuneOptions& o) {
   if (study.best >= 0) {
     const TrialResult& best = study.trials[static_cast<std::size_t>(study.best)];
     study.warnings = edge_warnings(o.space, best);
-    write_file_atomic(o.out_dir + "/best.yaml",
-                      "# nnrecipe tune: the best trial (" + std::to_string(best.index) + ", validation " + study.metric +
-                          " " + fmt::format("{}", best.score) + ")\n# " + to_string(best.params) + "\n" +
-                          to_yaml(apply_assignment(o.base, best.params)));
+    write_file_atomic(o.out_dir + "/best.yaml", "# nnrecipe tune: the best trial (" + std::to_string(best.index) +
+                                                    ", validation " + study.metric + " " +
+                                                    fmt::format("{}", best.score) + ")\n# " + to_string(best.params) +
+                                                    "\n" + to_yaml(apply_assignment(o.base, best.params)));
   }
   study.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_file_atomic(o.out_dir + "/trials.csv", trials_csv(study, o.space));
@@ -446,9 +453,9 @@ nlohmann::json to_json(const TrialResult& t) {
   const auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
   nlohmann::json curve = nlohmann::json::array();
   for (double c : t.curve) curve.push_back(num(c));
-  nlohmann::json j = {{"trial", t.index},      {"params", params},         {"metric", t.metric},
-                      {"score", num(t.score)}, {"epochs", t.epochs},       {"best_epoch", t.best_epoch},
-                      {"stopped", t.stopped},  {"seconds", t.seconds},     {"curve", curve}};
+  nlohmann::json j = {{"trial", t.index},      {"params", params},     {"metric", t.metric},
+                      {"score", num(t.score)}, {"epochs", t.epochs},   {"best_epoch", t.best_epoch},
+                      {"stopped", t.stopped},  {"seconds", t.seconds}, {"curve", curve}};
   if (!t.error.empty()) j["error"] = t.error;
   return j;
 }

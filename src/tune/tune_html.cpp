@@ -43,8 +43,9 @@ std::string param_plot(const SearchParam& p, const StudyResult& s) {
     } else {
       x = std::stod(v);
     }
-    points.push_back({x, t.score, fmt::format("trial {}: {} = {}, {} {} ({} epochs, {})", t.index, p.key, v, s.metric,
-                                              format_number(t.score), t.epochs, t.stopped),
+    points.push_back({x, t.score,
+                      fmt::format("trial {}: {} = {}, {} {} ({} epochs, {})", t.index, p.key, v, s.metric,
+                                  format_number(t.score), t.epochs, t.stopped),
                       static_cast<std::ptrdiff_t>(k) == s.best});
   }
   return "<figure>" + svg_plot(points, o) + "</figure>";
@@ -57,7 +58,8 @@ std::string best_so_far(const StudyResult& s) {
   for (const TrialResult& t : s.trials) {
     if (!std::isnan(t.score) && (std::isnan(best) || is_better(m, t.score, best))) best = t.score;
     if (!std::isnan(best)) {
-      points.push_back({static_cast<double>(t.index), best, fmt::format("after trial {}: {}", t.index, format_number(best))});
+      points.push_back(
+          {static_cast<double>(t.index), best, fmt::format("after trial {}: {}", t.index, format_number(best))});
     }
   }
   PlotOptions o;
@@ -74,8 +76,10 @@ std::string asha_ladder(const TuneOptions& o, const StudyResult& s) {
   std::vector<int64_t> steps = asha_rungs(o.asha);
   steps.push_back(o.base.train.epochs);
   const SelectionMetric m{s.metric, s.higher_is_better};
-  std::string table = "<table class=\"data\"><tr><th class=\"num\">epochs</th><th class=\"num\">trials that "
-                      "reached them</th><th class=\"num\">best validation " + html_escape(s.metric) + " there</th></tr>";
+  std::string table =
+      "<table class=\"data\"><tr><th class=\"num\">epochs</th><th class=\"num\">trials that "
+      "reached them</th><th class=\"num\">best validation " +
+      html_escape(s.metric) + " there</th></tr>";
   for (int64_t e : steps) {
     std::size_t reached = 0;
     double best = NAN;
@@ -88,23 +92,27 @@ std::string asha_ladder(const TuneOptions& o, const StudyResult& s) {
     table += "<tr><td class=\"num\">" + std::to_string(e) + "</td><td class=\"num\">" + std::to_string(reached) +
              "</td><td class=\"num\">" + format_number(best) + "</td></tr>";
   }
-  return table + fmt::format("</table><p class=\"muted\">Every trial pauses at {} epochs; the top 1/{} of those "
-                             "recorded at a rung are promoted to the next (synchronous successive halving would take "
-                             "1/{} of a rung's trials on). Each promotion, with the trial's rank, and each stop is in "
-                             "asha.jsonl.</p>",
-                             steps.front(), o.asha.eta, o.asha.eta);
+  return table + fmt::format(
+                     "</table><p class=\"muted\">Every trial pauses at {} epochs; the top 1/{} of those "
+                     "recorded at a rung are promoted to the next (synchronous successive halving would take "
+                     "1/{} of a rung's trials on). Each promotion, with the trial's rank, and each stop is in "
+                     "asha.jsonl.</p>",
+                     steps.front(), o.asha.eta, o.asha.eta);
 }
 
 }  // namespace
 
 std::string render_tune_html(const TuneOptions& o, const StudyResult& s) {
   std::string body = "<header class=\"top\"><h1>nnrecipe tune</h1><div class=\"subtitle\">" +
-                     html_escape(o.config_source) + " &middot; " + html_escape(o.space_source) + "</div></header><main>";
+                     html_escape(o.config_source) + " &middot; " + html_escape(o.space_source) +
+                     "</div></header><main>";
   std::string overview = "<table class=\"kv\">";
   const auto row = [&](const std::string& k, const std::string& v) {
     overview += "<tr><th>" + html_escape(k) + "</th><td>" + html_escape(v) + "</td></tr>";
   };
-  row("Sampler", o.sampler + (o.scheduler == "asha" ? fmt::format(" + ASHA (grace {} epochs, eta {})", o.asha.grace, o.asha.eta) : ""));
+  row("Sampler",
+      o.sampler +
+          (o.scheduler == "asha" ? fmt::format(" + ASHA (grace {} epochs, eta {})", o.asha.grace, o.asha.eta) : ""));
   row("Trials", fmt::format("{} finished ({} resumed from an earlier run), {} not started (budget)", s.trials.size(),
                             s.resumed, s.not_started));
   row("Epochs trained", fmt::format("{} in all (a trial's maximum: {})", s.total_epochs, o.base.train.epochs));
@@ -117,7 +125,8 @@ std::string render_tune_html(const TuneOptions& o, const StudyResult& s) {
     row("Best config", "best.yaml (train it: nnrecipe train best.yaml)");
   }
   overview += "</table>";
-  for (const std::string& w : s.warnings) overview += "<div class=\"finding warn\"><span class=\"badge warn\">warn</span> " + html_escape(w) + "</div>";
+  for (const std::string& w : s.warnings)
+    overview += "<div class=\"finding warn\"><span class=\"badge warn\">warn</span> " + html_escape(w) + "</div>";
   body += html_section("overview", "Overview", overview);
   body += html_section("best-so-far", "Best so far", best_so_far(s));
   if (o.scheduler == "asha" && !s.metric.empty()) body += html_section("asha", "ASHA rungs", asha_ladder(o, s));
@@ -130,15 +139,16 @@ std::string render_tune_html(const TuneOptions& o, const StudyResult& s) {
 
   std::string table = "<table class=\"data\"><tr><th>trial</th>";
   for (const SearchParam& p : o.space.params) table += "<th>" + html_escape(p.key) + "</th>";
-  table += "<th class=\"num\">" + html_escape(s.metric) + "</th><th class=\"num\">epochs</th><th>stopped</th><th class=\"num\">seconds</th></tr>";
+  table += "<th class=\"num\">" + html_escape(s.metric) +
+           "</th><th class=\"num\">epochs</th><th>stopped</th><th class=\"num\">seconds</th></tr>";
   for (std::size_t k = 0; k < s.trials.size(); ++k) {
     const TrialResult& t = s.trials[k];
     table += static_cast<std::ptrdiff_t>(k) == s.best ? "<tr style=\"font-weight:600\">" : "<tr>";
     table += "<td class=\"num\">" + std::to_string(t.index) + "</td>";
     for (const SearchParam& p : o.space.params) table += "<td>" + html_escape(value_of(t, p.key)) + "</td>";
     table += "<td class=\"num\">" + format_number(t.score) + "</td><td class=\"num\">" + std::to_string(t.epochs) +
-             "</td><td>" + html_escape(t.stopped + (t.error.empty() ? "" : ": " + t.error)) + "</td><td class=\"num\">" +
-             fmt::format("{:.1f}", t.seconds) + "</td></tr>";
+             "</td><td>" + html_escape(t.stopped + (t.error.empty() ? "" : ": " + t.error)) +
+             "</td><td class=\"num\">" + fmt::format("{:.1f}", t.seconds) + "</td></tr>";
   }
   body += html_section("trials", "Trials", table + "</table>");
   return html_document("nnrecipe tune", body + "</main>");

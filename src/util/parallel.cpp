@@ -30,8 +30,7 @@ std::size_t num_threads() {
 
 void set_num_threads(std::size_t n) { g_threads.store(n); }
 
-void parallel_for(std::size_t tasks, const std::function<void(std::size_t)>& fn,
-                  std::size_t threads) {
+void parallel_for(std::size_t tasks, const std::function<void(std::size_t)>& fn, std::size_t threads) {
   if (threads == 0) threads = num_threads();
   threads = std::min(threads, tasks);
   if (threads <= 1) {

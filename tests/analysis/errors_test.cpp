@@ -99,10 +99,11 @@ TEST(PerClassMetrics, RejectsBadInput) {
 // ---------------------------------------------------------------- losses
 
 TEST(RowLosses, LogLossOfTheLabelClippedAtZero) {
-  const std::vector<double> l = log_losses({0, 1, 1, 2}, {0.8, 0.1, 0.1,  //
-                                                          0.5, 0.5, 0.0,  //
-                                                          1.0, 0.0, 0.0,  //
-                                                          0.0, 0.0, 1.0},
+  const std::vector<double> l = log_losses({0, 1, 1, 2},
+                                           {0.8, 0.1, 0.1,  //
+                                            0.5, 0.5, 0.0,  //
+                                            1.0, 0.0, 0.0,  //
+                                            0.0, 0.0, 1.0},
                                            3);
   ASSERT_EQ(l.size(), 4u);
   EXPECT_NEAR(l[0], -std::log(0.8), kTol);
@@ -118,7 +119,6 @@ TEST(RowLosses, SquaredErrors) {
   EXPECT_TRUE(squared_errors({}, {}).empty());
   EXPECT_THROW(squared_errors({1.0, 2.0}, {1.0}), std::invalid_argument);
 }
-
 
 TEST(LossConcentration, TwoOutliersHoldHalfTheSquaredError) {
   // 98 rows with squared error 1 and two with 60 each: total 218; the two

@@ -99,15 +99,15 @@ TEST(LearningCurve, NeedsTwoDistinctRowCounts) {
 }
 
 TEST(LearningCurve, NonFiniteMetricGivesNoVerdict) {
-  const LearningCurveVerdict v = learning_curve_verdict({{0.5, 500, 0.9, std::nan("")}, {1.0, 1000, 0.9, 0.8}}, true, 0.005);
+  const LearningCurveVerdict v =
+      learning_curve_verdict({{0.5, 500, 0.9, std::nan("")}, {1.0, 1000, 0.9, 0.8}}, true, 0.005);
   EXPECT_FALSE(v.more_data_pays);
   EXPECT_TRUE(std::isnan(v.gain_per_doubling));
   EXPECT_TRUE(contains(v.sentence, "not finite")) << v.sentence;
 }
 
 TEST(LearningCurve, RejectsAPointWithoutRows) {
-  EXPECT_THROW(learning_curve_verdict({{0.0, 0, 0.9, 0.8}, {1.0, 1000, 0.9, 0.8}}, true, 0.005),
-               std::invalid_argument);
+  EXPECT_THROW(learning_curve_verdict({{0.0, 0, 0.9, 0.8}, {1.0, 1000, 0.9, 0.8}}, true, 0.005), std::invalid_argument);
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ TEST(LrRangeTracker, BiasCorrectedMovingAverage) {
 }
 
 TEST(LrRangeTracker, StopsOnceTheLossPassesFourTimesItsBest) {
-  LrRangeTracker t(0.0);  // no smoothing: the rule sees the raw losses
+  LrRangeTracker t(0.0);                               // no smoothing: the rule sees the raw losses
   const double losses[] = {1.0, 0.5, 0.25, 0.9, 1.0};  // 1.0 is 4x the best, not above it
   double lr = 1e-4;
   for (double loss : losses) {

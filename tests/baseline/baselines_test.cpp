@@ -54,8 +54,8 @@ const Data* dataset(const std::string& file, const std::string& target, bool log
   return cache.emplace(key, std::move(d)).first->second.get();
 }
 
-#define REQUIRE_DATASET(var, file, target)                 \
-  const Data* var = dataset(file, target);                 \
+#define REQUIRE_DATASET(var, file, target) \
+  const Data* var = dataset(file, target); \
   if (!var) GTEST_SKIP() << "shared dataset " << file << " not found"
 
 // One thread: xgboost's OpenMP regions spin-wait at barriers, and on a busy
@@ -192,7 +192,8 @@ TEST(PriorBaseline, BinarySharesAreTheTrainingShares) {
 TEST(PriorBaseline, RegressionPredictsTrainingMeanInOriginalUnits) {
   REQUIRE_DATASET(d, "concrete.csv", "compressive_strength");
   const PriorBaseline prior = PriorBaseline::fit(d->train, d->ft);
-  const double mean = std::accumulate(d->train_y.begin(), d->train_y.end(), 0.0) / static_cast<double>(d->train_y.size());
+  const double mean =
+      std::accumulate(d->train_y.begin(), d->train_y.end(), 0.0) / static_cast<double>(d->train_y.size());
   EXPECT_NEAR(prior.mean(), mean, 1e-4);
   const Predictions p = prior.predict(d->test);
   EXPECT_EQ(p.task, Task::Regression);
@@ -238,7 +239,8 @@ TEST(LogTarget, AmesPriorAndXgboostAnswerInOriginalUnits) {
   if (!d) GTEST_SKIP() << "shared dataset ames.csv not found";
   ASSERT_TRUE(d->ft.target()->log);
   const PriorBaseline prior = PriorBaseline::fit(d->train, d->ft);
-  const double mean = std::accumulate(d->train_y.begin(), d->train_y.end(), 0.0) / static_cast<double>(d->train_y.size());
+  const double mean =
+      std::accumulate(d->train_y.begin(), d->train_y.end(), 0.0) / static_cast<double>(d->train_y.size());
   EXPECT_NEAR(prior.mean(), mean, 1e-6 * mean);
   XgboostOptions o;
   o.threads = kThreads;
@@ -336,8 +338,8 @@ TEST_F(XgboostBaselineTest, SameSeedAndThreadsGiveIdenticalPredictions) {
 }
 
 TEST_F(XgboostBaselineTest, SaveLoadRoundTripGivesIdenticalPredictions) {
-  for (const auto& [file, target] : {std::pair<std::string, std::string>{"letter.csv", "lettr"},
-                                     {"concrete.csv", "compressive_strength"}}) {
+  for (const auto& [file, target] :
+       {std::pair<std::string, std::string>{"letter.csv", "lettr"}, {"concrete.csv", "compressive_strength"}}) {
     SCOPED_TRACE(file);
     REQUIRE_DATASET(d, file, target);
     XgboostOptions o;

@@ -102,8 +102,7 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(load_cases()), ca
 TEST(BadInputCorpus, HasAtLeastTwentyCases) { EXPECT_GE(load_cases().size(), 20u); }
 
 TEST(BadInputGenerated, NonexistentPath) {
-  expect_clean_failure(run_nnrecipe("inspect /nonexistent/dir/data.csv"), "/nonexistent/dir/data.csv:",
-                       "no such file");
+  expect_clean_failure(run_nnrecipe("inspect /nonexistent/dir/data.csv"), "/nonexistent/dir/data.csv:", "no such file");
 }
 
 TEST(BadInputGenerated, UnreadableFile) {
@@ -115,14 +114,13 @@ TEST(BadInputGenerated, UnreadableFile) {
   // root reads any file, so as root run the binary as the unprivileged
   // user "nobody": the permission check is then real.
   const std::string prefix = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
-  const CommandResult r =
-      run_command(prefix + quote(NNRECIPE_BINARY) + " inspect " + quote(path), 60);
+  const CommandResult r = run_command(prefix + quote(NNRECIPE_BINARY) + " inspect " + quote(path), 60);
   expect_clean_failure(r, "secret.csv:", "permission denied");
 }
 
 TEST(BadInputGenerated, JsonOutputIntoMissingFolderLeavesNothing) {
-  const CommandResult r = run_nnrecipe("inspect " + quote(test_data("good/bom_crlf.csv")) +
-                                       " --json /nonexistent/out.json");
+  const CommandResult r =
+      run_nnrecipe("inspect " + quote(test_data("good/bom_crlf.csv")) + " --json /nonexistent/out.json");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("/nonexistent/out.json"), std::string::npos) << r.err;
 }

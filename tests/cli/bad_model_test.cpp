@@ -24,9 +24,9 @@ class BadModel : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir;
-    const CommandResult r = run_nnrecipe("train --set data.train=" + quote(credit_csv()) +
-                                         " --set data.target=Status --set train.epochs=1 --quiet --out " +
-                                         quote(dir_->file("run")));
+    const CommandResult r =
+        run_nnrecipe("train --set data.train=" + quote(credit_csv()) +
+                     " --set data.target=Status --set train.epochs=1 --quiet --out " + quote(dir_->file("run")));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() {
@@ -42,8 +42,8 @@ class BadModel : public ::testing::Test {
   }
   /// predict with MODEL must fail cleanly: exit 2, one line naming `file`.
   static void expect_refused(const std::string& model, const std::string& file) {
-    const CommandResult r = run_nnrecipe("predict " + quote(model) + " " + quote(credit_csv()) + " --out " +
-                                         quote(dir_->file("p.csv")));
+    const CommandResult r =
+        run_nnrecipe("predict " + quote(model) + " " + quote(credit_csv()) + " --out " + quote(dir_->file("p.csv")));
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.err.rfind("nnrecipe: error: ", 0), 0u) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -64,7 +64,10 @@ TEST_F(BadModel, DamagedMetaJsonNamesTheFile) {
       {"unknown task", [](json& m) { m["task"] = "banana"; }},
       {"missing key", [](json& m) { m.erase("input_dim"); }},
       {"wrong type", [](json& m) { m["input_dim"] = "many"; }},
-      {"class count", [](json& m) { m["class_names"] = {"bad", "good", "ugly"}; }},
+      {"class count",
+       [](json& m) {
+         m["class_names"] = {"bad", "good", "ugly"};
+       }},
       {"negative size", [](json& m) { m["input_dim"] = -4; }},
       {"input width", [](json& m) { m["input_dim"] = m["input_dim"].get<int>() + 3; }},
   };
@@ -110,13 +113,18 @@ TEST_F(BadModel, DamagedEnsembleJsonNamesTheFile) {
     return dir;
   };
   const std::string good = make_ensemble("ensemble");
-  const CommandResult ok = run_nnrecipe("predict " + quote(good) + " " + quote(credit_csv()) + " --out " +
-                                        quote(dir_->file("p.csv")));
+  const CommandResult ok =
+      run_nnrecipe("predict " + quote(good) + " " + quote(credit_csv()) + " --out " + quote(dir_->file("p.csv")));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const std::vector<std::tuple<std::string, std::function<void(json&)>, std::string>> damages = {
       {"unknown task", [](json& e) { e["task"] = "banana"; }, "ensemble.json"},
       {"one class name", [](json& e) { e["class_names"] = {"bad"}; }, "ensemble.json"},
-      {"class count of a member", [](json& e) { e["class_names"] = {"bad", "good", "ugly"}; e["task"] = "multiclass"; }, "members/0"},
+      {"class count of a member",
+       [](json& e) {
+         e["class_names"] = {"bad", "good", "ugly"};
+         e["task"] = "multiclass";
+       },
+       "members/0"},
       {"path outside", [](json& e) { e["members"][0]["path"] = "../run/model"; }, "ensemble.json"},
       {"absolute path", [](json& e) { e["members"][0]["path"] = "/etc"; }, "ensemble.json"},
       {"missing weight", [](json& e) { e["members"][0].erase("weight"); }, "ensemble.json"},

@@ -59,8 +59,8 @@ TEST(CheckCli, TrainStopsBeforeTrainingOnAnErrorAndKeepsTheFindings) {
   REQUIRE_SHARED("credit_data.csv");
   TempDir dir;
   const std::string run = dir.file("run");
-  const CommandResult r = run_nnrecipe("train " + credit_args() +
-                                       " --set model.output_activation=sigmoid --quiet --out " + quote(run));
+  const CommandResult r =
+      run_nnrecipe("train " + credit_args() + " --set model.output_activation=sigmoid --quiet --out " + quote(run));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("not training"), std::string::npos) << r.err;
   EXPECT_FALSE(exists(run + "/summary.json"));
@@ -76,7 +76,8 @@ TEST(CheckCli, IgnoredCheckLetsTrainingRunAndTheSummarySaysSo) {
   const CommandResult r =
       run_nnrecipe("train " + credit_args() +
                    " --set train.loss=mse --set 'checks.ignore=[config.loss_task_mismatch]' --set train.epochs=2"
-                   " --quiet --out " + quote(run));
+                   " --quiet --out " +
+                   quote(run));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("silenced by checks.ignore: config.loss_task_mismatch"), std::string::npos) << r.out;
   EXPECT_TRUE(exists(run + "/summary.json"));
@@ -89,9 +90,9 @@ TEST(CheckCli, NoPreflightSkipsTheChecks) {
   REQUIRE_SHARED("credit_data.csv");
   TempDir dir;
   const std::string run = dir.file("run");
-  const CommandResult r = run_nnrecipe("train " + credit_args() +
-                                       " --set train.loss=mse --set train.epochs=1 --no-preflight --quiet --out " +
-                                       quote(run));
+  const CommandResult r =
+      run_nnrecipe("train " + credit_args() +
+                   " --set train.loss=mse --set train.epochs=1 --no-preflight --quiet --out " + quote(run));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_FALSE(exists(run + "/findings.json"));
 }
@@ -160,8 +161,8 @@ TEST(CheckCli, ShuffledLabelsAreReportedBeforeTraining) {
   const std::string data = dir.file("shuffled.csv");
   write_text(data, csv);
   const std::string run = dir.file("run");
-  const CommandResult r = run_nnrecipe("train --set data.train=" + quote(data) +
-                                       " --set data.target=Status --quiet --out " + quote(run));
+  const CommandResult r =
+      run_nnrecipe("train --set data.train=" + quote(data) + " --set data.target=Status --quiet --out " + quote(run));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto warning = r.out.find("warn  baseline.input_independent");
   ASSERT_NE(warning, std::string::npos) << r.out;
@@ -197,8 +198,9 @@ TEST(CheckCli, EpochMonitorsSeeTheTrainersCurves) {
   const std::string run = dir.file("run");
   // Heavy dropout: accuracy measured while training trails validation's.
   const CommandResult r = run_nnrecipe("train --set data.train=" + quote(shared_dataset("letter.csv")) +
-                                       " --set data.target=lettr --set model.dropout=0.6 --set train.epochs=6 "
-                                       "--set train.seed=1 --quiet --out " + quote(run),
+                                           " --set data.target=lettr --set model.dropout=0.6 --set train.epochs=6 "
+                                           "--set train.seed=1 --quiet --out " +
+                                           quote(run),
                                        600);  // 6 epochs of letter take minutes under the sanitizers
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   bool found = false;
@@ -235,15 +237,17 @@ namespace {
 // False alarms are bugs too: default training runs on real data raise no
 // warning or error, preflight or monitor.
 TEST(CheckCli, HealthyTrainingRunsRaiseNoWarning) {
-  for (const auto& [file, target] : std::vector<std::pair<std::string, std::string>>{
-           {"credit_data.csv", "Status"}, {"breast_cancer.csv", "Class"},
-           {"concrete.csv", "compressive_strength"}, {"ames.csv", "Sale_Price"}}) {
+  for (const auto& [file, target] :
+       std::vector<std::pair<std::string, std::string>>{{"credit_data.csv", "Status"},
+                                                        {"breast_cancer.csv", "Class"},
+                                                        {"concrete.csv", "compressive_strength"},
+                                                        {"ames.csv", "Sale_Price"}}) {
     if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found";
     TempDir dir;
     const std::string run = dir.file("run");
-    const CommandResult r = run_nnrecipe("train --set data.train=" + quote(shared_dataset(file)) +
-                                         " --set data.target=" + target + " --set train.epochs=20 --quiet --out " +
-                                         quote(run));
+    const CommandResult r =
+        run_nnrecipe("train --set data.train=" + quote(shared_dataset(file)) + " --set data.target=" + target +
+                     " --set train.epochs=20 --quiet --out " + quote(run));
     EXPECT_EQ(r.exit_code, 0) << file << ": " << r.out << r.err;
     const nlohmann::json j = json_file(run + "/findings.json");
     for (const auto& f : j.at("findings")) {

@@ -29,8 +29,7 @@ TEST(Cli, VersionNamesLibTorchXgboostAndBlas) {
   EXPECT_NE(r.out.find("nnrecipe "), std::string::npos);
   EXPECT_NE(r.out.find("LibTorch 1."), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("xgboost  1."), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("BLAS     OpenBLAS"), std::string::npos)
-      << "the BLAS in use is not OpenBLAS:\n" << r.out;
+  EXPECT_NE(r.out.find("BLAS     OpenBLAS"), std::string::npos) << "the BLAS in use is not OpenBLAS:\n" << r.out;
 }
 
 TEST(Cli, NoCommandIsAUsageError) {

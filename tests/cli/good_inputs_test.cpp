@@ -19,9 +19,9 @@ nlohmann::json inspect_json(const std::string& input, const std::string& extra =
 }
 
 TEST(GoodInputs, EveryFixtureReadsWithoutAnInputError) {
-  for (const char* name : {"bom_crlf.csv", "quoted_newlines.csv", "semicolon.csv", "tab.tsv",
-                           "nonfinite.csv", "missing_tokens.csv", "booleans.csv",
-                           "no_trailing_newline.csv", "idx_tiny_gz", "idx_tiny_plain"}) {
+  for (const char* name :
+       {"bom_crlf.csv", "quoted_newlines.csv", "semicolon.csv", "tab.tsv", "nonfinite.csv", "missing_tokens.csv",
+        "booleans.csv", "no_trailing_newline.csv", "idx_tiny_gz", "idx_tiny_plain"}) {
     SCOPED_TRACE(name);
     const CommandResult r = run_nnrecipe("inspect " + quote(test_data(std::string("good/") + name)));
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;

@@ -38,8 +38,8 @@ std::string hostile_csv(std::size_t rows, std::size_t offset) {
 TEST(InspectCli, SummaryFindingsAndExitCode) {
   const CommandResult r = run_nnrecipe("inspect " + credit() + " --target Status");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* text : {"4454 rows x 14 columns", "<- target", "classes: good 3200", "findings:",
-                           "data.missing", "fix:", "top features by predictive power", "Seniority", "verdict: WARN"}) {
+  for (const char* text : {"4454 rows x 14 columns", "<- target", "classes: good 3200", "findings:", "data.missing",
+                           "fix:", "top features by predictive power", "Seniority", "verdict: WARN"}) {
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   }
   // Errors come first and make the exit code 1: a target with one class.
@@ -102,8 +102,8 @@ TEST(InspectCli, TestFileChecksOverlapAndDrift) {
   }
   // A test file without a training column is bad input, named.
   write_text(dir.file("short.csv"), "kind,y\nplain,yes\n");
-  const CommandResult bad = run_nnrecipe("inspect " + quote(dir.file("train.csv")) + " --target y --test " +
-                                         quote(dir.file("short.csv")));
+  const CommandResult bad =
+      run_nnrecipe("inspect " + quote(dir.file("train.csv")) + " --target y --test " + quote(dir.file("short.csv")));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("short.csv"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("is missing"), std::string::npos) << bad.err;

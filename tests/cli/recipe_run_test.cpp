@@ -24,7 +24,8 @@ namespace {
 TEST(RecipeRun, WholeRecipeOnCreditData) {
   TempDir dir;
   const std::string out = dir.file("run");
-  const CommandResult r = run_nnrecipe("run " + quote(credit_csv()) + " --target Status --budget 1 --out " + quote(out), 600);
+  const CommandResult r =
+      run_nnrecipe("run " + quote(credit_csv()) + " --target Status --budget 1 --out " + quote(out), 600);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   for (const char* stage : {"inspect", "baseline", "overfit", "regularize", "tune", "squeeze"}) {
     EXPECT_NE(r.out.find(std::string("  ") + stage), std::string::npos) << stage << "\n" << r.out;
@@ -39,7 +40,8 @@ TEST(RecipeRun, WholeRecipeOnCreditData) {
     EXPECT_TRUE(c.at("val").contains("auc")) << c.dump();
     EXPECT_TRUE(c.at("test").contains("auc")) << c.dump();
   }
-  for (const char* name : {"majority", "linear", "xgboost", "network", "ensemble"}) EXPECT_TRUE(names.count(name)) << name;
+  for (const char* name : {"majority", "linear", "xgboost", "network", "ensemble"})
+    EXPECT_TRUE(names.count(name)) << name;
   EXPECT_TRUE(names.count(s.at("winner").get<std::string>()));
   // Ranked by validation: the winner has the best validation AUC, unless
   // the one-standard-error rule chose the cross-fit ensemble (and says so).
@@ -47,7 +49,8 @@ TEST(RecipeRun, WholeRecipeOnCreditData) {
   const bool by_rule = s.at("winner") == "cross-fit ensemble";
   for (std::size_t i = by_rule ? 2 : 1; i < s.at("candidates").size(); ++i) {
     const auto& c = s.at("candidates")[i];
-    EXPECT_LE(c.at("val").at("auc").get<double>(), s.at("candidates")[by_rule ? 1 : 0].at("val").at("auc").get<double>());
+    EXPECT_LE(c.at("val").at("auc").get<double>(),
+              s.at("candidates")[by_rule ? 1 : 0].at("val").at("auc").get<double>());
   }
   EXPECT_EQ(s.at("candidates")[0].at("name"), s.at("winner"));
   std::vector<std::string> stages;
@@ -112,8 +115,8 @@ TEST(RecipeRun, PlantedLabelNoiseIsFound) {
   while (std::getline(in, line)) {
     if (!seen.insert(line.substr(0, line.rfind(','))).second) continue;
     if (rng() % 100 < 5) {
-      for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"benign\"", "\"malignant\""},
-                                     {"\"malignant\"", "\"benign\""}}) {
+      for (const auto& [from, to] :
+           {std::pair<std::string, std::string>{"\"benign\"", "\"malignant\""}, {"\"malignant\"", "\"benign\""}}) {
         const auto at = line.rfind(from);
         if (at != std::string::npos) {
           line.replace(at, from.size(), to);
@@ -125,7 +128,8 @@ TEST(RecipeRun, PlantedLabelNoiseIsFound) {
   }
   noisy.close();
   const std::string out = dir.file("run");
-  const CommandResult r = run_nnrecipe("run " + quote(dir.file("noisy.csv")) + " --target Class --budget 1 --out " + quote(out), 600);
+  const CommandResult r =
+      run_nnrecipe("run " + quote(dir.file("noisy.csv")) + " --target Class --budget 1 --out " + quote(out), 600);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(finding_ids(out + "/findings.json").count("analyze.label_issues")) << r.out;
 }
@@ -150,18 +154,25 @@ TEST(RecipeRun, CrossFitsScoreValidationRowsOutOfFold) {
   }
   csv.close();
   const std::string out = dir.file("run");
-  const CommandResult r = run_nnrecipe("run " + quote(dir.file("weak.csv")) + " --target y --budget 1 --out " + quote(out), 300);
+  const CommandResult r =
+      run_nnrecipe("run " + quote(dir.file("weak.csv")) + " --target y --budget 1 --out " + quote(out), 300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   std::size_t cross_fits = 0;
   for (const auto& c : s.at("candidates")) {
     if (c.at("name").get<std::string>().find("cross-fit") == std::string::npos) continue;
     ++cross_fits;
-    if (c.at("kind") == "xgboost") { EXPECT_LT(c.at("val").at("auc").get<double>(), 0.9) << c.dump(); }
+    if (c.at("kind") == "xgboost") {
+      EXPECT_LT(c.at("val").at("auc").get<double>(), 0.9) << c.dump();
+    }
     // The linear baseline is cross-fitted as a linear model, named so.
-    if (c.at("kind") == "linear") { EXPECT_EQ(c.at("name"), "linear, 5-fold cross-fit") << c.dump(); }
+    if (c.at("kind") == "linear") {
+      EXPECT_EQ(c.at("name"), "linear, 5-fold cross-fit") << c.dump();
+    }
     // The ensemble of the cross-fits mixes out-of-fold predictions: no leak either.
-    if (c.at("kind") == "ensemble") { EXPECT_LT(c.at("val").at("auc").get<double>(), 0.9) << c.dump(); }
+    if (c.at("kind") == "ensemble") {
+      EXPECT_LT(c.at("val").at("auc").get<double>(), 0.9) << c.dump();
+    }
     EXPECT_GT(c.at("val").at("auc").get<double>(), 0.6) << c.dump();  // and it learned
   }
   // The cross-fit ensemble wins only by the one-standard-error rule, and says so.
@@ -177,7 +188,8 @@ TEST(RecipeRun, CrossFitsScoreValidationRowsOutOfFold) {
       candidates[1].at("name").get<std::string>().find("cross-fit") == std::string::npos &&
       std::set<std::string>{"ensemble", "tuned", "network"}.count(candidates[1].at("kind").get<std::string>())) {
     char pair[128];
-    std::snprintf(pair, sizeof pair, "baseline network %.4f -> %.4f", by_name.at("network").at("val").at("auc").get<double>(),
+    std::snprintf(pair, sizeof pair, "baseline network %.4f -> %.4f",
+                  by_name.at("network").at("val").at("auc").get<double>(),
                   by_name.at("baseline network, 5-fold cross-fit").at("val").at("auc").get<double>());
     EXPECT_NE(sentence.find(pair), std::string::npos) << pair << "\n" << sentence;
   }
@@ -234,7 +246,8 @@ TEST(RecipeRun, SymmetricTargetIsNotLogged) {
   TempDir dir;
   write_line_csv(dir.file("sym.csv"), 600, 0.5, 5);
   const std::string out = dir.file("run");
-  const CommandResult r = run_nnrecipe("run " + quote(dir.file("sym.csv")) + " --target y --budget 0.5 --out " + quote(out), 300);
+  const CommandResult r =
+      run_nnrecipe("run " + quote(dir.file("sym.csv")) + " --target y --budget 0.5 --out " + quote(out), 300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.find("log(y)"), std::string::npos) << r.out;
   EXPECT_EQ(read_text(out + "/report.html").find("log(y)"), std::string::npos);
@@ -274,13 +287,15 @@ TEST(RecipeRun, ANetworkACheckStopsIsRepairedAndRetried) {
   const std::string out = dir.file("run");
   const CommandResult r = run_nnrecipe("run " + quote(credit_csv()) +
                                            " --target Status --budget 1 --set train.optimizer=sgd --set train.lr=10 "
-                                           "--quiet --out " + quote(out),
+                                           "--quiet --out " +
+                                           quote(out),
                                        600);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   const nlohmann::json& baseline = s.at("stages")[1];
   ASSERT_EQ(baseline.at("name"), "baseline");
-  if (baseline.at("repairs").empty() && baseline.at("cut").dump().find("cut by the stage's budget") != std::string::npos) {
+  if (baseline.at("repairs").empty() &&
+      baseline.at("cut").dump().find("cut by the stage's budget") != std::string::npos) {
     // A busy machine (the sanitizers, parallel tests) can spend the stage's
     // budget on the preflight, before the loss has had 20 steps to grow.
     GTEST_SKIP() << "the budget cut the baseline network before it diverged";
@@ -312,10 +327,10 @@ TEST(RecipeRun, ANetworkACheckStopsIsRepairedAndRetried) {
 TEST(RecipeRun, WithoutANetworkTheBaselinesStillWin) {
   TempDir dir;
   const std::string out = dir.file("run");
-  const CommandResult r = run_nnrecipe(
-      "run " + quote(credit_csv()) + " --target Status --budget 0.5 --set model.hidden_bias_init=-100 --quiet --out " +
-          quote(out),
-      600);
+  const CommandResult r =
+      run_nnrecipe("run " + quote(credit_csv()) +
+                       " --target Status --budget 0.5 --set model.hidden_bias_init=-100 --quiet --out " + quote(out),
+                   600);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the error stands: nothing repaired it
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   std::map<std::string, std::string> verdicts;
@@ -341,9 +356,9 @@ TEST(RecipeRun, WithoutANetworkTheBaselinesStillWin) {
 TEST(RecipeRun, InterruptedRunEndsWithTheBestSoFar) {
   TempDir dir;
   const std::string out = dir.file("run");
-  const CommandResult r = signal_nnrecipe_when(
-      "run " + quote(credit_csv()) + " --target Status --budget 10 --quiet --out " + quote(out),
-      "[ \"$(ls " + quote(out) + "/stages 2>/dev/null | wc -l)\" -ge 3 ]", "TERM", 900);
+  const CommandResult r =
+      signal_nnrecipe_when("run " + quote(credit_csv()) + " --target Status --budget 10 --quiet --out " + quote(out),
+                           "[ \"$(ls " + quote(out) + "/stages 2>/dev/null | wc -l)\" -ge 3 ]", "TERM", 900);
   EXPECT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   ASSERT_TRUE(s.at("interrupted").is_string()) << s.dump();

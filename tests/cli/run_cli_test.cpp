@@ -29,7 +29,8 @@ TEST(RunCli, StrictStopsOnLeakageAfterDroppingTheIdColumn) {
   TempDir dir;
   const std::string data = planted_columns_csv(dir.file("planted.csv"));
   const std::string out = dir.file("run");
-  const CommandResult r = run_nnrecipe("run " + quote(data) + " --target Status --strict --budget 1 --out " + quote(out), 300);
+  const CommandResult r =
+      run_nnrecipe("run " + quote(data) + " --target Status --strict --budget 1 --out " + quote(out), 300);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // a --strict stop fails the run
   const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
   EXPECT_TRUE(s.at("stopped").get<bool>());
@@ -46,10 +47,11 @@ TEST(RunCli, BadInputIsRefused) {
   const CommandResult no_target = run_nnrecipe("run " + quote(credit_csv()));
   EXPECT_EQ(no_target.exit_code, 2);
   EXPECT_NE(no_target.err.find("--target"), std::string::npos) << no_target.err;
-  const CommandResult wrong_target = run_nnrecipe("run " + quote(credit_csv()) + " --target Statu --out /tmp/nnrecipe-never");
+  const CommandResult wrong_target =
+      run_nnrecipe("run " + quote(credit_csv()) + " --target Statu --out /tmp/nnrecipe-never");
   EXPECT_EQ(wrong_target.exit_code, 2);
   EXPECT_NE(wrong_target.err.find("Status"), std::string::npos) << wrong_target.err;  // the columns are listed
-  EXPECT_FALSE(exists("/tmp/nnrecipe-never"));  // nothing written on bad input
+  EXPECT_FALSE(exists("/tmp/nnrecipe-never"));                                        // nothing written on bad input
   EXPECT_EQ(run_nnrecipe("run " + quote(credit_csv()) + " --target Status --budget 0").exit_code, 2);
   const CommandResult missing = run_nnrecipe("run /nonexistent/data.csv --target y");
   EXPECT_EQ(missing.exit_code, 2);

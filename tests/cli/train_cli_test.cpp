@@ -31,15 +31,16 @@ TEST(TrainCli, TrainThenPredictANewCsv) {
   EXPECT_GT(summary.at("params").get<int>(), 0);
   const std::string jsonl = read_text(run + "/metrics.jsonl");
   EXPECT_EQ(std::count(jsonl.begin(), jsonl.end(), '\n'), summary.at("epochs").get<int>());
-  for (const char* f : {"/config.yaml", "/checkpoint.pt", "/model/weights.pt", "/model/transform.json", "/model/meta.json"}) {
+  for (const char* f :
+       {"/config.yaml", "/checkpoint.pt", "/model/weights.pt", "/model/transform.json", "/model/meta.json"}) {
     EXPECT_TRUE(exists(run + f)) << f;
   }
 
   // Predict the whole file (target column present but unused) and check the
   // predictions agree with the labels: the saved model is the trained one.
   const std::string preds = dir.file("preds.csv");
-  const CommandResult p = run_nnrecipe("predict " + quote(run + "/model") + " " + quote(shared_dataset("breast_cancer.csv")) +
-                                       " --out " + quote(preds));
+  const CommandResult p = run_nnrecipe("predict " + quote(run + "/model") + " " +
+                                       quote(shared_dataset("breast_cancer.csv")) + " --out " + quote(preds));
   ASSERT_EQ(p.exit_code, 0) << p.err;
   std::istringstream lines(read_text(preds));
   std::string header;
@@ -82,9 +83,12 @@ TEST(TrainCli, KilledRunResumesToTheSameResult) {
   // the run. The wait allows 5 minutes: under the sanitizers the preflight
   // alone takes most of a minute.
   const std::string killed = dir.file("killed");
-  write_text(dir.file("kill.sh"), "(exec " + train + quote(killed) + ") & pid=$!\n"
-             "for i in $(seq 6000); do [ \"$(cat " + quote(killed) + "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; sleep 0.05; done\n"
-             "kill -9 $pid; wait $pid; echo killed\n");
+  write_text(dir.file("kill.sh"), "(exec " + train + quote(killed) +
+                                      ") & pid=$!\n"
+                                      "for i in $(seq 6000); do [ \"$(cat " +
+                                      quote(killed) +
+                                      "/metrics.jsonl 2>/dev/null | wc -l)\" -ge 2 ] && break; sleep 0.05; done\n"
+                                      "kill -9 $pid; wait $pid; echo killed\n");
   const CommandResult k = run_command("bash " + quote(dir.file("kill.sh")));
   ASSERT_NE(k.out.find("killed"), std::string::npos);
   ASSERT_FALSE(exists(killed + "/summary.json")) << "the run finished before it was killed";
@@ -103,7 +107,9 @@ TEST(TrainCli, DamagedCheckpointOnResumeIsBadInput) {
   TempDir dir;
   const std::string run = dir.file("run");
   ASSERT_EQ(run_nnrecipe("train " + data_args("credit_data.csv", "Status") + " --set train.epochs=1 --quiet --out " +
-                         quote(run)).exit_code, 0);
+                         quote(run))
+                .exit_code,
+            0);
   write_text(run + "/checkpoint.pt", "not a checkpoint");
   const CommandResult r = run_nnrecipe("train --quiet --resume " + quote(run));
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -133,8 +139,8 @@ TEST(TrainCli, InterruptKeepsTheBestWeightsAndExits130) {
   EXPECT_TRUE(summary.at("test").contains("auc"));
   EXPECT_TRUE(exists(run + "/checkpoint.pt"));
   EXPECT_FALSE(exists(run + "/checkpoint.pt.tmp"));
-  const CommandResult p = run_nnrecipe("predict " + quote(run + "/model") + " " + quote(data) + " --out " +
-                                       quote(dir.file("p.csv")));
+  const CommandResult p =
+      run_nnrecipe("predict " + quote(run + "/model") + " " + quote(data) + " --out " + quote(dir.file("p.csv")));
   EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
@@ -143,7 +149,8 @@ TEST(TrainCli, ConfigErrorsExitTwoNamingFileLineAndKey) {
   write_text(dir.file("bad.yaml"), "data:\n  target: y\ntrain:\n  epochz: 3\n");
   const CommandResult r = run_nnrecipe("train " + quote(dir.file("bad.yaml")));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("bad.yaml:4:3: unknown key 'train.epochz' (did you mean 'train.epochs'?)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:4:3: unknown key 'train.epochz' (did you mean 'train.epochs'?)"), std::string::npos)
+      << r.err;
   const CommandResult missing = run_nnrecipe("train --set data.target=y");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("data.train"), std::string::npos) << missing.err;

@@ -123,7 +123,8 @@ TEST(TuneCli, StudyWithAshaWritesEverythingAndResumes) {
 
 TEST(TuneCli, ParallelGridAndBudget) {
   TempDir dir;
-  const CommandResult grid = run_nnrecipe(tune(dir, "--sampler grid --grid-points 2 --scheduler none --parallel 2"), 300);
+  const CommandResult grid =
+      run_nnrecipe(tune(dir, "--sampler grid --grid-points 2 --scheduler none --parallel 2"), 300);
   ASSERT_EQ(grid.exit_code, 0) << grid.out << grid.err;
   const nlohmann::json s = nlohmann::json::parse(read_text(dir.file("study/summary.json")));
   ASSERT_EQ(s.at("trials").size(), 4u);  // 2 learning rates x 2 widths

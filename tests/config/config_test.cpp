@@ -27,7 +27,8 @@ TEST(Config, DefaultsFollowTheRecipe) {
 }
 
 TEST(Config, NestedAndDottedKeysAreTheSame) {
-  const Config a = parse_config("train:\n  lr: 0.01\n  early_stopping:\n    patience: 3\nmodel:\n  hidden: [128, 64]\n");
+  const Config a =
+      parse_config("train:\n  lr: 0.01\n  early_stopping:\n    patience: 3\nmodel:\n  hidden: [128, 64]\n");
   const Config b = parse_config("train.lr: 0.01\ntrain.early_stopping.patience: 3\nmodel.hidden: [128, 64]\n");
   EXPECT_EQ(a.train.lr, 0.01);
   EXPECT_EQ(b.train.lr, 0.01);
@@ -45,10 +46,18 @@ TEST(Config, UnknownKeyNamesLineAndSuggests) {
 }
 
 TEST(Config, WrongTypesAndRangesNameTheKey) {
-  EXPECT_NE(error_of([] { parse_config("train:\n  epochs: many\n", "c.yaml"); }).find("c.yaml:2:11: train.epochs: expected an integer"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_config("model:\n  dropout: 1.5\n"); }).find("model.dropout: 1.5 is out of range"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_config("train:\n  optimizer: adagrad\n"); }).find("'adagrad' is not one of adam | adamw | sgd"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_config("model:\n  hidden: 64\n"); }).find("model.hidden: expected a list"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              parse_config("train:\n  epochs: many\n", "c.yaml");
+            }).find("c.yaml:2:11: train.epochs: expected an integer"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_config("model:\n  dropout: 1.5\n"); }).find("model.dropout: 1.5 is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              parse_config("train:\n  optimizer: adagrad\n");
+            }).find("'adagrad' is not one of adam | adamw | sgd"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_config("model:\n  hidden: 64\n"); }).find("model.hidden: expected a list"),
+            std::string::npos);
   EXPECT_NE(error_of([] { parse_config("train: 3\n"); }).find("'train' is a section"), std::string::npos);
   EXPECT_NE(error_of([] { parse_config("train: [1\n", "bad.yaml"); }).find("bad.yaml:"), std::string::npos);
 }
@@ -63,13 +72,17 @@ TEST(Config, OverridesParseYamlValues) {
   EXPECT_EQ(c.model.hidden, (std::vector<int64_t>{128, 64}));
   EXPECT_FALSE(c.train.seed.has_value());
   EXPECT_EQ(c.checks.ignore, (std::vector<std::string>{"init.loss", "config.lr_range"}));
-  EXPECT_NE(error_of([&] { apply_override(c, "train.lrr=1"); }).find("--set train.lrr: unknown key"), std::string::npos);
-  EXPECT_NE(error_of([&] { apply_override(c, "train.lr=-1"); }).find("--set train.lr: train.lr: -1 is out of range"), std::string::npos);
+  EXPECT_NE(error_of([&] { apply_override(c, "train.lrr=1"); }).find("--set train.lrr: unknown key"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { apply_override(c, "train.lr=-1"); }).find("--set train.lr: train.lr: -1 is out of range"),
+            std::string::npos);
   EXPECT_NE(error_of([&] { apply_override(c, "train.lr"); }).find("expected KEY=VALUE"), std::string::npos);
 }
 
 TEST(Config, ResolvedYamlRoundTrips) {
-  Config c = parse_config("data: {train: d.csv, target: y, normalize_target: false}\nmodel: {type: linear, hidden: []}\ntrain: {freeze: [embed], seed: 7}\n");
+  Config c = parse_config(
+      "data: {train: d.csv, target: y, normalize_target: false}\nmodel: {type: linear, hidden: []}\ntrain: {freeze: "
+      "[embed], seed: 7}\n");
   const Config back = parse_config(to_yaml(c));
   EXPECT_EQ(to_yaml(back), to_yaml(c));
   EXPECT_EQ(back.data.normalize_target, false);

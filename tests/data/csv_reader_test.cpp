@@ -48,9 +48,9 @@ TEST(CsvReader, NonFiniteLiteralsAreValuesNotMissing) {
   EXPECT_TRUE(std::isinf(x.values[0]) && x.values[0] > 0);
   EXPECT_TRUE(std::isinf(x.values[1]) && x.values[1] < 0);
   EXPECT_TRUE(std::isnan(x.values[2]));
-  EXPECT_FALSE(x.is_missing(2));  // lower-case nan is a value: later checks flag it
+  EXPECT_FALSE(x.is_missing(2));         // lower-case nan is a value: later checks flag it
   EXPECT_TRUE(std::isinf(x.values[3]));  // 1e999 overflows to inf, as strtod does
-  EXPECT_TRUE(x.is_missing(4));  // "NaN" is a missing token
+  EXPECT_TRUE(x.is_missing(4));          // "NaN" is a missing token
   EXPECT_EQ(x.missing_count, 1u);
 }
 
@@ -191,8 +191,8 @@ namespace {
 // Robustness: random byte edits of a valid file either read or throw an
 // InputError; nothing else (no crash, no other exception, no hang).
 TEST(CsvReaderRobustness, RandomEditsReadOrFailCleanly) {
-  const std::string base = read_text(test_data("good/quoted_newlines.csv")) +
-                           "4,\"x\"\"y\",6\n5,plain,7\r\n6,\"\",NA\n";
+  const std::string base =
+      read_text(test_data("good/quoted_newlines.csv")) + "4,\"x\"\"y\",6\n5,plain,7\r\n6,\"\",NA\n";
   const char alphabet[] = {'"', ',', '\n', '\r', ';', '\t', 'a', '1', '.', '-', ' ', '\0', '\xff', '\xc3'};
   std::mt19937_64 rng(42);
   TempDir dir;

@@ -24,8 +24,8 @@ TEST_P(SharedDataset, LoadsWithTheRightShapeTypesAndMissingCounts) {
   const Table t = read_csv(path);
   EXPECT_EQ(t.rows(), e.rows);
   EXPECT_EQ(t.cols(), e.cols);
-  const auto categorical = std::count_if(t.columns().begin(), t.columns().end(),
-                                         [](const Column& c) { return c.is_categorical(); });
+  const auto categorical =
+      std::count_if(t.columns().begin(), t.columns().end(), [](const Column& c) { return c.is_categorical(); });
   EXPECT_EQ(static_cast<std::size_t>(categorical), e.categorical);
   std::vector<std::pair<std::string, std::size_t>> missing;
   for (const Column& c : t.columns()) {
@@ -37,12 +37,13 @@ TEST_P(SharedDataset, LoadsWithTheRightShapeTypesAndMissingCounts) {
 INSTANTIATE_TEST_SUITE_P(
     All, SharedDataset,
     ::testing::Values(
-        Expected{"credit_data.csv", 4454, 14, 5,
+        Expected{"credit_data.csv",
+                 4454,
+                 14,
+                 5,
                  {{"Home", 6}, {"Marital", 1}, {"Job", 2}, {"Income", 381}, {"Assets", 47}, {"Debt", 18}}},
-        Expected{"wa_churn.csv", 7043, 20, 11, {{"total_charges", 11}}},
-        Expected{"letter.csv", 20000, 17, 1, {}},
-        Expected{"ames.csv", 2930, 74, 40, {}},
-        Expected{"breast_cancer.csv", 699, 10, 1, {{"Bare.nuclei", 16}}},
+        Expected{"wa_churn.csv", 7043, 20, 11, {{"total_charges", 11}}}, Expected{"letter.csv", 20000, 17, 1, {}},
+        Expected{"ames.csv", 2930, 74, 40, {}}, Expected{"breast_cancer.csv", 699, 10, 1, {{"Bare.nuclei", 16}}},
         Expected{"concrete.csv", 1030, 9, 0, {}}),
     [](const auto& info) { return info.param.file.substr(0, info.param.file.find('.')); });
 

@@ -1,8 +1,8 @@
 #include <cmath>
 
+#include "column_builders.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/table.h"
-#include "column_builders.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
@@ -32,9 +32,7 @@ TEST(Table, MissingColumnErrorListsTheColumns) {
   }
 }
 
-TEST(Table, RejectsColumnsOfDifferentLengths) {
-  EXPECT_THROW(Table({numeric("a", {1, 2})}, 3), std::invalid_argument);
-}
+TEST(Table, RejectsColumnsOfDifferentLengths) { EXPECT_THROW(Table({numeric("a", {1, 2})}, 3), std::invalid_argument); }
 
 }  // namespace
 }  // namespace nnrecipe::test

@@ -34,8 +34,8 @@ TEST(TextParse, FastDecimalPathMatchesStrtodBitForBit) {
 }
 
 TEST(TextParse, AcceptedAndRejectedTokens) {
-  for (const char* ok : {"0", "-0", "+5", "1.", ".5", "-.5", " 42 ", "1e3", "1E-3", "inf", "-inf", "nan",
-                         "Infinity", "123456789012345678901234567890", "4.9e-324"}) {
+  for (const char* ok : {"0", "-0", "+5", "1.", ".5", "-.5", " 42 ", "1e3", "1E-3", "inf", "-inf", "nan", "Infinity",
+                         "123456789012345678901234567890", "4.9e-324"}) {
     EXPECT_TRUE(parses_to(ok, strtod_of(ok))) << ok;
   }
   double v;
@@ -50,9 +50,9 @@ TEST(TextParse, Utf8Validation) {
   EXPECT_EQ(detail::find_invalid_utf8("plain ascii"), std::string_view::npos);
   EXPECT_EQ(detail::find_invalid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), std::string_view::npos);
   EXPECT_EQ(detail::find_invalid_utf8("ab\xff"), 2u);
-  EXPECT_EQ(detail::find_invalid_utf8("\xc0\xaf"), 0u);          // overlong '/'
-  EXPECT_EQ(detail::find_invalid_utf8("x\xed\xa0\x80"), 1u);     // surrogate
-  EXPECT_EQ(detail::find_invalid_utf8("\xe2\x82"), 0u);          // truncated
+  EXPECT_EQ(detail::find_invalid_utf8("\xc0\xaf"), 0u);       // overlong '/'
+  EXPECT_EQ(detail::find_invalid_utf8("x\xed\xa0\x80"), 1u);  // surrogate
+  EXPECT_EQ(detail::find_invalid_utf8("\xe2\x82"), 0u);       // truncated
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ const Finding& get(const std::vector<Finding>& findings, const std::string& id) 
 }
 
 TEST(ConfigLint, HealthyDefaultConfigIsQuiet) {
-  EXPECT_TRUE(lint_config(Config{}, binary_facts()).empty()) << ::testing::PrintToString(ids(lint_config(Config{}, binary_facts())));
+  EXPECT_TRUE(lint_config(Config{}, binary_facts()).empty())
+      << ::testing::PrintToString(ids(lint_config(Config{}, binary_facts())));
   EXPECT_TRUE(lint_config(Config{}, regression_facts()).empty());
 }
 
@@ -270,8 +271,8 @@ TEST(ConfigLint, IgnoreSilencesAndIsReported) {
 
 TEST(ConfigLint, ErrorsComeFirst) {
   Config c;
-  c.train.seed.reset();          // info
-  c.train.lr = 10;               // warn
+  c.train.seed.reset();                   // info
+  c.train.lr = 10;                        // warn
   c.model.output_activation = "sigmoid";  // error
   FindingSet set;
   set.add(lint_config(c, binary_facts()), {});
@@ -290,9 +291,13 @@ Config shared_config(const std::string& name, const std::string& target) {
 }
 
 TEST(ConfigLintOnData, DefaultConfigRaisesNoWarningOnAnySharedDataset) {
-  for (const auto& [name, target] : std::vector<std::pair<std::string, std::string>>{
-           {"credit_data.csv", "Status"}, {"wa_churn.csv", "churn"}, {"letter.csv", "lettr"},
-           {"ames.csv", "Sale_Price"}, {"concrete.csv", "compressive_strength"}, {"breast_cancer.csv", "Class"}}) {
+  for (const auto& [name, target] :
+       std::vector<std::pair<std::string, std::string>>{{"credit_data.csv", "Status"},
+                                                        {"wa_churn.csv", "churn"},
+                                                        {"letter.csv", "lettr"},
+                                                        {"ames.csv", "Sale_Price"},
+                                                        {"concrete.csv", "compressive_strength"},
+                                                        {"breast_cancer.csv", "Class"}}) {
     const Config c = shared_config(name, target);
     if (!test::exists(c.data.train)) GTEST_SKIP() << "shared datasets not available";
     const auto found = lint_config(c, data_facts(prepare_data(c)));

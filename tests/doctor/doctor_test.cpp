@@ -61,7 +61,8 @@ using test::ids;
 std::vector<Finding> preflight(TwoBranch& model, torch::optim::Optimizer& opt, const Batch& batch,
                                DoctorOptions options = {}) {
   Doctor doctor(*model, opt, options);
-  return doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
+  return doctor.preflight(
+      batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
 }
 
 TEST(DoctorPreflight, HealthyModelIsQuiet) {
@@ -86,7 +87,8 @@ TEST(DoctorPreflight, LeavesModelGradientsAndBuffersAsItFoundThem) {
   }
   for (const auto& b : net->buffers()) buffers.push_back(b.clone());
   Doctor doctor(*net, opt);
-  doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return net->forward(x); }, bce);
+  doctor.preflight(
+      batch.x, batch.y, [&](const torch::Tensor& x) { return net->forward(x); }, bce);
   const auto ps = net->parameters();
   for (std::size_t i = 0; i < ps.size(); ++i) {
     EXPECT_TRUE(torch::equal(ps[i], params[i])) << i;
@@ -133,7 +135,8 @@ TEST(DoctorPreflight, DropoutActiveAtEval) {
   torch::optim::Adam opt2(net->parameters(), 1e-3);
   Doctor doctor(*net, opt2);
   const Batch batch = binary_batch();
-  const auto found = doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return net->forward(x); }, bce);
+  const auto found = doctor.preflight(
+      batch.x, batch.y, [&](const torch::Tensor& x) { return net->forward(x); }, bce);
   EXPECT_FALSE(has(found, "eval.determinism")) << ::testing::PrintToString(ids(found));
 }
 
@@ -164,11 +167,12 @@ TEST(DoctorPreflight, SoftmaxOutputIntoCrossEntropy) {
     return torch::nn::functional::cross_entropy(o, t);
   };
   Doctor bad(*net, opt);
-  const auto found =
-      bad.preflight(x, y, [&](const torch::Tensor& in) { return torch::softmax(net->forward(in), 1); }, ce);
+  const auto found = bad.preflight(
+      x, y, [&](const torch::Tensor& in) { return torch::softmax(net->forward(in), 1); }, ce);
   EXPECT_TRUE(has(found, "output.range")) << ::testing::PrintToString(ids(found));
   Doctor good(*net, opt);
-  const auto quiet = good.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in); }, ce);
+  const auto quiet = good.preflight(
+      x, y, [&](const torch::Tensor& in) { return net->forward(in); }, ce);
   EXPECT_TRUE(quiet.empty()) << ::testing::PrintToString(ids(quiet));
 }
 
@@ -193,7 +197,8 @@ TEST(DoctorPreflight, LossAtInitAgainstTheory) {
   const auto run = [&] {
     Doctor doctor(*net, opt);
     doctor.set_target(target);
-    return doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return net->forward(x); }, bce);
+    return doctor.preflight(
+        batch.x, batch.y, [&](const torch::Tensor& x) { return net->forward(x); }, bce);
   };
   {
     torch::NoGradGuard no_grad;
@@ -216,7 +221,8 @@ TEST(DoctorPreflight, CannotOverfitOneBatch) {
   torch::Tensor x = torch::randn({16, 1});
   torch::Tensor y = torch::randint(0, 2, {16, 1}).to(torch::kFloat32);
   Doctor doctor(*linear, opt);
-  const auto found = doctor.preflight(x, y, [&](const torch::Tensor& in) { return linear->forward(in); }, bce);
+  const auto found = doctor.preflight(
+      x, y, [&](const torch::Tensor& in) { return linear->forward(in); }, bce);
   EXPECT_TRUE(has(found, "overfit.one_batch")) << ::testing::PrintToString(ids(found));
 }
 
@@ -232,7 +238,8 @@ TEST(DoctorPreflight, OneBatchIsFittedWithDropoutOff) {
   torch::Tensor x = torch::randn({64, 6});
   torch::Tensor y = torch::randint(0, 2, {64, 1}).to(torch::kFloat32);
   Doctor doctor(*net, opt);
-  const auto found = doctor.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in); }, bce);
+  const auto found = doctor.preflight(
+      x, y, [&](const torch::Tensor& in) { return net->forward(in); }, bce);
   EXPECT_FALSE(has(found, "overfit.one_batch")) << ::testing::PrintToString(ids(found));
   EXPECT_TRUE(net->is_training());
   EXPECT_TRUE(net[0]->is_training());
@@ -243,7 +250,7 @@ TEST(DoctorPreflight, OneBatchIsFittedWithDropoutOff) {
 // down on them; a model that fits everything else is not at fault.
 TEST(DoctorPreflight, ConflictingDuplicatesDoNotFailOneBatchOverfitting) {
   torch::manual_seed(3);
-  torch::Tensor x = torch::randn({8, 6}).repeat({2, 1});  // rows 0-7 again as rows 8-15
+  torch::Tensor x = torch::randn({8, 6}).repeat({2, 1});                      // rows 0-7 again as rows 8-15
   torch::Tensor y = torch::cat({torch::ones({8, 1}), torch::zeros({8, 1})});  // each pair disagrees
   y[3][0] = 0.0f;  // one pair agrees: there is something to fit
   TwoBranch model(6);
@@ -263,7 +270,8 @@ TEST(DoctorPreflight, IgnoreSilences) {
   options.ignore = {"optim.coverage"};
   Doctor doctor(*model, opt, options);
   const Batch batch = binary_batch();
-  doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
+  doctor.preflight(
+      batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
   EXPECT_FALSE(has(doctor.findings().findings, "optim.coverage"));
   EXPECT_EQ(doctor.findings().ignored, std::vector<std::string>{"optim.coverage"});
 }
@@ -392,7 +400,8 @@ TEST(DoctorMonitors, RunThrashingFarBehindThePreflightReferenceIsNotDecreasing) 
     torch::optim::SGD opt(model->parameters(), step_size);
     Doctor doctor(*model, opt);
     const Batch batch = binary_batch(512);
-    doctor.preflight(batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
+    doctor.preflight(
+        batch.x, batch.y, [&](const torch::Tensor& x) { return model->forward(x); }, bce);
     // From the constant's loss (~0.69) towards final_loss, the weights moved
     // by random steps of the given size.
     for (int i = 0; i < 150; ++i) {
@@ -468,7 +477,8 @@ TEST(DoctorMonitors, BurstOfHugeLossesStopsTheRun) {
   const std::vector<double> burst = {13.1, 0.6, 2.0, 42.1, 496, 1.4, 64.4, 0.7, 14.4};
   int step = 0;
   for (; step < 300 && !doctor.should_stop(); ++step) {
-    const double loss = step >= 30 && step < 39 ? burst[static_cast<std::size_t>(step - 30)] : 0.6 + 0.05 * std::sin(step);
+    const double loss =
+        step >= 30 && step < 39 ? burst[static_cast<std::size_t>(step - 30)] : 0.6 + 0.05 * std::sin(step);
     doctor.after_step(loss);
   }
   EXPECT_TRUE(doctor.should_stop());
@@ -485,7 +495,8 @@ TEST(DoctorMonitors, DivergingLossStopsTheRunAndANoisyOneDoesNot) {
   for (int i = 0; i < 200; ++i) noisy.after_step(0.5 + 0.2 * std::sin(i) * std::exp(-i / 100.0));
   EXPECT_FALSE(noisy.should_stop());
   Doctor diverging(*linear, opt);
-  for (int i = 0; i < 200 && !diverging.should_stop(); ++i) diverging.after_step(i < 80 ? 1.0 - i / 100.0 : 0.2 * std::exp((i - 80) / 10.0));
+  for (int i = 0; i < 200 && !diverging.should_stop(); ++i)
+    diverging.after_step(i < 80 ? 1.0 - i / 100.0 : 0.2 * std::exp((i - 80) / 10.0));
   EXPECT_TRUE(diverging.should_stop());
   EXPECT_TRUE(has(diverging.findings().findings, "train.diverging"));
 }
@@ -507,8 +518,8 @@ TEST(DoctorPreflight, OutputBiasAgainstThePrior) {
     Doctor doctor(*net, opt);
     doctor.set_target({Task::Binary, 2, {200 - pos, pos}});
     doctor.set_output_bias("2.bias");
-    const auto found =
-        doctor.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in); }, bce);
+    const auto found = doctor.preflight(
+        x, y, [&](const torch::Tensor& in) { return net->forward(in); }, bce);
     return has(found, "init.output_bias");
   };
   auto& bias = net[2]->as<torch::nn::Linear>()->bias;

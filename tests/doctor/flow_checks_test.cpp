@@ -30,8 +30,7 @@ void make_binary(int64_t rows, torch::Tensor& x, torch::Tensor& y, uint64_t seed
 // An MLP whose forward reports each activation's input to the doctor, as a
 // user would wire it: depth, activation and the hidden biases are the faults.
 struct ProbedMlpImpl : torch::nn::Module {
-  ProbedMlpImpl(int64_t in, int64_t width, int64_t depth, std::string activation)
-      : activation(std::move(activation)) {
+  ProbedMlpImpl(int64_t in, int64_t width, int64_t depth, std::string activation) : activation(std::move(activation)) {
     int64_t w = in;
     for (int64_t i = 0; i < depth; ++i) {
       layers.push_back(register_module("hidden" + std::to_string(i), torch::nn::Linear(w, width)));
@@ -60,7 +59,8 @@ TORCH_MODULE(ProbedMlp);
 std::vector<Finding> preflight(ProbedMlp& net, const torch::Tensor& x, const torch::Tensor& y) {
   torch::optim::Adam opt(net->parameters(), 1e-3);
   Doctor doctor(*net, opt);
-  return doctor.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in, &doctor); }, bce);
+  return doctor.preflight(
+      x, y, [&](const torch::Tensor& in) { return net->forward(in, &doctor); }, bce);
 }
 
 TEST(DoctorFlow, HealthyProbedMlpIsQuiet) {
@@ -286,7 +286,8 @@ TEST(DoctorFlow, ClassifierOutputWidthAgainstTheClasses) {
     torch::optim::Adam opt(net->parameters(), 1e-3);
     Doctor doctor(*net, opt);
     doctor.set_target({Task::Multiclass, 3, {32, 32, 32}});
-    return doctor.preflight(x, y, [&](const torch::Tensor& in) { return net->forward(in); }, ce);
+    return doctor.preflight(
+        x, y, [&](const torch::Tensor& in) { return net->forward(in); }, ce);
   };
   const auto wide = run(5);  // trains, silently: two units that no label ever asks for
   ASSERT_TRUE(has(wide, "config.output_dim")) << ::testing::PrintToString(ids(wide));

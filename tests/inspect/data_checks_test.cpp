@@ -149,8 +149,8 @@ TEST(DataChecks, ClassImbalanceByRatioAndByShare) {
 TEST(DataChecks, MissingInfoAndWarn) {
   Frame f = clean_frame();
   for (std::size_t i = 0; i < f.rows.size(); ++i) {
-    if (i % 10 == 0) f.rows[i][1] = "";   // x2: 10%
-    if (i % 10 < 6) f.rows[i][2] = "";    // color: 60%
+    if (i % 10 == 0) f.rows[i][1] = "";  // x2: 10%
+    if (i % 10 < 6) f.rows[i][2] = "";   // color: 60%
   }
   const Inspection in = inspect(f);
   std::vector<const Finding*> found;
@@ -227,7 +227,7 @@ TEST(DataChecks, SkewedAndOutliers) {
   std::normal_distribution<double> normal;
   std::vector<std::string> income, sensor;
   for (std::size_t i = 0; i < f.rows.size(); ++i) {
-    income.push_back(num(std::exp(1.5 * normal(rng))));        // log-normal: long right tail
+    income.push_back(num(std::exp(1.5 * normal(rng))));       // log-normal: long right tail
     sensor.push_back(num(i % 50 == 0 ? 9999 : normal(rng)));  // 2% sentinel values
   }
   f.add_column("income", income);

@@ -6,10 +6,10 @@
 #include <map>
 #include <set>
 
+#include "column_builders.h"
 #include "nnrecipe/csv.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/row_view.h"
-#include "column_builders.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
@@ -50,8 +50,7 @@ Table shop() {
                8);
 }
 
-RowQuery query(std::string show, std::vector<std::string> where = {}, std::string sort = "",
-               std::size_t limit = 10) {
+RowQuery query(std::string show, std::vector<std::string> where = {}, std::string sort = "", std::size_t limit = 10) {
   RowQuery q;
   q.show = std::move(show);
   q.where = std::move(where);

@@ -15,7 +15,7 @@ struct Shared {
   const char* name;
   const char* target;
 };
-const Shared kShared[] = {{"credit_data", "Status"}, {"letter", "lettr"}, {"concrete", "compressive_strength"},
+const Shared kShared[] = {{"credit_data", "Status"}, {"letter", "lettr"},   {"concrete", "compressive_strength"},
                           {"ames", "Sale_Price"},    {"wa_churn", "churn"}, {"breast_cancer", "Class"}};
 
 Table shared_table(const char* name) {
@@ -93,9 +93,9 @@ TEST(SharedInspect, NoFalseAlarmsOnTheSharedDatasets) {
     const SplitIndices idx = split_rows(t.rows(), split, nullptr);
     const Table train = t.take(idx.train), test = t.take(idx.test);
     const Inspection in = run(train, s.target, &test);
-    for (const char* id : {"data.leakage", "data.label_order", "data.drift", "data.empty", "data.single_class",
-                           "data.mixed_types", "data.id_like", "data.constant", "data.new_categories",
-                           "data.class_imbalance"}) {
+    for (const char* id :
+         {"data.leakage", "data.label_order", "data.drift", "data.empty", "data.single_class", "data.mixed_types",
+          "data.id_like", "data.constant", "data.new_categories", "data.class_imbalance"}) {
       EXPECT_FALSE(find(in, id)) << id << ": " << ids(in);
     }
   }

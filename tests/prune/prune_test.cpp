@@ -26,8 +26,10 @@ TEST(MagnitudeMasks, GlobalSmallestWeightsSparingBiasesAndEmbeddings) {
   for (const auto& p : fresh->named_parameters()) {
     if (!masks.count(p.key())) continue;
     const torch::Tensor w = p.value().abs(), m = masks.at(p.key());
-    if ((m == 0).any().item<bool>()) largest_pruned = std::max(largest_pruned, w.masked_select(m == 0).max().item<double>());
-    if ((m == 1).any().item<bool>()) smallest_kept = std::min(smallest_kept, w.masked_select(m == 1).min().item<double>());
+    if ((m == 0).any().item<bool>())
+      largest_pruned = std::max(largest_pruned, w.masked_select(m == 0).max().item<double>());
+    if ((m == 1).any().item<bool>())
+      smallest_kept = std::min(smallest_kept, w.masked_select(m == 1).min().item<double>());
   }
   EXPECT_LE(largest_pruned, smallest_kept);
   // Biases are untouched.

@@ -57,7 +57,8 @@ TEST(EnsembleModel, PredictsTheMeanOfItsMembers) {
   const std::size_t rows = predict_model_csv(dir.file("ensemble"), data_csv, dir.file("e.csv"));
   predict_model_csv(members[0], data_csv, dir.file("m0.csv"));
   predict_model_csv(members[1], data_csv, dir.file("m1.csv"));
-  const auto e = read_probs(dir.file("e.csv")), m0 = read_probs(dir.file("m0.csv")), m1 = read_probs(dir.file("m1.csv"));
+  const auto e = read_probs(dir.file("e.csv")), m0 = read_probs(dir.file("m0.csv")),
+             m1 = read_probs(dir.file("m1.csv"));
   const Predictions x = [&] {
     CsvOptions csv;
     csv.type_overrides = splits.transform.column_types();
@@ -87,14 +88,13 @@ TEST(EnsembleModel, PredictsTheMeanOfItsMembers) {
   EXPECT_THROW(save_ensemble(dir.file("bad"), {}, splits.transform, splits.task, data.class_names), InputError);
   EXPECT_FALSE(exists(dir.file("bad")));
   // The first format (networks, then one xgboost, optional weights) loads.
-  write_text(dir.file("ensemble/ensemble.json"),
-             nlohmann::json({{"format", "nnrecipe.ensemble/1"},
-                             {"task", "binary"},
-                             {"class_names", data.class_names},
-                             {"members", {"members/0", "members/1"}},
-                             {"xgboost", "members/2"},
-                             {"weights", {2, 1, 1}}})
-                 .dump());
+  write_text(dir.file("ensemble/ensemble.json"), nlohmann::json({{"format", "nnrecipe.ensemble/1"},
+                                                                 {"task", "binary"},
+                                                                 {"class_names", data.class_names},
+                                                                 {"members", {"members/0", "members/1"}},
+                                                                 {"xgboost", "members/2"},
+                                                                 {"weights", {2, 1, 1}}})
+                                                     .dump());
   predict_model_csv(dir.file("ensemble"), data_csv, dir.file("w1.csv"));
   EXPECT_EQ(read_text(dir.file("w1.csv")), read_text(dir.file("w.csv")));
   // A second save replaces the first whole.

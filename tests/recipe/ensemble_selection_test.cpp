@@ -136,13 +136,14 @@ TEST(EnsembleSelection, HeldOutScoreDoesNotFlatterASelectionThatFitsNoise) {
     const std::vector<int> counts = select_ensemble(val_library, kRmse, on_val, 20);
     in_sample += on_val(weighted_mean(val_library, counts)) / kDraws;
     fresh += rmse_of_rows(weighted_mean(fresh_library, counts), fresh_rows) / kDraws;
-    held_out += held_out_selection_score(val_library, kRmse,
-                                         [&](const Predictions& p, const std::vector<std::size_t>& rows) {
-                                           std::vector<std::size_t> at;  // positions into val_rows
-                                           for (std::size_t r : rows) at.push_back(val_rows[r]);
-                                           return rmse_of_rows(p, at);
-                                         },
-                                         20, static_cast<uint64_t>(draw)) /
+    held_out += held_out_selection_score(
+                    val_library, kRmse,
+                    [&](const Predictions& p, const std::vector<std::size_t>& rows) {
+                      std::vector<std::size_t> at;  // positions into val_rows
+                      for (std::size_t r : rows) at.push_back(val_rows[r]);
+                      return rmse_of_rows(p, at);
+                    },
+                    20, static_cast<uint64_t>(draw)) /
                 kDraws;
   }
   // The in-sample score flatters (here 2.66 against 4.28 fresh); the

@@ -77,7 +77,7 @@ TEST(EvaluationChecks, BehindGbdtUsesARelativeMarginForRmse) {
   std::vector<Candidate> board = {candidate("xgboost", "xgboost", 4.0), candidate("network", "network", 4.5),
                                   candidate("mean", "dumb", 16)};
   EXPECT_TRUE(has(evaluation_findings(board, "rmse", false, false, {}), "eval.behind_gbdt"));  // 12.5% worse
-  board[1] = candidate("network", "network", 4.1);                                              // 2.5% worse
+  board[1] = candidate("network", "network", 4.1);                                             // 2.5% worse
   EXPECT_FALSE(has(evaluation_findings(board, "rmse", false, false, {}), "eval.behind_gbdt"));
 }
 

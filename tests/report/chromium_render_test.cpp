@@ -6,9 +6,9 @@
 
 #include <string>
 
+#include "browser_support.h"
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/png.h"
-#include "browser_support.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
@@ -22,18 +22,17 @@ const std::string img_payload = "\"><img src=x onerror=\"document.body.setAttrib
 const std::string pwned = "data-pwned=\"1\"";
 
 json hostile_table() {
-  json numeric = {
-      {"min", 0.0},
-      {"max", 4.0},
-      {"mean", 2.0},
-      {"std", 1.0},
-      {"skew", 0.0},
-      {"median", 2.0},
-      {"mad", 1.0},
-      {"quantiles", {{"p0", 0}, {"p5", 0}, {"p25", 1}, {"p50", 2}, {"p75", 3}, {"p95", 4}, {"p100", 4}}},
-      {"histogram", {{"lo", 0.0}, {"hi", 4.0}, {"counts", {2, 3, 3, 2}}}},
-      {"lowest", {{{"value", 0}, {"row", 1}}}},
-      {"highest", {{{"value", 4}, {"row", 9}}}}};
+  json numeric = {{"min", 0.0},
+                  {"max", 4.0},
+                  {"mean", 2.0},
+                  {"std", 1.0},
+                  {"skew", 0.0},
+                  {"median", 2.0},
+                  {"mad", 1.0},
+                  {"quantiles", {{"p0", 0}, {"p5", 0}, {"p25", 1}, {"p50", 2}, {"p75", 3}, {"p95", 4}, {"p100", 4}}},
+                  {"histogram", {{"lo", 0.0}, {"hi", 4.0}, {"counts", {2, 3, 3, 2}}}},
+                  {"lowest", {{{"value", 0}, {"row", 1}}}},
+                  {"highest", {{{"value", 4}, {"row", 9}}}}};
   return {
       {"kind", "table"},
       {"source", script_payload + ".csv"},
@@ -59,12 +58,9 @@ json hostile_table() {
          {"distinct", 2},
          {"role", "target"},
          {"top_values", {{{"value", img_payload}, {"count", 6}}, {{"value", "b"}, {"count", 4}}}}}}},
-      {"target_profile",
-       {{"task", "binary"}, {"classes", {{{"value", img_payload}, {"count", 6}, {"share", 0.6}}}}}},
+      {"target_profile", {{"task", "binary"}, {"classes", {{{"value", img_payload}, {"count", 6}, {"share", 0.6}}}}}},
       {"predictive_power",
-       {{"metric", "auc"},
-        {"method", "binned"},
-        {"features", {{{"column", script_payload}, {"score", 0.9}}}}}},
+       {{"metric", "auc"}, {"method", "binned"}, {"features", {{{"column", script_payload}, {"score", 0.9}}}}}},
       {"correlation",
        {{"rows_used", 10},
         {"rows_total", 10},

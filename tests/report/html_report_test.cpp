@@ -47,8 +47,7 @@ json hostile_table() {
       {"skew", 0.1},
       {"median", 4.0},
       {"mad", 1.5},
-      {"quantiles",
-       {{"p0", 0.0}, {"p5", 0.5}, {"p25", 2.0}, {"p50", 4.0}, {"p75", 6.0}, {"p95", 9.0}, {"p100", 10.0}}},
+      {"quantiles", {{"p0", 0.0}, {"p5", 0.5}, {"p25", 2.0}, {"p50", 4.0}, {"p75", 6.0}, {"p95", 9.0}, {"p100", 10.0}}},
       {"histogram", {{"lo", 0.0}, {"hi", 10.0}, {"counts", {1, 4, 9, 4, 1}}}},
       {"lowest", {{{"value", 0.0}, {"row", 7}}}},
       {"highest", {{{"value", 10.0}, {"row", 3}}}},
@@ -63,14 +62,13 @@ json hostile_table() {
                      {"role", "feature"},
                      {"numeric", numeric},
                      {"power", 0.7}});
-  columns.push_back(
-      {{"name", "colour"},
-       {"type", "categorical"},
-       {"missing", 0},
-       {"missing_share", 0.0},
-       {"distinct", 2},
-       {"role", "feature"},
-       {"top_values", {{{"value", img_value}, {"count", 60}}, {{"value", "red"}, {"count", 40}}}}});
+  columns.push_back({{"name", "colour"},
+                     {"type", "categorical"},
+                     {"missing", 0},
+                     {"missing_share", 0.0},
+                     {"distinct", 2},
+                     {"role", "feature"},
+                     {"top_values", {{{"value", img_value}, {"count", 60}}, {{"value", "red"}, {"count", 40}}}}});
   columns.push_back({{"name", "label"},
                      {"type", "categorical"},
                      {"missing", 0},
@@ -93,8 +91,7 @@ json hostile_table() {
       {"target_profile",
        {{"task", "binary"},
         {"classes",
-         {{{"value", img_value}, {"count", 70}, {"share", 0.7}},
-          {{"value", "no"}, {"count", 30}, {"share", 0.3}}}}}},
+         {{{"value", img_value}, {"count", 70}, {"share", 0.7}}, {{"value", "no"}, {"count", 30}, {"share", 0.3}}}}}},
       {"predictive_power",
        {{"metric", "auc"},
         {"method", "binned " + script_name},
@@ -167,8 +164,7 @@ TEST(HtmlEscape, EscapesMarkupAndQuotes) {
 }
 
 TEST(HtmlEscape, KeepsUtf8AndReplacesWhatHtmlCannotCarry) {
-  EXPECT_EQ(html_escape("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
-            "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(html_escape("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
   EXPECT_EQ(html_escape("a\xFFz"), "a\xEF\xBF\xBDz");              // invalid byte
   EXPECT_EQ(html_escape("\xC0\xBC"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '<'
   EXPECT_EQ(html_escape(std::string("a\0b", 3)),
@@ -205,12 +201,10 @@ TEST(HtmlImage, AcceptsOnlyPngDataUris) {
 TEST(SvgCharts, EscapeLabelsAndDrawBars) {
   const std::string chart = svg_bar_chart({{script_name, 3, "3 <b>"}, {"b", 1, ""}, {"neg", -1, "-1"}});
   EXPECT_EQ(chart.find("<script"), std::string::npos);
-  EXPECT_NE(chart.find("<title>&lt;script&gt;alert(1)&lt;/script&gt;: 3 &lt;b&gt;</title>"),
-            std::string::npos);
+  EXPECT_NE(chart.find("<title>&lt;script&gt;alert(1)&lt;/script&gt;: 3 &lt;b&gt;</title>"), std::string::npos);
   EXPECT_EQ(std::count(chart.begin(), chart.end(), '\n'), 0);
   std::size_t rects = 0;
-  for (std::size_t at = chart.find("<rect"); at != std::string::npos; at = chart.find("<rect", at + 1))
-    ++rects;
+  for (std::size_t at = chart.find("<rect"); at != std::string::npos; at = chart.find("<rect", at + 1)) ++rects;
   EXPECT_EQ(rects, 2u);  // the negative value draws no bar
   const std::string long_label(100, 'x');
   const std::string clipped = svg_bar_chart({{long_label, 1, ""}});
@@ -231,8 +225,7 @@ TEST(HtmlDocument, SelfContainedWithoutScript) {
   const std::string page = html_document(script_name, "<p>hi</p>");
   EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(page.find("<meta charset=\"utf-8\">"), std::string::npos);
-  EXPECT_NE(page.find("content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\""),
-            std::string::npos);
+  EXPECT_NE(page.find("content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\""), std::string::npos);
   EXPECT_NE(page.find("<title>&lt;script&gt;"), std::string::npos);
   EXPECT_EQ(page.find("<script"), std::string::npos);
 }
@@ -250,8 +243,7 @@ TEST(InspectHtml, HostileTableIsEscaped) {
   EXPECT_EQ(html.find("<img"), std::string::npos);  // a table report has no image at all
   // In SVG text and tooltips too: the column's histogram, bars and drift.
   EXPECT_NE(html.find("<title>&lt;script&gt;alert(1)&lt;/script&gt;: 0.7</title>"), std::string::npos);
-  EXPECT_NE(html.find("<title>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;: 60 (60.0%)</title>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<title>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;: 60 (60.0%)</title>"), std::string::npos);
 }
 
 TEST(InspectHtml, TableHasEverySection) {
@@ -270,8 +262,7 @@ TEST(InspectHtml, TableHasEverySection) {
 TEST(InspectHtml, CountsAreGroupedButRowNumbersAreNot) {
   json j = hostile_table();
   j["rows"] = 123456;
-  j["columns"][0]["numeric"]["highest"] = {{{"value", 10.0}, {"row", 12345}},
-                                           {{"value", 9.5}, {"row", 2000}}};
+  j["columns"][0]["numeric"]["highest"] = {{{"value", 10.0}, {"row", 12345}}, {{"value", 9.5}, {"row", 2000}}};
   const std::string html = render_inspect_html(j);
   EXPECT_NE(html.find("123,456 rows × 3 columns"), std::string::npos);
   EXPECT_NE(html.find("(row 12345)"), std::string::npos);
@@ -382,8 +373,7 @@ DecodedPng decode_png(const std::string& png) {
     const std::string data = png.substr(at + 8, length);
     const uint32_t crc = be32(png, at + 8 + length);
     const std::string covered = type + data;
-    EXPECT_EQ(crc,
-              ::crc32(0, reinterpret_cast<const Bytef*>(covered.data()), static_cast<uInt>(covered.size())))
+    EXPECT_EQ(crc, ::crc32(0, reinterpret_cast<const Bytef*>(covered.data()), static_cast<uInt>(covered.size())))
         << "CRC of " << type;
     out.chunk_types.push_back(type);
     if (type == "IHDR") out.ihdr = data;
@@ -396,8 +386,8 @@ DecodedPng decode_png(const std::string& png) {
     out.height = be32(out.ihdr, 4);
     out.raw.resize((out.width + 1) * static_cast<std::size_t>(out.height));
     uLongf size = out.raw.size();
-    EXPECT_EQ(::uncompress(reinterpret_cast<Bytef*>(&out.raw[0]), &size,
-                           reinterpret_cast<const Bytef*>(idat.data()), idat.size()),
+    EXPECT_EQ(::uncompress(reinterpret_cast<Bytef*>(&out.raw[0]), &size, reinterpret_cast<const Bytef*>(idat.data()),
+                           idat.size()),
               Z_OK);
     EXPECT_EQ(size, out.raw.size());
   }
@@ -411,7 +401,7 @@ TEST(Png, ThreeByTwoRoundTrips) {
   ASSERT_EQ(png.ihdr.size(), 13u);
   EXPECT_EQ(png.width, 3u);
   EXPECT_EQ(png.height, 2u);
-  EXPECT_EQ(png.ihdr.substr(8), std::string("\x08\x00\x00\x00\x00", 5));  // 8-bit gray, deflate, no interlace
+  EXPECT_EQ(png.ihdr.substr(8), std::string("\x08\x00\x00\x00\x00", 5));   // 8-bit gray, deflate, no interlace
   EXPECT_EQ(png.raw, std::string("\x00\x00\x80\xFF\x00\x01\x02\x03", 8));  // filter 0 before each row
 }
 
@@ -424,8 +414,7 @@ TEST(Png, RandomImageRoundTrips) {
   ASSERT_EQ(png.raw.size(), (w + 1) * h);
   for (std::size_t y = 0; y < h; ++y) {
     EXPECT_EQ(png.raw[y * (w + 1)], '\0');
-    EXPECT_EQ(png.raw.compare(y * (w + 1) + 1, w, reinterpret_cast<const char*>(&pixels[y * w]), w), 0)
-        << "row " << y;
+    EXPECT_EQ(png.raw.compare(y * (w + 1) + 1, w, reinterpret_cast<const char*>(&pixels[y * w]), w), 0) << "row " << y;
   }
 }
 
@@ -438,8 +427,7 @@ TEST(Png, RejectsEmptyImage) {
 
 TEST(Png, DataUriIsBase64OfThePng) {
   const uint8_t pixels[6] = {9, 8, 7, 6, 5, 4};
-  EXPECT_EQ(png_data_uri(pixels, 2, 3),
-            "data:image/png;base64," + base64_encode(encode_png_gray(pixels, 2, 3)));
+  EXPECT_EQ(png_data_uri(pixels, 2, 3), "data:image/png;base64," + base64_encode(encode_png_gray(pixels, 2, 3)));
   EXPECT_TRUE(is_png_data_uri(png_data_uri(pixels, 2, 3)));
 }
 

@@ -15,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "browser_support.h"
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/png.h"
 #include "nnrecipe/recipe.h"
-#include "browser_support.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
@@ -73,19 +73,20 @@ RecipeResult hostile_result(const std::string& payload = alert_payload) {
   r.train_rows = 700, r.val_rows = 100, r.test_rows = 200;
   r.dropped_columns = {"id", payload};
 
-  Candidate xgb{"xgboost", "xgboost", {{"auc", 0.85}, {"accuracy", 0.8}}, {{"auc", 0.8412}, {"accuracy", 0.79}}, 4.1,
-                "300 trees"};
+  Candidate xgb{"xgboost", "xgboost",  {{"auc", 0.85}, {"accuracy", 0.8}}, {{"auc", 0.8412}, {"accuracy", 0.79}},
+                4.1,       "300 trees"};
   xgb.oof = {{"auc", 0.846}};  // scored out of fold over training + validation rows
-  Candidate net{"net, " + quotes, "network", {{"auc", nan}, {"accuracy", 0.75}, {"f1", 0.7}}, {{"auc", 0.8351}}, 41.25,
-                payload};
+  Candidate net{"net, " + quotes,  "network", {{"auc", nan}, {"accuracy", 0.75}, {"f1", 0.7}},
+                {{"auc", 0.8351}}, 41.25,     payload};
   Candidate dumb{"majority", "dumb", {{"auc", 0.5}, {"accuracy", 0.6}}, {{"auc", 0.5}, {"accuracy", 0.61}}, 0.01, ""};
   r.candidates = {xgb, net, dumb};
 
   StageReport inspect{"inspect", "pass", "100 rows, 3 columns; dropped id", 0.4, 30, {}, {}, {}};
   StageReport baseline{"baseline", "pass", "xgboost val auc 0.85", 41, 90, {}, {}, {}};
-  baseline.repairs = {{"baseline network", {"train.diverging"}, {"train.lr: 0.03 -> 0.003", payload}, "retried: trained"}};
-  StageReport overfit{"overfit", "warn", "training loss reached 0.01 with width x2", 120, 150,
-                      {"depth x2 (budget)", payload}, {}, {}};
+  baseline.repairs = {
+      {"baseline network", {"train.diverging"}, {"train.lr: 0.03 -> 0.003", payload}, "retried: trained"}};
+  StageReport overfit{
+      "overfit", "warn", "training loss reached 0.01 with width x2", 120, 150, {"depth x2 (budget)", payload}, {}, {}};
   TrainCurve curve{payload, {0.7, 0.5, 0.3, 0.2}, {0.72, 0.6, 0.55, nan}, {0.7, 0.78, 0.81, nan}, 3};
   TrainCurve curve2{"width x2", {0.6, 0.4}, {0.65, 0.62}, {0.75, 0.77}, 2};
   overfit.curves = {curve, curve2};
@@ -95,8 +96,12 @@ RecipeResult hostile_result(const std::string& payload = alert_payload) {
   StageReport tune{"tune", "skipped", "no time left", 0, 120, {"all trials"}, {}, {}};
   r.stages = {inspect, baseline, overfit, tune};
 
-  Finding error{"data.leakage", Severity::Error, "inspect", "column " + payload + " leaks the target",
-                {{"column", payload}, {payload, {1, 2, 3}}, {"auc", 0.999}}, "drop " + payload};
+  Finding error{"data.leakage",
+                Severity::Error,
+                "inspect",
+                "column " + payload + " leaks the target",
+                {{"column", payload}, {payload, {1, 2, 3}}, {"auc", 0.999}},
+                "drop " + payload};
   Finding warn{"train.overfitting", Severity::Warn, "overfit", "gap 0.2", {{"gap", 0.2}}, "add dropout"};
   Finding info{"data.class_balance", Severity::Info, "inspect", "classes 60/40", json::object(), ""};
   r.findings.add({info, warn, error}, {});
@@ -176,10 +181,10 @@ std::set<std::string> keys_of(const json& j) {
 
 TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   const json j = summary_json(hostile_result());
-  EXPECT_EQ(keys_of(j), (std::set<std::string>{"winner", "metric", "higher_is_better", "task", "winner_sentence",
-                                               "candidates", "stages", "budget_seconds", "seconds", "dropped_columns",
-                                               "findings", "lr_range", "learning_curve", "more_data_pays",
-                                               "stopped", "stop_reason", "interrupted"}));
+  EXPECT_EQ(keys_of(j),
+            (std::set<std::string>{"winner", "metric", "higher_is_better", "task", "winner_sentence", "candidates",
+                                   "stages", "budget_seconds", "seconds", "dropped_columns", "findings", "lr_range",
+                                   "learning_curve", "more_data_pays", "stopped", "stop_reason", "interrupted"}));
   EXPECT_EQ(j["winner"], "xgboost");
   EXPECT_EQ(j["metric"], "auc");
   EXPECT_EQ(j["task"], "binary");
@@ -224,7 +229,8 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
     EXPECT_TRUE(s["cut"].is_array() && s["repairs"].is_array());
   }
   ASSERT_EQ(j["stages"][1]["repairs"].size(), 1u);
-  EXPECT_EQ(keys_of(j["stages"][1]["repairs"][0]), (std::set<std::string>{"network", "findings", "changes", "outcome"}));
+  EXPECT_EQ(keys_of(j["stages"][1]["repairs"][0]),
+            (std::set<std::string>{"network", "findings", "changes", "outcome"}));
   EXPECT_EQ(j["stages"][1]["repairs"][0]["changes"][1], alert_payload);
   EXPECT_EQ(j["stages"][2]["name"], "overfit");
   EXPECT_EQ(j["stages"][2]["verdict"], "warn");
@@ -454,7 +460,7 @@ TEST(RecipeHtml, ImagesOnlyAsPngDataUris) {
     ++images;
     EXPECT_EQ(html.compare(at, 32, "<img src=\"data:image/png;base64,"), 0);
   }
-  EXPECT_EQ(images, 2u);  // class 0's examples and the first top loss
+  EXPECT_EQ(images, 2u);                                                // class 0's examples and the first top loss
   EXPECT_NE(html.find("width=\"6\" height=\"6\""), std::string::npos);  // 2x2 pixels at scale 3
   EXPECT_NE(html.find("<h2>Data</h2>"), std::string::npos);
   EXPECT_EQ(html.find("onerror=\""), std::string::npos);

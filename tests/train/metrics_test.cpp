@@ -99,7 +99,7 @@ TEST(PrAuc, PerfectRandomOrderAndDegenerate) {
   EXPECT_NEAR(pr_auc({1, 0, 0, 1}, {0.1, 0.2, 0.3, 0.4}), 0.75, kTol);
   // A constant score: one threshold, precision = prevalence 2/5.
   EXPECT_NEAR(pr_auc({1, 0, 0, 1, 0}, {0.3, 0.3, 0.3, 0.3, 0.3}), 0.4, kTol);
-  EXPECT_NEAR(pr_auc({1, 1}, {0.2, 0.3}), 1.0, kTol);  // no negative: precision is always 1
+  EXPECT_NEAR(pr_auc({1, 1}, {0.2, 0.3}), 1.0, kTol);   // no negative: precision is always 1
   EXPECT_TRUE(std::isnan(pr_auc({0, 0}, {0.2, 0.3})));  // no positive: undefined
 }
 
@@ -198,8 +198,8 @@ TEST(ClassificationMetrics, MacroF1WithAClassNeverPredicted) {
   EXPECT_NEAR(m.at("accuracy"), 4.0 / 6.0, kTol);
   EXPECT_NEAR(m.at("balanced_accuracy"), 5.0 / 9.0, kTol);
   // log loss = -(ln .6 + ln .5 + ln .3 + ln .7 + ln .8 + ln .3) / 6
-  const double ll = -(std::log(0.6) + std::log(0.5) + std::log(0.3) + std::log(0.7) + std::log(0.8) +
-                      std::log(0.3)) / 6.0;
+  const double ll =
+      -(std::log(0.6) + std::log(0.5) + std::log(0.3) + std::log(0.7) + std::log(0.8) + std::log(0.3)) / 6.0;
   EXPECT_NEAR(m.at("log_loss"), ll, kTol);
   EXPECT_EQ(m.count("auc"), 0u);  // binary only
   EXPECT_EQ(m.count("pr_auc"), 0u);
@@ -330,8 +330,7 @@ TEST(RegressionMetrics, MatchesScikitLearn) {
   EXPECT_NEAR(a.at("mae"), 0.5, kTol);
   EXPECT_NEAR(a.at("r2"), 0.9486081370449679, kTol);
   const double o = 1e6;
-  const auto b = regression_metrics({o + 0.5, o + 1.25, o - 2, o + 3, o},
-                                    {o + 1, o + 1, o - 1.5, o + 2, o + 0.25});
+  const auto b = regression_metrics({o + 0.5, o + 1.25, o - 2, o + 3, o}, {o + 1, o + 1, o - 1.5, o + 2, o + 0.25});
   EXPECT_NEAR(b.at("rmse"), 0.570087712549569, 1e-9);
   EXPECT_NEAR(b.at("mae"), 0.5, 1e-9);
   EXPECT_NEAR(b.at("r2"), 0.8778195488721805, 1e-9);
@@ -354,8 +353,7 @@ TEST(RegressionMetrics, ConstantTargetHasUndefinedR2) {
 TEST(RegressionMetrics, RejectsBadInput) {
   EXPECT_THROW(regression_metrics({}, {}), std::invalid_argument);
   EXPECT_THROW(regression_metrics({1, 2}, {1}), std::invalid_argument);
-  EXPECT_THROW(regression_metrics({1, 2}, {1, std::numeric_limits<double>::infinity()}),
-               std::invalid_argument);
+  EXPECT_THROW(regression_metrics({1, 2}, {1, std::numeric_limits<double>::infinity()}), std::invalid_argument);
   EXPECT_THROW(regression_metrics({std::nan(""), 2}, {1, 2}), std::invalid_argument);
 }
 

@@ -39,8 +39,8 @@ TEST(Trainer, RegressionTargetIsStandardizedSoAmesDoesNotFailSilently) {
   c.train.lr = 3e-3;
   c.model.hidden = {128, 64};
   const TrainOutcome out = train(c);
-  EXPECT_GT(out.test.at("r2"), 0.8);           // sklearn's MLP on the raw target: R² -1.02
-  EXPECT_LT(out.test.at("rmse"), 45000.0);     // in dollars: original units
+  EXPECT_GT(out.test.at("r2"), 0.8);        // sklearn's MLP on the raw target: R² -1.02
+  EXPECT_LT(out.test.at("rmse"), 45000.0);  // in dollars: original units
 }
 
 TEST(Trainer, MulticlassLetter) {
@@ -90,9 +90,13 @@ TEST(Trainer, OutputBiasStartsAtThePrior) {
   const PreparedData data = prepare_data(c);
   Network net = build_network(c.model, data.shape);
   init_output_bias(*net, data.shape, data.class_counts);
-  { torch::NoGradGuard g; net->output_layer()->weight.zero_(); }  // outputs = bias only
+  {
+    torch::NoGradGuard g;
+    net->output_layer()->weight.zero_();
+  }  // outputs = bias only
   Trainer t(c, data, net);
-  const double p = static_cast<double>(data.class_counts[1]) / static_cast<double>(data.class_counts[0] + data.class_counts[1]);
+  const double p =
+      static_cast<double>(data.class_counts[1]) / static_cast<double>(data.class_counts[0] + data.class_counts[1]);
   const double entropy = -(p * std::log(p) + (1 - p) * std::log(1 - p));
   EXPECT_NEAR(t.evaluate(data.train).loss, entropy, 1e-6);
 }
@@ -125,7 +129,8 @@ TEST(Trainer, FrozenParametersDoNotChange) {
 std::pair<double, double> loss_and_gradient(Network& net, const PreparedData& data) {
   net->zero_grad();
   const torch::Tensor out = net->forward(data.train.x, data.train.ids);
-  const torch::Tensor loss = torch::binary_cross_entropy_with_logits(out, data.train.y.to(torch::kFloat32).view({-1, 1}));
+  const torch::Tensor loss =
+      torch::binary_cross_entropy_with_logits(out, data.train.y.to(torch::kFloat32).view({-1, 1}));
   loss.backward();
   double largest = 0;
   for (const torch::Tensor& p : net->parameters()) largest = std::max(largest, p.grad().abs().max().item<double>());
@@ -192,7 +197,7 @@ TEST(Trainer, FewestResumedEpochsCountsEarlyStoppingsPatience) {
   t.early_stopping.patience = 10;
   EXPECT_EQ(fewest_resumed_epochs(t, 5, 5), 10);  // best at the cut: patience more
   EXPECT_EQ(fewest_resumed_epochs(t, 5, 2), 7);
-  EXPECT_EQ(fewest_resumed_epochs(t, 15, 2), 1);  // patience spent: one epoch to find out
+  EXPECT_EQ(fewest_resumed_epochs(t, 15, 2), 1);   // patience spent: one epoch to find out
   EXPECT_EQ(fewest_resumed_epochs(t, 95, 95), 5);  // train.epochs ends it first
   EXPECT_EQ(fewest_resumed_epochs(t, 100, 100), 0);
   t.early_stopping.patience = 0;  // off: to train.epochs

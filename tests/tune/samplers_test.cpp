@@ -26,7 +26,8 @@ TEST(Sobol, FirstPowerOfTwoPointsStratifyEveryCoordinate) {
       const std::size_t n = std::size_t{1} << k;
       for (std::size_t d = 0; d < dims; ++d) {
         std::set<std::size_t> slices;
-        for (std::size_t i = 0; i < n; ++i) slices.insert(static_cast<std::size_t>(points[i][d] * static_cast<double>(n)));
+        for (std::size_t i = 0; i < n; ++i)
+          slices.insert(static_cast<std::size_t>(points[i][d] * static_cast<double>(n)));
         EXPECT_EQ(slices.size(), n) << "seed " << seed << " dim " << d << " 2^" << k;
       }
     }
@@ -49,11 +50,11 @@ TEST(Sobol, TwoDimensionalProjectionsAreStratifiedToo) {
 // points in units of 1/16.
 TEST(Sobol, UnshiftedPointsAreJoeAndKuosSequence) {
   const int reference[16][8] = {
-      {0, 0, 0, 0, 0, 0, 0, 0},       {8, 8, 8, 8, 8, 8, 8, 8},        {12, 4, 4, 4, 12, 12, 4, 12},
-      {4, 12, 12, 12, 4, 4, 12, 4},   {6, 6, 10, 14, 6, 2, 6, 14},     {14, 14, 2, 6, 14, 10, 14, 6},
-      {10, 2, 14, 10, 10, 14, 2, 2},  {2, 10, 6, 2, 2, 6, 10, 10},     {3, 5, 15, 7, 9, 5, 7, 15},
-      {11, 13, 7, 15, 1, 13, 15, 7},  {15, 1, 11, 3, 5, 9, 3, 3},      {7, 9, 3, 11, 13, 1, 11, 11},
-      {5, 3, 5, 9, 15, 7, 1, 1},      {13, 11, 13, 1, 7, 15, 9, 9},    {9, 7, 1, 13, 3, 11, 5, 13},
+      {0, 0, 0, 0, 0, 0, 0, 0},      {8, 8, 8, 8, 8, 8, 8, 8},     {12, 4, 4, 4, 12, 12, 4, 12},
+      {4, 12, 12, 12, 4, 4, 12, 4},  {6, 6, 10, 14, 6, 2, 6, 14},  {14, 14, 2, 6, 14, 10, 14, 6},
+      {10, 2, 14, 10, 10, 14, 2, 2}, {2, 10, 6, 2, 2, 6, 10, 10},  {3, 5, 15, 7, 9, 5, 7, 15},
+      {11, 13, 7, 15, 1, 13, 15, 7}, {15, 1, 11, 3, 5, 9, 3, 3},   {7, 9, 3, 11, 13, 1, 11, 11},
+      {5, 3, 5, 9, 15, 7, 1, 1},     {13, 11, 13, 1, 7, 15, 9, 9}, {9, 7, 1, 13, 3, 11, 5, 13},
       {1, 15, 9, 5, 11, 3, 13, 5}};
   for (uint64_t seed : {0, 5}) {
     const auto points = sobol_points(8, 16, seed);
@@ -61,7 +62,8 @@ TEST(Sobol, UnshiftedPointsAreJoeAndKuosSequence) {
       for (std::size_t d = 0; d < 8; ++d) {
         const auto bits = [](double u) { return static_cast<uint32_t>(u * 0x1.0p32); };
         const uint32_t unshifted = bits(points[i][d]) ^ bits(points[0][d]);
-        EXPECT_EQ(unshifted, static_cast<uint32_t>(reference[i][d]) << 28) << "seed " << seed << " point " << i << " dim " << d;
+        EXPECT_EQ(unshifted, static_cast<uint32_t>(reference[i][d]) << 28)
+            << "seed " << seed << " point " << i << " dim " << d;
       }
     }
   }
@@ -81,7 +83,8 @@ double centered_discrepancy(const std::vector<UnitPoint>& points, std::size_t a,
     single += product;
     for (const UnitPoint& q : points) {
       double pq = 1;
-      for (std::size_t k : {a, b}) pq *= 1 + 0.5 * std::fabs(p[k] - 0.5) + 0.5 * std::fabs(q[k] - 0.5) - 0.5 * std::fabs(p[k] - q[k]);
+      for (std::size_t k : {a, b})
+        pq *= 1 + 0.5 * std::fabs(p[k] - 0.5) + 0.5 * std::fabs(q[k] - 0.5) - 0.5 * std::fabs(p[k] - q[k]);
       pairs += pq;
     }
   }
