@@ -12,8 +12,8 @@
 // early may later fall out of its rung's top 1/eta), while workers never
 // wait for a rung to fill. The stopping variant (a trial continues past a
 // rung when it beats the quantile of those recorded there before it, as Ray
-// Tune's ASHA does) lets the first trials at every rung through: on letter,
-// 27 trials spent 0.18-0.44 of the grid's epochs with it, 0.11 with this.
+// Tune's ASHA does) lets the first trials at every rung through, since the
+// quantile of an almost empty rung is no bar (bench/tune compares the two).
 #include <cstddef>
 #include <cstdint>
 #include <optional>

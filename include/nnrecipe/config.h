@@ -27,7 +27,7 @@ struct DataConfig {
 
 struct ModelConfig {
   std::string type = "mlp";                  ///< linear | mlp | cnn
-  std::vector<int64_t> hidden = {128, 128};  // [64, 64] left letter at 0.932 (bench/quality)
+  std::vector<int64_t> hidden = {128, 128};  ///< widths of the hidden layers (mlp), channels (cnn)
   std::string activation = "relu";           ///< relu | gelu | tanh | sigmoid
   double dropout = 0.0;
   bool batchnorm = false;

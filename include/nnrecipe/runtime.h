@@ -13,9 +13,9 @@ void configure_threads(std::size_t threads);
 /// Tells glibc malloc to keep freed memory for reuse instead of returning
 /// large blocks to the kernel (mmap threshold 256 MiB, trim threshold 1 GiB).
 /// A training step frees and re-allocates the same activation buffers: with
-/// glibc's defaults each 12 MB buffer of the Fashion-MNIST CNN was mmap'ed,
-/// page-faulted and unmapped every step, 38 of 132 CPU seconds in the kernel
-/// and 80 s instead of 61 s per epoch. Call once, early; the CLI does.
+/// glibc's defaults every buffer above the mmap threshold is mapped,
+/// page-faulted and unmapped again each step, time spent in the kernel
+/// (bench/train_throughput measures it). Call once, early; the CLI does.
 /// No-op on other C libraries.
 void keep_freed_memory();
 

@@ -257,8 +257,7 @@ double FittedTransform::inverse_target(double z) const {
   if (!target_->log) return y;
   // A network extrapolates linearly in log(y), so exponentially in y: one
   // test row outside what training held can cost more RMSE than all the
-  // others together (ames: a predicted 984,700 for a 183,850 sale). Kept in
-  // the training range, as trees are. Without a range (older files), capped
+  // others together. Kept in the training range, as trees are. Without a range (older files), capped
   // below exp's overflow (e^709 ~ 8e307) so that metrics stay finite.
   if (!std::isnan(target_->log_min)) return std::exp(std::clamp(y, target_->log_min, target_->log_max));
   return std::exp(std::min(y, 700.0));

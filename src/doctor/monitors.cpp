@@ -35,8 +35,8 @@ void Doctor::after_backward() {
   if (update_checks_ < options_.update_ratio_checks) {
     torch::NoGradGuard no_grad;
     before_step_.clear();
-    // Without embedding tables: only the rows a batch uses move, so a
-    // healthy table's ratio sits near 1e-4 (ames).
+    // Without embedding tables: only the rows a batch uses move, so their
+    // update ratio is far below a dense layer's and would read as "too low".
     for (const auto& [name, p] : weight_matrices(watched_)) before_step_.emplace_back(name, p.detach().clone());
   }
 }
@@ -186,9 +186,8 @@ void Doctor::judge_not_decreasing() {
 // 4x the 5% fall asked for above (20%), a run whose lowest 20-step median
 // training loss has not come a quarter of the way from the constant's loss
 // to the reference's has an optimizer that keeps the model from learning:
-// a rate too high thrashes at the constant's loss (SGD at 0.3 on a
-// standardized concrete target: medians 0.84-1.7 around 1.0, where the
-// reference reached 0.13), one too low creeps. The run's loss is a training
+// a rate too high thrashes at the constant's loss (the medians wander
+// around it while the reference sits far below), one too low creeps. The run's loss is a training
 // loss, the reference's a held-out one: the comparison favours the run.
 void Doctor::judge_reference_progress() {
   // Thrashing moves the weights farther than their own norm at init while

@@ -167,7 +167,7 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
   const Config config = ctx.networks[run].config;
   // The linear baseline too: bagged over folds of train + validation, it
   // sees the rows a converged logistic regression on the whole training
-  // file sees (scikit-learn's, the wa_churn reference).
+  // file sees (as scikit-learn's reference fit does).
   const bool linear = config.model.type == "linear";
   // Each fold trains on 8/9 of the training split's row count.
   if (ctx.budget.interrupted() || expected_seconds(ctx, config) * kFolds > ctx.budget.stage_left() * stage_share) {

@@ -48,9 +48,9 @@ struct Entry {
 /// from scratch (train_annealed) cannot fit after it, as when an epoch costs
 /// minutes (a CNN on CPU), the continued run is annealed itself: a cosine
 /// decay over the epochs that fit, so the model ends at a small learning
-/// rate instead of mid-plateau at the constant one (on Fashion-MNIST, 20
-/// minutes: 7 epochs at a constant rate gave 0.909 test accuracy; the
-/// example CNN's 10 cosine epochs 0.925).
+/// rate instead of mid-plateau at the constant one (annealing to a small
+/// rate is what SGDR and the one-cycle policy gain their last points from:
+/// Loshchilov & Hutter 2017, Smith 2018).
 void train_longer(Context& ctx) {
   NetworkRun& run = ctx.networks[*ctx.incumbent_run];
   if (!run.cut_by_budget) return;
@@ -66,9 +66,8 @@ void train_longer(Context& ctx) {
   // The fewest epochs train_annealed would run from scratch.
   const int64_t scratch_epochs = std::max<int64_t>(run.outcome.best_epoch, kMinAnnealedEpochs);
   // The fewest the continuation runs at the constant rate: early stopping
-  // waits `patience` epochs past the best one. (Fashion-MNIST, 20 minutes:
-  // counted as 2, the CNN went on from epoch 5 to 19 at 41 s each, best at
-  // 9, and left the annealed run no time; test accuracy 0.919.)
+  // waits `patience` epochs past the best one, so counting fewer would let
+  // a slow continuation take the time the annealed run needs.
   const int64_t continued_epochs =
       fewest_resumed_epochs(run.config.train, static_cast<int64_t>(old_epochs), run.outcome.best_epoch);
   if (run.config.train.schedule != "cosine" &&
@@ -341,10 +340,9 @@ std::string handicap_clause(const std::vector<NamedProtocolPair>& pairs, double 
 /// ensemble's own selection held out and net of the handicap
 /// (cross_fit_handicap: what the same configurations gain on validation
 /// from being trained directly rather than cross-fit), exceeds one
-/// bootstrap standard error of the validation split. ames, seed 0: the
-/// baseline network scores 18,054 trained directly and 20,477 cross-fit;
-/// the validation ensemble's ~3,000 lead over the cross-fit ensemble was
-/// that gap, not skill (the two score alike on the test rows but two).
+/// bootstrap standard error of the validation split: a validation
+/// ensemble's lead smaller than the handicap is the advantage of models
+/// trained on the rows they are scored on, not skill.
 /// `ensemble_held_out`: add_ensemble's. Returns the sentence that says
 /// so, or "".
 std::string prefer_cross_fit_ensemble(const Context& ctx, std::vector<Entry>& entries,
@@ -405,7 +403,7 @@ std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ra
 /// rows, or "". With normal errors the worst 12% of rows hold half of
 /// the squared error (|z| > 1.53); at 1% or fewer the error is heavy-tailed
 /// enough that a handful of rows, not the model's typical error, decide
-/// the leaderboard (ames: two partial sales of 4,676 and 5,095 sq ft).
+/// the leaderboard.
 std::string concentration_sentence(const Context& ctx, const LossConcentration& c) {
   if (ctx.data.task != Task::Regression || c.rows == 0 || c.half_rows * 100 > c.rows) return "";
   return fmt::format(
@@ -467,7 +465,8 @@ void run_squeeze_stage(Context& ctx) {
   // The baseline network (the default small MLP) costs seconds on a small
   // table, where the incumbent may cost minutes: the cross-fit ensemble has
   // a network either way. A quarter of the stage at most: on a larger table
-  // (letter: 80 s of a ~90 s stage) the incumbent's seed replicas pay more.
+  // its K fold models would otherwise take the time of the incumbent's seed
+  // replicas, which pay more.
   if (ctx.baseline_run) cross_fit_network(ctx, *ctx.baseline_run, "baseline network", 0.25);
   if (ctx.incumbent_run) {
     train_longer(ctx);

@@ -23,8 +23,8 @@ constexpr double kWdLogMin = -6.0, kWdLogMax = -1.0;
 /// Points drawn; the budget usually ends the search sooner.
 constexpr std::size_t kMaxTrials = 32;
 /// Fewer trials than this are no search: the stage then leaves its time to
-/// the squeeze stage's longer, annealed training (on Fashion-MNIST, 20
-/// minutes leave room for one or two CNN trials here).
+/// the squeeze stage's longer, annealed training (when an epoch costs
+/// minutes, one or two trials say nothing about the space).
 constexpr double kMinTrials = 3;
 
 Config trial_config(const Config& incumbent, const UnitPoint& u) {
