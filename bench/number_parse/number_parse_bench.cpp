@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "data/text_parse.h"
+#include "nnrecipe/text_parse.h"
 
 namespace {
 

@@ -17,6 +17,10 @@ void write_json_atomic(const std::string& path, const nlohmann::json& value);
 /// staging copy beside it and renames: a failure leaves the old `to` or
 /// none, never half a copy. Errors name `to` (throw_file_error).
 void copy_directory_atomic(const std::string& from, const std::string& to);
+/// Moves a complete directory `staging` (beside `to`) into place, replacing
+/// `to`: the old `to` is renamed aside first and removed last, so a failure
+/// leaves the old directory or the new one, never a mix.
+void publish_directory(const std::string& staging, const std::string& to);
 /// Creates a directory and its missing parents (mkdir -p).
 void make_directories(const std::string& path);
 /// Reads and parses a JSON file; errors name the file (and line/column for

@@ -15,6 +15,24 @@
 
 namespace nnrecipe {
 
+/// A model's predictions on one split.
+///  - Binary / Multiclass: `probs`, row-major rows x classes (binary: 2
+///    columns, P(class 0), P(class 1)); class k is the transform's class k.
+///  - Regression: `values`, one per row, in the target's ORIGINAL units
+///    (FittedTransform::inverse_target applied).
+struct Predictions {
+  Task task = Task::Regression;
+  std::size_t rows = 0;
+  std::size_t classes = 0;  ///< 0 for regression
+  std::vector<double> probs;
+  std::vector<double> values;
+
+  /// The task's outputs: `probs` for classification, `values` for regression
+  /// (for code that averages or slices predictions whatever the task).
+  std::vector<double>& outputs() { return task == Task::Regression ? values : probs; }
+  const std::vector<double>& outputs() const { return task == Task::Regression ? values : probs; }
+};
+
 /// Classification metrics. `y_true` holds a class index in [0, classes) per
 /// row; `probs` is row-major rows x classes, each value a probability in
 /// [0, 1] (classes >= 2; for binary, classes == 2 and column 1 is the

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "nnrecipe/config.h"
+#include "nnrecipe/model_meta.h"
 #include "nnrecipe/transforms.h"
 
 namespace nnrecipe {
@@ -103,15 +104,6 @@ class ConvNetImpl : public NetworkImpl {
   torch::nn::Linear output_{nullptr};
 };
 TORCH_MODULE(ConvNet);
-
-/// What a network must fit: input shape and outputs.
-struct ModelShape {
-  Task task = Task::Regression;
-  int64_t classes = 0;    ///< classification: number of classes
-  int64_t input_dim = 0;  ///< tabular: dense columns
-  std::vector<int64_t> embedding_cardinalities;
-  int64_t image_channels = 0;  ///< images: channels (> 0 means image data)
-};
 
 /// Output units: 1 for binary (one logit) and regression, K for multiclass.
 int64_t output_units(const ModelShape& shape);

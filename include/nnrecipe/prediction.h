@@ -19,28 +19,11 @@
 #include <vector>
 
 #include "nnrecipe/baselines.h"
+#include "nnrecipe/model_meta.h"
 #include "nnrecipe/table.h"
 #include "nnrecipe/trainer.h"
 
 namespace nnrecipe {
-
-/// A loaded network's predictions on a table with the training feature
-/// columns (the target may be absent). Tabular models only (InputError for
-/// an image model).
-Predictions predict_table(const LoadedModel& model, const Table& table);
-
-/// Writes predictions as `nnrecipe predict` does: `prediction` plus
-/// `prob_<class>` columns (classification), or `prediction` in the target's
-/// original units (regression). Atomically.
-void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names,
-                           const std::string& out_csv);
-
-/// One model of an ensemble directory.
-struct EnsembleMember {
-  std::string path;  ///< a network model directory, or an xgboost model file
-  bool xgboost = false;
-  double weight = 1;  ///< non-negative; normalized over the members
-};
 
 /// Writes `dir` as an ensemble of copies of `members`; `transform` is the
 /// one all were trained with. Replaces an existing `dir`; InputError (naming

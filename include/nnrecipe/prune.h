@@ -50,6 +50,9 @@ struct PruneResult {
   PruneStep dense;  ///< the trained network as it was
   std::vector<PruneStep> steps;
   std::string out_dir;
+  /// "SIGINT" / "SIGTERM" when an interrupt (interrupt.h) ended the run:
+  /// `steps` holds the steps that finished; the one it cut was dropped.
+  std::string interrupted;
 };
 
 PruneResult prune_run(const PruneOptions& options);

@@ -13,9 +13,13 @@
 //                      when the ensemble or xgboost wins; for images an
 //                      ensemble winner leaves the best single network, and
 //                      the squeeze stage says so
-//   stages/            the run directories of the networks trained
+//   stages/            the run directories of the networks trained (each
+//                      with request.yaml: the config it was asked to train)
+//   run.json           what the run was started on (config, data sizes):
+//                      `run --resume` continues only the same run
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <map>
@@ -37,6 +41,11 @@ struct RecipeOptions {
   double budget_minutes = 10;  ///< the whole run
   std::string out_dir;
   bool strict = false;  ///< an error finding in inspect (leakage) stops the run
+  /// Continue the interrupted run in out_dir (`run --resume`): it must have
+  /// been started on this config and data; networks whose run directory
+  /// holds a checkpoint for the same config continue from it (a finished
+  /// one is not trained again). Without it, out_dir must be new or empty.
+  bool resume = false;
   /// The progress display: stage, trial and time left (one line, redrawn).
   std::function<void(const std::string& status)> on_progress;
   /// One line per finished step ("baseline: xgboost val auc 0.8312 (4.1s)").
@@ -151,11 +160,20 @@ struct RecipeResult {
   /// "SIGINT during the overfit stage" when an interrupt ended the run
   /// early (its winner is the best of what was trained); "" otherwise.
   std::string interrupted;
+  /// Why the winner's model/ could not be written (no space for the copy):
+  /// write_recipe_artefacts (reports.h) rethrows it after writing the rest,
+  /// so that the report of a finished run is not lost to its model's copy.
+  std::exception_ptr model_error;
 };
 
-/// Runs the recipe; writes the run directory. Throws InputError on bad
+/// Runs the recipe: the stages' run directories and the winner's model/;
+/// the run's summary, leaderboard and report are written from the result
+/// by write_recipe_artefacts (reports.h). Throws InputError on bad
 /// input (file, target), like the other commands.
 RecipeResult run_recipe(const RecipeOptions& options);
+/// The config an interrupted run in `dir` was started with (its run.json),
+/// for `run --resume DIR` without an input. InputError naming the file.
+Config resumable_run_config(const std::string& dir);
 
 /// The evaluation checks on a leaderboard ranked by validation and the
 /// winner's error analysis: eval.no_better_than_dumb (the best network vs
@@ -163,15 +181,5 @@ RecipeResult run_recipe(const RecipeOptions& options);
 /// winner's ECE), analyze.label_issues. Candidates are found by kind.
 std::vector<Finding> evaluation_findings(const std::vector<Candidate>& ranked, const std::string& metric,
                                          bool higher_is_better, bool classification, const ErrorAnalysis& analysis);
-
-/// summary.json as described above (plus task, budget, findings counts).
-nlohmann::json summary_json(const RecipeResult& result);
-/// leaderboard.csv: name,kind,split metrics..., seconds.
-std::string leaderboard_csv(const RecipeResult& result);
-/// The terminal summary: one line per stage with its verdict, the
-/// leaderboard, then the findings (errors first) with evidence and fix.
-std::string render_recipe_text(const RecipeResult& result);
-/// report.html: self-contained, every data string escaped.
-std::string render_recipe_html(const RecipeOptions& options, const RecipeResult& result);
 
 }  // namespace nnrecipe

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "nnrecipe/idx.h"
+#include "nnrecipe/model_meta.h"
 #include "nnrecipe/transforms.h"
 
 namespace nnrecipe {
@@ -23,13 +24,6 @@ struct TensorData {
 };
 
 TensorData to_tensors(const EncodedData& data);
-
-/// Per-channel normalization of images, fitted on the training images.
-struct ImageNormalization {
-  double mean = 0.0;  ///< of pixel / 255
-  double std = 1.0;
-  static ImageNormalization fit(const ImageSet& train);
-};
 
 TensorData to_tensors(const ImageSet& images, const ImageNormalization& norm);
 

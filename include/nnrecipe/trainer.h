@@ -1,5 +1,5 @@
 #pragma once
-// The trainer: data preparation from a Config, the epoch loop (Adam / AdamW /
+// The trainer (data preparation from a Config: prepared_data.h): the epoch loop (Adam / AdamW /
 // SGD, losses, class weights, gradient clipping, schedules, early stopping
 // that restores the best weights), evaluation, and the run directory with
 // per-epoch atomic checkpoints that `--resume` continues exactly.
@@ -13,51 +13,14 @@
 #include "nnrecipe/config.h"
 #include "nnrecipe/dataset.h"
 #include "nnrecipe/findings.h"
+#include "nnrecipe/metrics.h"
 #include "nnrecipe/models.h"
+#include "nnrecipe/prepared_data.h"
+#include "nnrecipe/table.h"
 #include "nnrecipe/tensors.h"
 #include "nnrecipe/transforms.h"
 
 namespace nnrecipe {
-
-/// Everything a training run reads, prepared from the config: splits as
-/// tensors, the fitted transforms, the model shape and the class counts.
-struct PreparedData {
-  Task task = Task::Regression;
-  ModelShape shape;
-  std::vector<std::string> class_names;  ///< classification
-  std::vector<int64_t> class_counts;     ///< training counts per class
-  TensorData train, val, test;
-  std::optional<FittedTransform> transform;      ///< tabular data
-  std::optional<ImageNormalization> image_norm;  ///< image data
-  std::size_t dropped_missing_target = 0;
-};
-
-/// Tabular splits after the transforms, before they become tensors (what
-/// the xgboost and prior baselines take).
-struct EncodedSplits {
-  Task task = Task::Regression;
-  FittedTransform transform;
-  EncodedData train, val, test;
-  std::size_t dropped_missing_target = 0;
-};
-
-/// train.loss with "auto" resolved for the task: bce, ce or mse.
-std::string resolved_loss(const Config& config, Task task);
-
-/// Loads data.train as a CSV and splits it (seeded, stratified) or reads
-/// data.val / data.test; data.drop columns are removed (InputError naming a
-/// column that is not there).
-DatasetSplits load_config_splits(const Config& config);
-/// Fits the transforms on `raw.train` only and applies them to every split.
-EncodedSplits encode_splits(const Config& config, const DatasetSplits& raw);
-/// load_config_splits then encode_splits.
-EncodedSplits encode_splits(const Config& config);
-
-/// Loads data.train (CSV or image directory) as encode_splits does, or an
-/// image directory (validation split from its training images), as tensors.
-PreparedData prepare_data(const Config& config);
-/// The same from already encoded tabular splits.
-PreparedData prepare_data(const EncodedSplits& splits);
 
 struct EpochLog {
   int64_t epoch = 0;  ///< 1-based
@@ -168,6 +131,17 @@ struct LoadedModel {
   Network net;
 };
 LoadedModel load_model(const std::string& model_dir);
+
+/// A loaded network's predictions on a table with the training feature
+/// columns (the target may be absent). Tabular models only (InputError for
+/// an image model).
+Predictions predict_table(const LoadedModel& model, const Table& table);
+
+/// Writes predictions as `nnrecipe predict` does: `prediction` plus
+/// `prob_<class>` columns (classification), or `prediction` in the target's
+/// original units (regression). Atomically.
+void write_predictions_csv(const Predictions& p, const std::vector<std::string>& class_names,
+                           const std::string& out_csv);
 
 /// Predicts a CSV with a loaded model and writes a predictions CSV: for
 /// classification `prediction` plus `prob_<class>` columns, for regression

@@ -27,6 +27,7 @@
 
 #include "nnrecipe/asha.h"
 #include "nnrecipe/config.h"
+#include "nnrecipe/metrics.h"
 #include "nnrecipe/search_space.h"
 
 namespace nnrecipe {
@@ -76,6 +77,11 @@ struct StudyResult {
   int64_t total_epochs = 0;
   double seconds = 0;
   std::vector<std::string> warnings;  ///< e.g. the best value at the edge of the space
+  /// "SIGINT" / "SIGTERM" when an interrupt (interrupt.h) ended the study:
+  /// running trials were stopped and left to rerun, paused ones stay paused,
+  /// so the same command resumes it. "" otherwise.
+  std::string interrupted;
+  std::size_t abandoned = 0;  ///< trials stopped mid-run by the interrupt
 };
 
 /// Runs (or resumes) a study; writes everything into options.out_dir.
@@ -93,6 +99,8 @@ nlohmann::json to_json(const StudyResult& study);
 
 /// The study's self-contained HTML report: best trial, trials table, metric
 /// against each hyperparameter (best marked), best-so-far curve, warnings.
-std::string render_tune_html(const TuneOptions& options, const StudyResult& study);
+/// The best of a validation curve's first `epochs` values (NaN when none):
+/// a trial's score at an ASHA rung.
+double best_of_first(const std::vector<double>& curve, int64_t epochs, const SelectionMetric& metric);
 
 }  // namespace nnrecipe

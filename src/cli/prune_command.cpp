@@ -6,8 +6,11 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/progress.h"
 #include "nnrecipe/prune.h"
+#include "nnrecipe/reports.h"
 #include "nnrecipe/text_table.h"
 
 namespace nnrecipe::cli {
@@ -42,7 +45,9 @@ CommandRunner add_prune_command(CLI::App& app) {
       fmt::print("{}\n", line);
       std::fflush(stdout);
     };
+    install_interrupt_handlers();
     const PruneResult r = prune_run(*o);
+    write_file_atomic(r.out_dir + "/report.html", render_prune_html(r));
     using A = TextTable::Align;
     TextTable t({"sparsity", "actual", "parameters", "val " + r.metric, "test " + r.metric, "ms/1000 rows"},
                 {A::Right, A::Right, A::Right, A::Right, A::Right, A::Right});
@@ -58,6 +63,11 @@ CommandRunner add_prune_command(CLI::App& app) {
     progress.clear();
     std::cout << "\n" << t.render();
     fmt::print("wrote {0}/prune.csv, {0}/prune.json, {0}/report.html and a model per step\n", r.out_dir);
+    if (!r.interrupted.empty()) {
+      fmt::print(stderr, "nnrecipe: interrupted ({}) after {} of {} steps; the files above hold the finished ones\n",
+                 r.interrupted, r.steps.size(), o->sparsities.size());
+      return kExitInterrupted;
+    }
     return kExitOk;
   };
 }

@@ -13,6 +13,7 @@
 #include "nnrecipe/interrupt.h"
 #include "nnrecipe/progress.h"
 #include "nnrecipe/recipe.h"
+#include "nnrecipe/reports.h"
 #include "nnrecipe/runtime.h"
 
 namespace nnrecipe::cli {
@@ -30,7 +31,7 @@ std::string default_out(const std::string& input) {
 
 CommandRunner add_run_command(CLI::App& app) {
   struct Args {
-    std::string input, target, test, task, out;
+    std::string input, target, test, task, out, resume;
     std::vector<std::string> sets;
     double budget = 10;
     bool strict = false, quiet = false;
@@ -45,15 +46,21 @@ CommandRunner add_run_command(CLI::App& app) {
       "squeeze (train longer, ensemble, the test split scored once, error analysis, calibration). Every choice "
       "uses the validation split. Writes report.html, summary.json, findings.json, leaderboard.csv and model/ "
       "(loadable by `nnrecipe predict`).");
-  cmd->add_option("INPUT", args->input, "A CSV file (then give --target), an image dataset directory, or a YAML config")
-      ->required();
+  cmd->add_option("INPUT", args->input,
+                  "A CSV file (then give --target), an image dataset directory, or a YAML config (optional with "
+                  "--resume)");
   cmd->add_option("--target", args->target, "Target column (with a CSV input)");
   cmd->add_option("--test", args->test, "Test CSV (default: 20% of INPUT, stratified, held out and used once)");
   cmd->add_option("--task", args->task, "binary, multiclass or regression (default: inferred from the target)");
   cmd->add_option("--budget", args->budget, "Minutes for the whole run; the stages share them")
       ->check(CLI::PositiveNumber)
       ->default_str("10");
-  cmd->add_option("--out", args->out, "Run directory (default runs/<timestamp>-run-<name>)");
+  cmd->add_option("--out", args->out,
+                  "Run directory, new or empty (default runs/<timestamp>-run-<name>); a directory holding an "
+                  "interrupted run is continued with --resume");
+  cmd->add_option("--resume", args->resume,
+                  "Continue the interrupted run in this directory with a new --budget: its finished networks are "
+                  "not trained again, a cut one continues from its last epoch (same data and options required)");
   cmd->add_option("--set", args->sets, "Override an option of the starting config: KEY=VALUE (repeatable)");
   cmd->add_flag("--strict", args->strict,
                 "Stop after inspect, with exit code 1, when the data shows leakage or another finding that makes every "
@@ -63,11 +70,22 @@ CommandRunner add_run_command(CLI::App& app) {
       "\nExamples:\n"
       "  nnrecipe run examples/data/credit_data.csv --target Status\n"
       "  nnrecipe run train.csv --target churn --test test.csv --budget 20 --out runs/churn\n"
-      "  nnrecipe run /usr/share/datasets/fashion-mnist --budget 20");
+      "  nnrecipe run /usr/share/datasets/fashion-mnist --budget 20\n"
+      "  nnrecipe run --resume runs/churn --budget 10     (after Ctrl-C)");
   return [args] {
     RecipeOptions options;
     Config& config = options.config;
-    if (is_yaml_path(args->input)) {
+    if (!args->resume.empty() && !args->out.empty() && args->out != args->resume) {
+      throw InputError("run: --resume DIR continues the run in DIR; give --out only to start a new run");
+    }
+    if (args->input.empty() && args->resume.empty()) {
+      throw InputError("run: give INPUT (a CSV file, an image directory or a config), or --resume DIR");
+    }
+    if (args->input.empty()) {
+      // The options the run was started with, as it recorded them.
+      config = resumable_run_config(args->resume);
+      options.config_source = args->resume + "/run.json";
+    } else if (is_yaml_path(args->input)) {
       config = load_config(args->input);
       options.config_source = args->input;
     } else {
@@ -84,7 +102,8 @@ CommandRunner add_run_command(CLI::App& app) {
     if (config.train.threads > 0) configure_threads(static_cast<std::size_t>(config.train.threads));
     options.budget_minutes = args->budget;
     options.strict = args->strict;
-    options.out_dir = args->out.empty() ? default_out(args->input) : args->out;
+    options.resume = !args->resume.empty();
+    options.out_dir = options.resume ? args->resume : args->out.empty() ? default_out(args->input) : args->out;
 
     ProgressLine progress("run", !args->quiet && ProgressLine::default_enabled());
     options.on_progress = [&](const std::string& status) { progress.show(status); };
@@ -99,6 +118,7 @@ CommandRunner add_run_command(CLI::App& app) {
     install_interrupt_handlers();
     const RecipeResult result = run_recipe(options);
     progress.clear();
+    write_recipe_artefacts(options, result);
     std::cout << "\n" << render_recipe_text(result);
     fmt::print("report: {}/report.html\n", options.out_dir);
     // A --strict stop is a failed run: what stopped it is an error to the

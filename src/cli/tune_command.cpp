@@ -1,17 +1,22 @@
 // `nnrecipe tune CONFIG --space SPACE.yaml`: a hyperparameter study
 // (src/tune/), and the hidden `tune-trial` command its workers run.
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <climits>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "nnrecipe/error.h"
+#include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/parallel.h"
 #include "nnrecipe/progress.h"
+#include "nnrecipe/reports.h"
 #include "nnrecipe/tune.h"
 
 namespace nnrecipe::cli {
@@ -83,7 +88,9 @@ int run(const TuneArgs& args) {
     fmt::print("{}\n", line);
     std::fflush(stdout);
   };
+  install_interrupt_handlers();
   const StudyResult s = run_study(o);
+  write_file_atomic(o.out_dir + "/report.html", render_tune_html(o, s));
   progress.clear();
   fmt::print("\n{} trials, {} epochs in all, {:.1f} s; metric: validation {}\n", s.trials.size(), s.total_epochs,
              s.seconds, s.metric);
@@ -97,6 +104,13 @@ int run(const TuneArgs& args) {
   for (const std::string& w : s.warnings) fmt::print("warn: {}\n", w);
   fmt::print("wrote {0}/{1}trials.csv, {0}/report.html\n", o.out_dir,
              s.best >= 0 ? fmt::format("best.yaml, {}/", o.out_dir) : "");
+  if (!s.interrupted.empty()) {
+    fmt::print(stderr,
+               "nnrecipe: interrupted ({}): {} trial(s) stopped mid-run, {} not started; the files above hold the "
+               "finished trials; rerun the same command to resume the study\n",
+               s.interrupted, s.abandoned, s.not_started);
+    return kExitInterrupted;
+  }
   return s.best >= 0 ? kExitOk : kExitFindings;
 }
 
@@ -170,6 +184,11 @@ CommandRunner add_tune_trial_command(CLI::App& app) {
   cmd->add_option("--until", *until, "Stop after this many epochs (an ASHA rung; 0 = train.epochs)");
   cmd->add_flag("--resume", *resume, "Continue the trial's run from its checkpoint (an ASHA promotion)");
   return [study, index, until, resume] {
+    // A worker outlives no study: if the study process dies (even by
+    // SIGKILL), the kernel sends the worker SIGTERM.
+    const pid_t study_pid = ::getppid();
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != study_pid) return kExitInterrupted;  // the study died before prctl
     run_trial(*study, *index, *until, *resume);
     return kExitOk;
   };

@@ -23,7 +23,7 @@
 #include "nnrecipe/csv.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/parallel.h"
-#include "text_parse.h"
+#include "nnrecipe/text_parse.h"
 
 namespace nnrecipe {
 namespace {

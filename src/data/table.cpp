@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "nnrecipe/error.h"
-#include "text_parse.h"
+#include "nnrecipe/text_parse.h"
 
 namespace nnrecipe {
 

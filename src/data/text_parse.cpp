@@ -1,4 +1,4 @@
-#include "text_parse.h"
+#include "nnrecipe/text_parse.h"
 
 #include <cstdint>
 

@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "nnrecipe/metrics.h"
-#include "nnrecipe/trainer.h"
+#include "nnrecipe/prepared_data.h"
 
 namespace nnrecipe {
 namespace {

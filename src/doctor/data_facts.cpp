@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "nnrecipe/config_lint.h"
-#include "nnrecipe/trainer.h"
+#include "nnrecipe/prepared_data.h"
 
 namespace nnrecipe {
 

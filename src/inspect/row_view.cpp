@@ -14,9 +14,9 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "data/text_parse.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/random.h"
+#include "nnrecipe/text_parse.h"
 #include "nnrecipe/text_table.h"
 
 namespace nnrecipe {

@@ -8,7 +8,7 @@
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
-#include "nnrecipe/html_report.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/metrics.h"
 #include "nnrecipe/prune.h"
 #include "nnrecipe/trainer.h"
@@ -45,49 +45,6 @@ double ms_per_1000_rows(NetworkImpl& net, const TensorData& d) {
 }
 
 std::vector<int64_t> total_widths(const ModelConfig& m) { return m.hidden; }
-
-std::string render_report(const PruneResult& r) {
-  std::vector<PlotPoint> points{{0, r.dense.val.count(r.metric) ? r.dense.val.at(r.metric) : NAN, "dense", true}};
-  for (const PruneStep& s : r.steps) {
-    points.push_back({s.sparsity, s.val.count(r.metric) ? s.val.at(r.metric) : NAN,
-                      fmt::format("sparsity {}: {} {}", s.sparsity, r.metric,
-                                  format_number(s.val.count(r.metric) ? s.val.at(r.metric) : NAN))});
-  }
-  PlotOptions o;
-  o.width = 560;
-  o.line = true;
-  o.x_label = r.structured ? "share of hidden units / channels removed" : "share of weights pruned";
-  o.y_label = "validation " + r.metric;
-  std::string table =
-      "<table class=\"data\"><tr><th class=\"num\">sparsity</th><th class=\"num\">actual</th>"
-      "<th class=\"num\">parameters</th>";
-  if (r.structured) table += "<th>widths</th>";
-  table += "<th class=\"num\">val " + html_escape(r.metric) + " after pruning</th><th class=\"num\">val " +
-           html_escape(r.metric) + " fine-tuned</th><th class=\"num\">test " + html_escape(r.metric) +
-           "</th><th class=\"num\">ms / 1000 rows</th></tr>";
-  const auto row = [&](const std::string& name, const PruneStep& s, bool dense) {
-    std::string widths;
-    for (int64_t w : s.hidden) widths += (widths.empty() ? "" : ", ") + std::to_string(w);
-    table += "<tr><td class=\"num\">" + html_escape(name) + "</td><td class=\"num\">" + format_number(s.actual) +
-             "</td><td class=\"num\">" + std::to_string(s.params) + "</td>" +
-             (r.structured ? "<td>[" + html_escape(widths) + "]</td>" : "") + "<td class=\"num\">" +
-             (dense ? "" : format_number(s.val_before_finetune)) + "</td><td class=\"num\">" +
-             format_number(s.val.count(r.metric) ? s.val.at(r.metric) : NAN) + "</td><td class=\"num\">" +
-             format_number(s.test.count(r.metric) ? s.test.at(r.metric) : NAN) + "</td><td class=\"num\">" +
-             format_number(s.ms_per_1000_rows) + "</td></tr>";
-  };
-  row("dense", r.dense, true);
-  for (const PruneStep& s : r.steps) row(format_number(s.sparsity), s, false);
-  const std::string body = "<header class=\"top\"><h1>nnrecipe prune</h1><div class=\"subtitle\">" +
-                           html_escape(r.out_dir) + "</div></header><main>" +
-                           html_section("curve", "Validation metric against sparsity", svg_plot(points, o)) +
-                           html_section("steps", "Steps",
-                                        table +
-                                            "</table><p class=\"muted\">Each step prunes the previous step's "
-                                            "fine-tuned network further; its model is in the step's folder.</p>") +
-                           "</main>";
-  return html_document("nnrecipe prune", body);
-}
 
 std::string csv(const PruneResult& r) {
   std::string out = "sparsity,actual,params,val_" + r.metric + "_pruned,val_" + r.metric + ",test_" + r.metric +
@@ -159,6 +116,7 @@ PruneResult prune_run(const PruneOptions& o) {
   const std::vector<int64_t> original_widths = config.model.hidden;
   double previous = 0;
   for (double sparsity : o.sparsities) {
+    if (interrupt_requested()) break;
     PruneStep step;
     step.sparsity = sparsity;
     std::map<std::string, torch::Tensor> masks;
@@ -182,6 +140,9 @@ PruneResult prune_run(const PruneOptions& o) {
       TrainerOptions options;
       if (!o.structured) options.after_optimizer_step = [&] { apply_masks(*net, masks); };
       const TrainOutcome out = Trainer(tune, data, net, options).fit();
+      // A step whose fine-tuning was cut is not a finished step: dropped,
+      // as if it had not started (its model is not saved).
+      if (out.interrupted) break;
       step.val = out.val;
       step.test = out.test;
     } else {
@@ -200,16 +161,21 @@ PruneResult prune_run(const PruneOptions& o) {
     r.steps.push_back(std::move(step));
     previous = sparsity;
   }
+  if (interrupt_requested()) {
+    r.interrupted = interrupt_name();
+    say(fmt::format("interrupted ({}) after {} of {} steps", r.interrupted, r.steps.size(), o.sparsities.size()));
+  }
   nlohmann::json steps = nlohmann::json::array();
   for (const PruneStep& s : r.steps) steps.push_back(step_json(s));
-  write_json_atomic(r.out_dir + "/prune.json", {{"metric", r.metric},
-                                                {"higher_is_better", r.higher_is_better},
-                                                {"structured", r.structured},
-                                                {"finetune_epochs", o.finetune_epochs},
-                                                {"dense", step_json(r.dense)},
-                                                {"steps", steps}});
+  write_json_atomic(r.out_dir + "/prune.json",
+                    {{"metric", r.metric},
+                     {"higher_is_better", r.higher_is_better},
+                     {"structured", r.structured},
+                     {"finetune_epochs", o.finetune_epochs},
+                     {"dense", step_json(r.dense)},
+                     {"steps", steps},
+                     {"interrupted", r.interrupted.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.interrupted)}});
   write_file_atomic(r.out_dir + "/prune.csv", csv(r));
-  write_file_atomic(r.out_dir + "/report.html", render_report(r));
   return r;
 }
 

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "nnrecipe/config.h"
+#include "nnrecipe/file_io.h"
 #include "nnrecipe/leaderboard.h"
 #include "nnrecipe/progress.h"
 #include "recipe/recipe_support.h"
@@ -45,6 +47,15 @@ double mlp_weights(const std::vector<int64_t>& hidden, int64_t inputs, int64_t o
 std::vector<int64_t> labels_of(const torch::Tensor& y) {
   const torch::Tensor c = y.to(torch::kCPU).to(torch::kInt64).contiguous();
   return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
+}
+
+/// `run --resume`: a network of the interrupted run whose directory holds a
+/// checkpoint of exactly this config continues from it (the trainer's own
+/// resume: the same epochs, shuffles and dropout draws as without the
+/// interrupt); a finished one trains no further epoch.
+bool resumable(const Context& ctx, const std::string& dir, const Config& config) {
+  if (!ctx.options.resume || !path_exists(dir + "/checkpoint.pt") || !path_exists(dir + "/request.yaml")) return false;
+  return read_text_file(dir + "/request.yaml") == to_yaml(config);
 }
 
 }  // namespace
@@ -184,7 +195,15 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   bool cut = false;
   TrainerOptions options;
   options.run_dir = dir;
-  options.resume = !request.resume_dir.empty();
+  options.resume = !request.resume_dir.empty() || resumable(ctx, dir, request.config);
+  if (options.resume && request.resume_dir.empty()) {
+    ctx.log(fmt::format("{}: {} continues from its checkpoint in {}", stage_name, request.name, dir));
+  }
+  // A resumed run whose decisions went another way here: the directory
+  // holds another network's files, which must not mix with this one's.
+  if (ctx.options.resume && !options.resume) std::filesystem::remove_all(dir);
+  make_directories(dir);
+  write_file_atomic(dir + "/request.yaml", to_yaml(request.config));
   options.checks = request.checks;
   options.on_epoch = [&](const EpochLog& e, int64_t epochs) {
     const auto m = e.val_metrics.find(ctx.metric.name);

@@ -1,6 +1,6 @@
-// `nnrecipe run`: the six stages in order within the budget, then the run
-// directory's artefacts (recipe.h lists them). Each artefact is written
-// atomically; report.html last, so a report on disk is a finished run's.
+// `nnrecipe run`: the six stages in order within the budget (recipe.h lists
+// the run directory; its result files are written from the returned result
+// by write_recipe_artefacts, reports.h).
 #include "nnrecipe/recipe.h"
 
 #include <fmt/format.h>
@@ -28,6 +28,7 @@ RecipeResult run_recipe(const RecipeOptions& options) {
 
   // Bad input (a missing file, a misspelt target) surfaces in inspect,
   // before anything is written.
+  recipe_detail::claim_run_directory(options);
   recipe_detail::run_inspect_stage(ctx);
   // An interrupt (SIGINT/SIGTERM) spends the budget (Budget): the stage it
   // arrives in ends as if time ran out, the network stages after it are
@@ -40,6 +41,7 @@ RecipeResult run_recipe(const RecipeOptions& options) {
   };
   note_interrupt("inspect");
   make_directories(options.out_dir + "/stages");
+  recipe_detail::record_run(options);
   if (!result.stopped) recipe_detail::run_baseline_stage(ctx);
   note_interrupt("baseline");
   // The network stages improve a network; without one (a check stopped the
@@ -80,11 +82,7 @@ RecipeResult run_recipe(const RecipeOptions& options) {
   result.stages = std::move(ordered);
   result.seconds = ctx.budget.elapsed();
 
-  write_json_atomic(options.out_dir + "/findings.json", to_json(result.findings));
-  write_json_atomic(options.out_dir + "/summary.json", summary_json(result));
-  if (!result.candidates.empty()) write_file_atomic(options.out_dir + "/leaderboard.csv", leaderboard_csv(result));
-  write_file_atomic(options.out_dir + "/report.html", render_recipe_html(options, result));
-  if (ctx.model_error) std::rethrow_exception(ctx.model_error);
+  result.model_error = ctx.model_error;
   return result;
 }
 

@@ -55,8 +55,8 @@ class Budget {
 };
 
 /// Training rows scored for a run's training metric: enough for a metric
-/// to 0.01 (binomial standard error < 0.005), and a fifth of an epoch's
-/// forward passes on Fashion-MNIST rather than all 54,000.
+/// to 0.01 (binomial standard error < 0.005), without an extra epoch's worth
+/// of forward passes on a large training split.
 constexpr int64_t kTrainMetricRows = 10000;
 
 /// A network trained by some stage, with its best weights' predictions on
@@ -202,6 +202,15 @@ std::string number_text(double value);
 
 // The stages, in order. Each appends its StageReport, fills its verdict and
 // may update ctx.incumbent.
+/// Refuses an output directory that is not empty (another run's artefacts
+/// would mix with this one's), pointing at --resume when it holds an
+/// interrupted run of the same config and data; with options.resume,
+/// requires exactly that. InputError naming the directory.
+void claim_run_directory(const RecipeOptions& options);
+/// Writes out_dir/run.json: what the run was started on (claim_run_directory
+/// compares it on --resume).
+void record_run(const RecipeOptions& options);
+
 void run_inspect_stage(Context& ctx);
 void run_baseline_stage(Context& ctx);
 void run_overfit_stage(Context& ctx);

@@ -17,6 +17,7 @@
 
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/recipe.h"
+#include "nnrecipe/reports.h"
 
 namespace nnrecipe {
 namespace {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "nnrecipe/recipe.h"
+#include "nnrecipe/reports.h"
 
 namespace nnrecipe {
 namespace {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "nnrecipe/recipe.h"
+#include "nnrecipe/reports.h"
 #include "nnrecipe/text_table.h"
 
 namespace nnrecipe {

@@ -13,7 +13,7 @@
 #include "nnrecipe/csv.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
-#include "nnrecipe/prediction.h"
+#include "nnrecipe/model_meta.h"
 #include "nnrecipe/trainer.h"
 #include "train/archive_io.h"
 
@@ -36,76 +36,25 @@ void save_model(const std::string& model_dir, const Config& config, const Prepar
   save_archive_atomic(archive, model_dir + "/weights.pt");
   write_file_atomic(model_dir + "/config.yaml", to_yaml(config));
   if (data.transform) data.transform->save(model_dir + "/transform.json");
-  nlohmann::json meta = {{"format", "nnrecipe.model/1"},
-                         {"task", to_string(data.task)},
-                         {"class_names", data.class_names},
-                         {"input_dim", data.shape.input_dim},
-                         {"classes", data.shape.classes},
-                         {"embedding_cardinalities", data.shape.embedding_cardinalities},
-                         {"image_channels", data.shape.image_channels}};
-  if (data.image_norm) meta["image_norm"] = {{"mean", data.image_norm->mean}, {"std", data.image_norm->std}};
-  write_json_atomic(model_dir + "/meta.json", meta);
+  const ModelMetadata meta{data.task, data.shape, data.class_names, data.image_norm};
+  write_json_atomic(model_dir + "/meta.json", model_metadata_json(meta));
 }
-
-namespace {
-
-// A model directory is input like any other file: its metadata is checked
-// against itself and the transform before a network is built from it (a
-// damaged meta.json must be an error naming it, not a crash in LibTorch).
-void check_shape(const PreparedData& meta, const std::string& file) {
-  const ModelShape& s = meta.shape;
-  const auto bad = [&](const std::string& what) { throw InputError(file, "inconsistent model metadata: " + what); };
-  if (s.input_dim < 0 || s.image_channels < 0 || s.classes < 0) bad("a negative size");
-  if (s.image_channels == 0 && s.input_dim == 0 && s.embedding_cardinalities.empty())
-    bad("a table model without inputs");
-  for (int64_t cardinality : s.embedding_cardinalities) {
-    if (cardinality < 1) bad("an embedding with no category");
-  }
-  if (meta.task == Task::Regression) return;
-  const auto expected = static_cast<std::size_t>(meta.task == Task::Binary ? 2 : std::max<int64_t>(s.classes, 2));
-  if (meta.task == Task::Multiclass && s.classes < 2) bad(fmt::format("a multiclass model with {} classes", s.classes));
-  if (meta.class_names.size() != expected) {
-    bad(fmt::format("{} class names for a {} model with {} classes", meta.class_names.size(), to_string(meta.task),
-                    expected));
-  }
-}
-
-void check_transform(const PreparedData& meta, const FittedTransform& ft, const std::string& file) {
-  const std::vector<std::size_t> ids = ft.embedding_cardinalities();
-  const std::vector<int64_t> expected(ids.begin(), ids.end());
-  if (static_cast<int64_t>(ft.dense_width()) != meta.shape.input_dim ||
-      expected != meta.shape.embedding_cardinalities) {
-    throw InputError(
-        file,
-        fmt::format("does not match meta.json: {} dense and {} id columns, the network takes {} and {}",
-                    ft.dense_width(), ids.size(), meta.shape.input_dim, meta.shape.embedding_cardinalities.size()));
-  }
-}
-
-}  // namespace
 
 LoadedModel load_model(const std::string& model_dir) {
   LoadedModel m;
   const std::string meta_path = model_dir + "/meta.json";
-  const nlohmann::json meta = read_json_file(meta_path);
-  try {
-    m.meta.task = parse_saved_task(meta.at("task").get<std::string>(), meta_path);
-    m.meta.class_names = meta.at("class_names").get<std::vector<std::string>>();
-    m.meta.shape.task = m.meta.task;
-    m.meta.shape.input_dim = meta.at("input_dim");
-    m.meta.shape.classes = meta.at("classes");
-    m.meta.shape.embedding_cardinalities = meta.at("embedding_cardinalities").get<std::vector<int64_t>>();
-    m.meta.shape.image_channels = meta.at("image_channels");
-    if (meta.contains("image_norm"))
-      m.meta.image_norm = ImageNormalization{meta["image_norm"]["mean"], meta["image_norm"]["std"]};
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(meta_path, std::string("malformed: ") + e.what());
-  }
-  check_shape(m.meta, meta_path);
+  // A model directory is input like any other file: its metadata is checked
+  // against itself and the transform before a network is built from it (a
+  // damaged meta.json must be an error naming it, not a crash in LibTorch).
+  const ModelMetadata meta = parse_model_metadata(read_json_file(meta_path), meta_path);
+  m.meta.task = meta.task;
+  m.meta.shape = meta.shape;
+  m.meta.class_names = meta.class_names;
+  m.meta.image_norm = meta.image_norm;
   m.config = load_config(model_dir + "/config.yaml");
   if (m.meta.shape.image_channels == 0) {
     m.meta.transform = FittedTransform::load(model_dir + "/transform.json");
-    check_transform(m.meta, *m.meta.transform, model_dir + "/transform.json");
+    check_transform_matches(meta, *m.meta.transform, model_dir + "/transform.json");
   }
   m.net = build_network(m.config.model, m.meta.shape);
   torch::serialize::InputArchive archive;

@@ -22,11 +22,6 @@
 
 namespace nnrecipe {
 
-std::string resolved_loss(const Config& c, Task task) {
-  if (c.train.loss != "auto") return c.train.loss;
-  return task == Task::Binary ? "bce" : task == Task::Multiclass ? "ce" : "mse";
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;

@@ -13,13 +13,16 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
+#include "nnrecipe/interrupt.h"
 #include "nnrecipe/metrics.h"
 #include "nnrecipe/parallel.h"
 #include "nnrecipe/samplers.h"
@@ -115,9 +118,23 @@ pid_t spawn_worker(const TuneOptions& o, const Job& job, std::size_t threads) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Each worker leads its own process group: Ctrl-C at a terminal reaches
+  // only the study, which then stops the workers itself (and records what
+  // they leave), instead of every worker dying at once beside it. SIGTERM
+  // keeps its default action in the worker, so that forwarding it works even
+  // when the study was started with it ignored.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, o.worker_binary.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, o.worker_binary.c_str(), &actions, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   if (rc != 0) throw SystemError(o.worker_binary, fmt::format("cannot start a trial worker: {}", std::strerror(rc)));
   return pid;
 }
@@ -173,6 +190,17 @@ std::string trials_csv(const StudyResult& study, const SearchSpace& space) {
   return out;
 }
 
+/// A trial's result.json; a damaged one (edited by hand, a disk error) is an
+/// error naming it, with the way out.
+TrialResult read_trial(const std::string& path) {
+  try {
+    return trial_from_json(read_json_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path, std::string("damaged trial result (") + e.what() +
+                               "); delete it and rerun the same command to run the trial again");
+  }
+}
+
 bool waiting_at_rung(const std::string& stopped) { return stopped == "paused" || stopped == "asha"; }
 
 SelectionMetric trial_metric(const std::string& name) {
@@ -183,7 +211,7 @@ std::vector<TrialResult> finished_results(const std::string& study, std::size_t 
   std::vector<TrialResult> out;
   for (std::size_t i = 0; i < trials; ++i) {
     const std::string path = trial_dir(study, i) + "/result.json";
-    if (path_exists(path)) out.push_back(trial_from_json(read_json_file(path)));
+    if (path_exists(path)) out.push_back(read_trial(path));
   }
   return out;
 }
@@ -337,7 +365,7 @@ StudyResult run_study(const TuneOptions& o) {
     return std::nullopt;
   };
   for (;;) {
-    while (running.size() < parallel && !budget_spent) {
+    while (running.size() < parallel && !budget_spent && !interrupt_requested()) {
       // The first trial always starts: a budget spent on sampling and
       // writing the trial configs alone would leave the study empty.
       const bool started_any = next > 0 || study.resumed > 0 || paused > 0;
@@ -358,11 +386,27 @@ StudyResult run_study(const TuneOptions& o) {
       }
     }
     if (running.empty()) break;
+    if (interrupt_requested() && study.interrupted.empty()) {
+      // Stop the running trials now (their last whole epoch stays in their
+      // checkpoints) and start nothing more; what finished is kept.
+      study.interrupted = interrupt_name();
+      study.not_started = pending.size() - next;
+      say(fmt::format("interrupted ({}): stopping {} running trial(s); rerun the same command to resume",
+                      study.interrupted, running.size()));
+      for (const Worker& w : running) ::kill(w.pid, SIGTERM);
+    }
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
+    // Polled rather than blocking, so that an interrupt arriving just
+    // before the wait is seen within a tenth of a second, not when some
+    // trial happens to end.
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid < 0) {
       if (errno == EINTR) continue;
       throw SystemError(fmt::format("waiting for trial workers: {}", std::strerror(errno)));
+    }
+    if (pid == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
     }
     const auto it = std::find_if(running.begin(), running.end(), [&](const Worker& w) { return w.pid == pid; });
     if (it == running.end()) continue;
@@ -370,20 +414,26 @@ StudyResult run_study(const TuneOptions& o) {
     running.erase(it);
     busy.erase(w.job.index);
     const std::string dir = trial_dir(o.out_dir, w.job.index);
+    const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!study.interrupted.empty() && !exited_ok) {
+      // Stopped by the interrupt: nothing recorded, so a rerun starts it
+      // again (a promoted trial resumes from its paused result).
+      ++study.abandoned;
+      continue;
+    }
     if (WIFSIGNALED(status)) {
       // Killed (Ctrl-C, OOM...): no new result, so a rerun runs it again
       // (a promoted trial from its last checkpoint).
       throw SystemError(fmt::format("trial {} was killed by signal {}; rerun the same command to resume the study",
                                     w.job.index, WTERMSIG(status)));
     }
-    const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!exited_ok || !path_exists(dir + "/result.json")) {
       // The worker records training failures itself and exits 0; this is a
       // crash or a bad config: recorded as failed, with the worker's last
       // words (a promoted trial keeps the curve it paused with, and is not
       // promoted again).
       TrialResult failed;
-      if (path_exists(dir + "/result.json")) failed = trial_from_json(read_json_file(dir + "/result.json"));
+      if (path_exists(dir + "/result.json")) failed = read_trial(dir + "/result.json");
       failed.index = w.job.index;
       failed.stopped = "failed";
       failed.score = NAN;
@@ -391,7 +441,7 @@ StudyResult run_study(const TuneOptions& o) {
       failed.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - w.start).count();
       write_json_atomic(dir + "/result.json", to_json(failed));
     }
-    const TrialResult r = trial_from_json(read_json_file(dir + "/result.json"));
+    const TrialResult r = read_trial(dir + "/result.json");
     if (r.stopped == "paused") {
       say(fmt::format("trial {} paused at {} epochs: {} {}", w.job.index, r.epochs, r.metric, r.score));
     } else {
@@ -400,7 +450,9 @@ StudyResult run_study(const TuneOptions& o) {
                       r.epochs, finished, points.size()));
     }
   }
-  if (asha) {
+  // An interrupted study leaves its paused trials paused: resuming it
+  // continues ASHA where it was.
+  if (asha && study.interrupted.empty()) {
     stop_paused_trials(
         o, points.size(),
         budget_spent ? "the budget was spent"
@@ -411,7 +463,7 @@ StudyResult run_study(const TuneOptions& o) {
   for (std::size_t i = 0; i < points.size(); ++i) {
     const std::string path = trial_dir(o.out_dir, i) + "/result.json";
     if (!path_exists(path)) continue;
-    TrialResult t = trial_from_json(read_json_file(path));
+    TrialResult t = read_trial(path);
     t.params.clear();
     const nlohmann::json pj = read_json_file(trial_dir(o.out_dir, i) + "/params.json");
     for (const SearchParam& p : o.space.params) {
@@ -443,8 +495,16 @@ StudyResult run_study(const TuneOptions& o) {
   study.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_file_atomic(o.out_dir + "/trials.csv", trials_csv(study, o.space));
   write_json_atomic(o.out_dir + "/summary.json", to_json(study));
-  write_file_atomic(o.out_dir + "/report.html", render_tune_html(o, study));
   return study;
+}
+
+double best_of_first(const std::vector<double>& curve, int64_t epochs, const SelectionMetric& metric) {
+  double best = NAN;
+  for (int64_t e = 0; e < epochs && e < static_cast<int64_t>(curve.size()); ++e) {
+    const double v = curve[static_cast<std::size_t>(e)];
+    if (!std::isnan(v) && (std::isnan(best) || is_better(metric, v, best))) best = v;
+  }
+  return best;
 }
 
 nlohmann::json to_json(const TrialResult& t) {
@@ -485,7 +545,9 @@ nlohmann::json to_json(const StudyResult& s) {
                       {"not_started", s.not_started},
                       {"total_epochs", s.total_epochs},
                       {"seconds", s.seconds},
-                      {"warnings", s.warnings}};
+                      {"warnings", s.warnings},
+                      {"interrupted", s.interrupted.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.interrupted)},
+                      {"abandoned", s.abandoned}};
   if (s.best >= 0) {
     const TrialResult& b = s.trials[static_cast<std::size_t>(s.best)];
     j["best"] = {{"trial", b.index}, {"score", b.score}, {"params", to_json(b).at("params")}};

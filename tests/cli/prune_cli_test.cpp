@@ -8,14 +8,20 @@
 namespace nnrecipe::test {
 namespace {
 
+/// A run directory of the example credit MLP trained for `epochs`.
+std::string trained_run(const TempDir& dir, int epochs) {
+  const std::string run = dir.file("run");
+  const CommandResult r =
+      run_nnrecipe("train " + quote(source_dir() + "/examples/configs/credit_mlp.yaml") +
+                       " --set train.epochs=" + std::to_string(epochs) + " --quiet --out " + quote(run),
+                   300);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return run;
+}
+
 TEST(PruneCli, UnstructuredAndStructuredOnATrainedRun) {
   TempDir dir;
-  const std::string run = dir.file("run");
-  ASSERT_EQ(run_nnrecipe("train " + quote(source_dir() + "/examples/configs/credit_mlp.yaml") +
-                             " --set train.epochs=3 --quiet --out " + quote(run),
-                         300)
-                .exit_code,
-            0);
+  const std::string run = trained_run(dir, 3);
   const CommandResult r = run_nnrecipe("prune " + quote(run) + " --sparsity 0.5,0.9 --finetune-epochs 2", 300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("val auc"), std::string::npos) << r.out;
@@ -46,6 +52,27 @@ TEST(PruneCli, UnstructuredAndStructuredOnATrainedRun) {
   // Bad sparsities are bad input.
   EXPECT_EQ(run_nnrecipe("prune " + quote(run) + " --sparsity 0.9,0.5").exit_code, 2);
   EXPECT_EQ(run_nnrecipe("prune " + quote(run) + " --sparsity 1.5").exit_code, 2);
+}
+
+// SIGTERM during a step's fine-tuning: the finished steps and their models
+// are kept and reported, the cut step is dropped, exit 130.
+TEST(PruneCli, InterruptKeepsFinishedSteps) {
+  TempDir dir;
+  const std::string run = trained_run(dir, 2);
+  const CommandResult r =
+      signal_nnrecipe_when("prune " + quote(run) + " --sparsity 0.5,0.6,0.7 --finetune-epochs 200",
+                           "[ -f " + quote(run + "/prune/sparsity-0.50/model/meta.json") + " ]", "TERM", 600);
+  ASSERT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("interrupted (SIGTERM) after 1 of 3 steps"), std::string::npos) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(read_text(run + "/prune/prune.json"));
+  EXPECT_EQ(j.at("interrupted"), "SIGTERM");
+  ASSERT_EQ(j.at("steps").size(), 1u);
+  EXPECT_FALSE(exists(run + "/prune/sparsity-0.60"));
+  EXPECT_NE(read_text(run + "/prune/report.html").find("Interrupted (SIGTERM)"), std::string::npos);
+  EXPECT_EQ(run_nnrecipe("predict " + quote(run + "/prune/sparsity-0.50/model") + " " +
+                         quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("p.csv")))
+                .exit_code,
+            0);
 }
 
 }  // namespace

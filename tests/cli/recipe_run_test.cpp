@@ -352,7 +352,8 @@ TEST(RecipeRun, WithoutANetworkTheBaselinesStillWin) {
 // SIGTERM in the middle of a run ends it gracefully: exit 130 within a few
 // seconds of the signal, and the run directory of a finished run for what
 // was done (a winner and its model, the leaderboard, summary and report
-// saying where the run was interrupted; the later stages skipped).
+// saying where the run was interrupted; the later stages skipped), which
+// `run --resume` continues.
 TEST(RecipeRun, InterruptedRunEndsWithTheBestSoFar) {
   TempDir dir;
   const std::string out = dir.file("run");
@@ -377,6 +378,23 @@ TEST(RecipeRun, InterruptedRunEndsWithTheBestSoFar) {
   const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " +
                                        quote(dir.file("p.csv")));
   EXPECT_EQ(p.exit_code, 0) << p.err;
+
+  // A new run into the interrupted one's directory is refused and pointed
+  // at --resume, which continues it: the networks it had trained are
+  // picked up from their checkpoints, and the run then finishes.
+  const CommandResult again =
+      run_nnrecipe("run " + quote(credit_csv()) + " --target Status --budget 1 --out " + quote(out), 300);
+  EXPECT_EQ(again.exit_code, 2) << again.err;
+  EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
+  const CommandResult resumed = run_nnrecipe("run --resume " + quote(out) + " --budget 1", 600);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("continues from its checkpoint"), std::string::npos) << resumed.out;
+  const nlohmann::json done = nlohmann::json::parse(read_text(out + "/summary.json"));
+  EXPECT_TRUE(done.at("interrupted").is_null()) << done.at("interrupted");
+  EXPECT_FALSE(done.at("winner").get<std::string>().empty());
+  const CommandResult finished = run_nnrecipe("run --resume " + quote(out) + " --budget 1");
+  EXPECT_EQ(finished.exit_code, 2);
+  EXPECT_NE(finished.err.find("nothing to resume"), std::string::npos) << finished.err;
 }
 
 }  // namespace

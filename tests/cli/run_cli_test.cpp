@@ -1,6 +1,7 @@
 // `nnrecipe run`'s quick paths: the inspect stage acting on planted id and
 // leakage columns under --strict, and bad input refused. The budgeted runs
 // of the whole recipe are in recipe_run_test.cpp.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -56,6 +57,32 @@ TEST(RunCli, BadInputIsRefused) {
   const CommandResult missing = run_nnrecipe("run /nonexistent/data.csv --target y");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("/nonexistent/data.csv"), std::string::npos) << missing.err;
+}
+
+// A run never writes into another run's (or anything else's) directory, and
+// --resume continues only a run directory.
+TEST(RunCli, OutMustBeNewOrEmptyAndResumeNeedsARun) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("busy"));
+  write_text(dir.file("busy/notes.txt"), "mine\n");
+  const CommandResult busy =
+      run_nnrecipe("run " + quote(credit_csv()) + " --target Status --out " + quote(dir.file("busy")));
+  EXPECT_EQ(busy.exit_code, 2);
+  EXPECT_NE(busy.err.find("is not empty"), std::string::npos) << busy.err;
+  EXPECT_EQ(read_text(dir.file("busy/notes.txt")), "mine\n");
+  EXPECT_FALSE(exists(dir.file("busy/stages")));
+  const CommandResult not_a_run = run_nnrecipe("run --resume " + quote(dir.file("busy")));
+  EXPECT_EQ(not_a_run.exit_code, 2);
+  EXPECT_NE(not_a_run.err.find("run.json"), std::string::npos) << not_a_run.err;
+  write_text(dir.file("busy/run.json"), "{\"format\": \"nnrecipe.run/1\", \"config\"");
+  const CommandResult damaged = run_nnrecipe("run --resume " + quote(dir.file("busy")));
+  EXPECT_EQ(damaged.exit_code, 2);
+  EXPECT_NE(damaged.err.find("run.json"), std::string::npos) << damaged.err;
+  EXPECT_EQ(run_nnrecipe("run").exit_code, 2);  // neither INPUT nor --resume
+  const CommandResult both =
+      run_nnrecipe("run --resume " + quote(dir.file("busy")) + " --out " + quote(dir.file("other")));
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--resume"), std::string::npos) << both.err;
 }
 
 }  // namespace

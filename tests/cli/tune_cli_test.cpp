@@ -140,6 +140,51 @@ TEST(TuneCli, ParallelGridAndBudget) {
   EXPECT_NE(budget.out.find("trials not started"), std::string::npos) << budget.out;
 }
 
+// Ctrl-C stops the running trials (no worker outlives the study), keeps the
+// finished ones and every artefact, exits 130; the same command resumes.
+TEST(TuneCli, InterruptKeepsFinishedTrialsAndResumes) {
+  TempDir dir;
+  const std::string command =
+      tune(dir, "--trials 6 --scheduler none --parallel 2 --set train.epochs=25 --set train.early_stopping.patience=0");
+  const std::string study = dir.file("study");
+  const CommandResult r =
+      signal_nnrecipe_when(command, "ls " + quote(study) + "/trials/*/result.json >/dev/null 2>&1", "INT", 600);
+  ASSERT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rerun the same command"), std::string::npos) << r.err;
+  EXPECT_EQ(run_command("pgrep -f " + quote("[t]une-trial " + study)).exit_code, 1)
+      << "a trial worker outlived the study";
+  const nlohmann::json s = nlohmann::json::parse(read_text(study + "/summary.json"));
+  EXPECT_EQ(s.at("interrupted"), "SIGINT");
+  const std::size_t kept = s.at("trials").size();
+  EXPECT_GE(kept, 1u);
+  EXPECT_LT(kept, 6u);
+  for (const auto& t : s.at("trials")) EXPECT_NE(t.at("stopped"), "failed") << t.dump();
+  EXPECT_TRUE(exists(study + "/trials.csv"));
+  EXPECT_NE(read_text(study + "/report.html").find("Interrupted"), std::string::npos);
+
+  const CommandResult resumed = run_nnrecipe(command, 600);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const nlohmann::json done = nlohmann::json::parse(read_text(study + "/summary.json"));
+  EXPECT_EQ(done.at("trials").size(), 6u);
+  EXPECT_EQ(done.at("resumed").get<std::size_t>(), kept);
+  EXPECT_TRUE(done.at("interrupted").is_null());
+}
+
+// A study directory is read back on resume: a damaged trial result is an
+// error naming it (exit 2), not an internal error.
+TEST(TuneCli, DamagedTrialResultIsNamed) {
+  TempDir dir;
+  const std::string command = tune(dir, "--trials 1 --scheduler none --set train.epochs=1");
+  ASSERT_EQ(run_nnrecipe(command, 300).exit_code, 0);
+  const std::string result = dir.file("study/trials/0000/result.json");
+  write_text(result, "{\"trial\": 0, \"params\": {}}");
+  const CommandResult r = run_nnrecipe(command, 300);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("result.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("delete it"), std::string::npos) << r.err;
+}
+
 TEST(TuneCli, BadSpaceIsBadInput) {
   TempDir dir;
   write_text(dir.file("space.yaml"), "train.lr: {log_uniform: [0, 1]}\n");

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <random>
 
-#include "data/text_parse.h"
+#include "nnrecipe/text_parse.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {

@@ -19,6 +19,7 @@
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/png.h"
 #include "nnrecipe/recipe.h"
+#include "nnrecipe/reports.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {

@@ -9,8 +9,8 @@
 
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/metrics.h"
+#include "nnrecipe/reports.h"
 #include "nnrecipe/tune.h"
-#include "tune/tune_support.h"
 
 namespace nnrecipe {
 namespace {
@@ -86,7 +86,7 @@ std::string asha_ladder(const TuneOptions& o, const StudyResult& s) {
     for (const TrialResult& t : s.trials) {
       if (static_cast<int64_t>(t.curve.size()) < e) continue;
       ++reached;
-      const double v = tune_detail::best_of_first(t.curve, e, m);
+      const double v = best_of_first(t.curve, e, m);
       if (!std::isnan(v) && (std::isnan(best) || is_better(m, v, best))) best = v;
     }
     table += "<tr><td class=\"num\">" + std::to_string(e) + "</td><td class=\"num\">" + std::to_string(reached) +
@@ -113,8 +113,13 @@ std::string render_tune_html(const TuneOptions& o, const StudyResult& s) {
   row("Sampler",
       o.sampler +
           (o.scheduler == "asha" ? fmt::format(" + ASHA (grace {} epochs, eta {})", o.asha.grace, o.asha.eta) : ""));
-  row("Trials", fmt::format("{} finished ({} resumed from an earlier run), {} not started (budget)", s.trials.size(),
-                            s.resumed, s.not_started));
+  row("Trials", fmt::format("{} finished ({} resumed from an earlier run), {} not started ({})", s.trials.size(),
+                            s.resumed, s.not_started, s.interrupted.empty() ? "budget" : "interrupted"));
+  if (!s.interrupted.empty()) {
+    row("Interrupted", fmt::format("by {}: {} running trial(s) stopped and left to rerun; run the same command "
+                                   "again to resume the study",
+                                   s.interrupted, s.abandoned));
+  }
   row("Epochs trained", fmt::format("{} in all (a trial's maximum: {})", s.total_epochs, o.base.train.epochs));
   row("Metric", "validation " + s.metric + (s.higher_is_better ? " (higher is better)" : " (lower is better)"));
   row("Time", fmt::format("{:.1f} s", s.seconds));

@@ -46,16 +46,10 @@ void write_json_atomic(const std::string& path, const nlohmann::json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
 }
 
-void copy_directory_atomic(const std::string& from, const std::string& to) {
+void publish_directory(const std::string& staging, const std::string& to) {
   namespace fs = std::filesystem;
-  const std::string staging = to + ".tmp", old = to + ".old";
+  const std::string old = to + ".old";
   std::error_code ec, ignored;
-  fs::remove_all(staging, ignored);
-  fs::copy(from, staging, fs::copy_options::recursive, ec);
-  if (ec) {
-    fs::remove_all(staging, ignored);
-    throw_file_error(to, "cannot write", ec.value());
-  }
   fs::remove_all(old, ignored);
   const bool replacing = fs::exists(to, ignored);
   if (replacing) fs::rename(to, old, ec);
@@ -66,6 +60,19 @@ void copy_directory_atomic(const std::string& from, const std::string& to) {
     throw_file_error(to, "cannot write", ec.value());
   }
   fs::remove_all(old, ignored);
+}
+
+void copy_directory_atomic(const std::string& from, const std::string& to) {
+  namespace fs = std::filesystem;
+  const std::string staging = to + ".tmp";
+  std::error_code ec, ignored;
+  fs::remove_all(staging, ignored);
+  fs::copy(from, staging, fs::copy_options::recursive, ec);
+  if (ec) {
+    fs::remove_all(staging, ignored);
+    throw_file_error(to, "cannot write", ec.value());
+  }
+  publish_directory(staging, to);
 }
 
 void make_directories(const std::string& path) {

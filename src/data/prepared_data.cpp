@@ -5,10 +5,16 @@
 #include "nnrecipe/data_source.h"
 #include "nnrecipe/dataset.h"
 #include "nnrecipe/error.h"
+#include "nnrecipe/prepared_data.h"
 #include "nnrecipe/split.h"
-#include "nnrecipe/trainer.h"
 
 namespace nnrecipe {
+
+std::string resolved_loss(const Config& c, Task task) {
+  if (c.train.loss != "auto") return c.train.loss;
+  return task == Task::Binary ? "bce" : task == Task::Multiclass ? "ce" : "mse";
+}
+
 namespace {
 
 std::vector<int64_t> count_classes(const torch::Tensor& y, int64_t classes) {

@@ -1,0 +1,112 @@
+# The layer check: cmake -DROOT=<source dir> -P cmake/check_layers.cmake
+# Fails (listing every offending include) when a source file or a public
+# header includes a header of a layer above its own, a header of another
+# directory of the same layer, or another directory's private header.
+# docs/architecture.md draws the same graph; keep the two in step.
+#
+# Layers, bottom up (a directory may include its own layer's headers and
+# any lower layer's):
+set(LAYERS util analysis config data model doctor train commands recipe report cli)
+set(DIRS_util util)
+# Statistics on plain vectors (learning curves, calibration, slices...).
+set(DIRS_analysis analysis)
+set(DIRS_config config)
+set(DIRS_data data)
+set(DIRS_model model)
+set(DIRS_doctor doctor)
+set(DIRS_train train)
+# The commands' libraries: side by side, none includes another.
+set(DIRS_commands baseline inspect tune prune)
+set(DIRS_recipe recipe)
+set(DIRS_report report)
+set(DIRS_cli cli)
+# Public headers (include/nnrecipe/NAME.h) by the directory that implements them.
+set(HEADERS_util error interrupt parallel file_io progress text_table png random runtime torch_pch)
+set(HEADERS_config config)
+set(HEADERS_data table text_parse csv idx data_source dataset split transforms tensors model_meta prepared_data)
+set(HEADERS_model models fast_linear metrics)
+set(HEADERS_doctor doctor findings check_catalogue config_lint)
+set(HEADERS_train trainer fast_adam lr_range_test)
+set(HEADERS_baseline baselines leaderboard prediction)
+set(HEADERS_analysis analysis)
+set(HEADERS_inspect inspect row_view)
+set(HEADERS_tune search_space samplers asha tune)
+set(HEADERS_prune prune)
+set(HEADERS_recipe recipe ensemble_selection)
+set(HEADERS_report html_report inspect_text reports)
+
+if(NOT ROOT)
+  message(FATAL_ERROR "usage: cmake -DROOT=<source dir> -P check_layers.cmake")
+endif()
+
+# directory -> layer index; header -> directory
+set(index 0)
+foreach(layer ${LAYERS})
+  foreach(dir ${DIRS_${layer}})
+    set(LAYER_OF_${dir} ${index})
+    foreach(header ${HEADERS_${dir}})
+      set(DIR_OF_${header} ${dir})
+    endforeach()
+  endforeach()
+  math(EXPR index "${index} + 1")
+endforeach()
+
+set(problems "")
+# Every public header must be placed.
+file(GLOB public RELATIVE ${ROOT}/include/nnrecipe ${ROOT}/include/nnrecipe/*.h)
+foreach(h ${public})
+  string(REGEX REPLACE "\\.h$" "" name ${h})
+  if(NOT DEFINED DIR_OF_${name})
+    string(APPEND problems "  include/nnrecipe/${h}: not placed in a layer (cmake/check_layers.cmake)\n")
+  endif()
+endforeach()
+
+# check(FILE DIR): the includes of FILE, which belongs to directory DIR.
+function(check file dir)
+  file(STRINGS ${ROOT}/${file} lines REGEX "^#include \"")
+  foreach(line ${lines})
+    string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" inc "${line}")
+    if(inc MATCHES "^nnrecipe/(.+)\\.h$")
+      set(target ${DIR_OF_${CMAKE_MATCH_1}})
+    elseif(inc MATCHES "^([a-z_]+)/")
+      set(target ${CMAKE_MATCH_1})
+      if(NOT target STREQUAL dir)
+        string(APPEND problems "  ${file}: includes ${inc}, a private header of src/${target}/\n")
+        set(problems "${problems}" PARENT_SCOPE)
+        continue()
+      endif()
+    else()
+      continue()  # a header beside the file
+    endif()
+    if(NOT DEFINED target OR target STREQUAL "" OR target STREQUAL dir)
+      continue()
+    endif()
+    if(NOT LAYER_OF_${target} LESS LAYER_OF_${dir})
+      string(APPEND problems "  ${file} (${dir}) includes ${inc} (${target}): not a lower layer\n")
+    endif()
+  endforeach()
+  set(problems "${problems}" PARENT_SCOPE)
+endfunction()
+
+file(GLOB_RECURSE sources RELATIVE ${ROOT} ${ROOT}/src/*.cpp ${ROOT}/src/*.h)
+foreach(f ${sources})
+  string(REGEX REPLACE "^src/([^/]+)/.*" "\\1" dir ${f})
+  if(NOT DEFINED LAYER_OF_${dir})
+    if(NOT f MATCHES "^src/[^/]+$")
+      string(APPEND problems "  ${f}: directory src/${dir}/ is not placed in a layer\n")
+    endif()
+    continue()
+  endif()
+  check(${f} ${dir})
+endforeach()
+foreach(h ${public})
+  string(REGEX REPLACE "\\.h$" "" name ${h})
+  if(DEFINED DIR_OF_${name})
+    check(include/nnrecipe/${h} ${DIR_OF_${name}})
+  endif()
+endforeach()
+
+if(problems)
+  message(FATAL_ERROR "layer check: includes that point up or sideways:\n${problems}")
+endif()
+message(STATUS "layer check: every include points down")
