@@ -80,9 +80,22 @@ struct Repair {
   std::string outcome;                ///< "retried: trained, val auc 0.8231" or why not
 };
 
+/// A stage's outcome: passed, passed with something to look at, failed,
+/// or not run.
+enum class Verdict { Pass, Warn, Fail, Skipped };
+/// "pass", "warn", "fail", "skipped" (summary.json, the report's badges).
+const char* to_string(Verdict verdict);
+
+/// What a leaderboard candidate (or a cross-fit) is.
+enum class CandidateKind { Dumb, Linear, Xgboost, Network, Tuned, Ensemble };
+/// "dumb", "linear", "xgboost", "network", "tuned", "ensemble".
+const char* to_string(CandidateKind kind);
+/// A network of the recipe's own (network, tuned or an ensemble of them).
+bool is_network_kind(CandidateKind kind);
+
 struct StageReport {
-  std::string name;     ///< inspect | baseline | overfit | regularize | tune | squeeze
-  std::string verdict;  ///< pass | warn | fail | skipped
+  std::string name;  ///< inspect | baseline | overfit | regularize | tune | squeeze
+  Verdict verdict = Verdict::Pass;
   std::string summary;  ///< one sentence with the numbers
   double seconds = 0;
   double budget_seconds = 0;     ///< its share of the budget
@@ -95,7 +108,7 @@ struct StageReport {
 /// A model on the final leaderboard.
 struct Candidate {
   std::string name;  ///< "majority", "linear", "xgboost", "network", "tuned", "ensemble", ...
-  std::string kind;  ///< dumb | linear | xgboost | network | tuned | ensemble
+  CandidateKind kind = CandidateKind::Network;
   std::map<std::string, double> val, test;
   double seconds = 0;
   std::string detail;

@@ -134,7 +134,7 @@ void cross_fit_xgboost(Context& ctx) {
   FoldPredictions predictions(ctx, train.rows);
   CrossFit fit;
   fit.name = fmt::format("xgboost, {}-fold cross-fit", kFolds);
-  fit.kind = "xgboost";
+  fit.kind = CandidateKind::Xgboost;
   std::vector<std::string> rounds;
   for (std::size_t k = 0; k < kFolds; ++k) {
     XgboostOptions xo;
@@ -186,7 +186,7 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
   FoldPredictions predictions(ctx, train_rows);
   CrossFit fit;
   fit.name = fmt::format("{}, {}-fold cross-fit", label, kFolds);
-  fit.kind = linear ? "linear" : "network";
+  fit.kind = linear ? CandidateKind::Linear : CandidateKind::Network;
   fit.config_run = run;
   std::vector<std::string> epochs;
   for (std::size_t k = 0; k < kFolds; ++k) {
@@ -211,7 +211,7 @@ void cross_fit_network(Context& ctx, std::size_t run, const std::string& label, 
   ctx.cross_fits.push_back(std::move(fit));
 }
 
-std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, const std::string& kind) {
+std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, CandidateKind kind) {
   std::vector<NamedProtocolPair> pairs;
   const std::string& m = ctx.metric.name;
   for (const CrossFit& fit : ctx.cross_fits) {
@@ -220,7 +220,7 @@ std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, const std::str
     const std::string label = fit.name.substr(0, fit.name.find(", "));  // "baseline network, 5-fold cross-fit"
     if (fit.config_run) {
       pairs.push_back({label, {ctx.networks[*fit.config_run].val_score(m), cross}});
-    } else if (kind == "xgboost" && ctx.xgb_val) {
+    } else if (kind == CandidateKind::Xgboost && ctx.xgb_val) {
       pairs.push_back({label, {score(ctx, *ctx.xgb_val, false).at(m), cross}});
     }
   }
@@ -278,7 +278,7 @@ std::optional<CrossFit> cross_fit_ensemble(const Context& ctx) {
   const std::vector<int> counts = select_ensemble(oof, ctx.metric, oof_score, kSelectionSteps);
   CrossFit ensemble;
   ensemble.name = "cross-fit ensemble";
-  ensemble.kind = "ensemble";
+  ensemble.kind = CandidateKind::Ensemble;
   ensemble.oof = weighted_mean(oof, counts);
   ensemble.val = weighted_mean(val, counts);
   ensemble.test = weighted_mean(test, counts);

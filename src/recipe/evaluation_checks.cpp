@@ -38,9 +38,9 @@ std::vector<Finding> evaluation_findings(const std::vector<Candidate>& ranked, c
   const Candidate* net = nullptr;
   const Candidate* xgb = nullptr;
   for (const Candidate& c : ranked) {
-    if (!dumb && c.kind == "dumb") dumb = &c;
-    if (!net && (c.kind == "network" || c.kind == "tuned")) net = &c;
-    if (!xgb && c.kind == "xgboost") xgb = &c;
+    if (!dumb && c.kind == CandidateKind::Dumb) dumb = &c;
+    if (!net && (c.kind == CandidateKind::Network || c.kind == CandidateKind::Tuned)) net = &c;
+    if (!xgb && c.kind == CandidateKind::Xgboost) xgb = &c;
   }
   std::vector<Finding> found;
   if (dumb && net && !is_better(metric, net->val.at(m), dumb->val.at(m))) {

@@ -18,6 +18,32 @@ namespace nnrecipe {
 
 using recipe_detail::Context;
 
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Pass: return "pass";
+    case Verdict::Warn: return "warn";
+    case Verdict::Fail: return "fail";
+    case Verdict::Skipped: return "skipped";
+  }
+  return "?";
+}
+
+const char* to_string(CandidateKind kind) {
+  switch (kind) {
+    case CandidateKind::Dumb: return "dumb";
+    case CandidateKind::Linear: return "linear";
+    case CandidateKind::Xgboost: return "xgboost";
+    case CandidateKind::Network: return "network";
+    case CandidateKind::Tuned: return "tuned";
+    case CandidateKind::Ensemble: return "ensemble";
+  }
+  return "?";
+}
+
+bool is_network_kind(CandidateKind kind) {
+  return kind == CandidateKind::Network || kind == CandidateKind::Tuned || kind == CandidateKind::Ensemble;
+}
+
 RecipeResult run_recipe(const RecipeOptions& options) {
   if (options.out_dir.empty()) throw InputError("run: no output directory given");
   if (!(options.budget_minutes > 0)) throw InputError("--budget: must be a positive number of minutes");
@@ -75,7 +101,7 @@ RecipeResult run_recipe(const RecipeOptions& options) {
     }
     StageReport skipped;
     skipped.name = name;
-    skipped.verdict = "skipped";
+    skipped.verdict = Verdict::Skipped;
     skipped.summary = skipped_why;
     ordered.push_back(std::move(skipped));
   }

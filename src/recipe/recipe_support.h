@@ -86,8 +86,8 @@ struct NetworkRun {
 /// (cross_fit.cpp): K models, each trained on K-1 folds and stopped early on
 /// the fold it holds out.
 struct CrossFit {
-  std::string name;  ///< "xgboost, 5-fold cross-fit"
-  std::string kind;  ///< the leaderboard's: "xgboost", "network" or "linear"
+  std::string name;                             ///< "xgboost, 5-fold cross-fit"
+  CandidateKind kind = CandidateKind::Network;  ///< xgboost, network or linear
   /// Validation rows' out-of-fold predictions (each from the fold model
   /// that never trained on the row), and the folds' mean on test.
   Predictions val, test;
@@ -263,7 +263,7 @@ struct NamedProtocolPair {
 /// The cross-fits of `kind` ("network", "linear" or "xgboost") whose
 /// configuration was also trained directly, with both validation scores
 /// (cross_fit.cpp).
-std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, const std::string& kind);
+std::vector<NamedProtocolPair> protocol_pairs(const Context& ctx, CandidateKind kind);
 
 /// The selection metric of predictions of some validation rows (tables):
 /// `p` holds one row per entry of `rows`, positions into the validation

@@ -222,7 +222,7 @@ void run_baseline_stage(Context& ctx) {
 
   stage.seconds = seconds_since(start);
   if (!run) {
-    stage.verdict = "fail";
+    stage.verdict = Verdict::Fail;
     const bool checked = stopped || std::any_of(stage.repairs.begin(), stage.repairs.end(),
                                                 [](const Repair& r) { return r.network == "baseline network"; });
     stage.summary = std::string(checked ? "a check stopped the baseline network (see the findings and the repair)"
@@ -230,11 +230,12 @@ void run_baseline_stage(Context& ctx) {
                     "; the run goes on with the baselines";
     return;
   }
-  stage.verdict = lint.has_errors() ? "fail" : "pass";
+  stage.verdict = lint.has_errors() ? Verdict::Fail : Verdict::Pass;
   for (const Finding& f : ctx.result.findings.findings) {
-    if (f.severity == Severity::Warn && f.stage != "inspect" && stage.verdict == "pass") stage.verdict = "warn";
+    if (f.severity == Severity::Warn && f.stage != "inspect" && stage.verdict == Verdict::Pass)
+      stage.verdict = Verdict::Warn;
   }
-  if (!stage.repairs.empty() && stage.verdict == "pass") stage.verdict = "warn";
+  if (!stage.repairs.empty() && stage.verdict == Verdict::Pass) stage.verdict = Verdict::Warn;
   stage.summary = fmt::format("network val {} {:.4f} after {} epochs", ctx.metric.name, run->val_score(ctx.metric.name),
                               run->outcome.history.size());
   if (ctx.xgb_val) {

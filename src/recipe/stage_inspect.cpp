@@ -106,7 +106,8 @@ void run_inspect_stage(Context& ctx) {
   }
   const FindingSet& found = ctx.images ? ctx.result.image_inspection.findings : ctx.result.inspection.findings;
   StageReport& stage = ctx.stage();
-  stage.verdict = verdict_of(found);
+  const std::string verdict = verdict_of(found);  // inspect's own: pass | warn | fail
+  stage.verdict = verdict == "fail" ? Verdict::Fail : verdict == "warn" ? Verdict::Warn : Verdict::Pass;
   std::size_t errors = 0, warns = 0;
   for (const Finding& f : found.findings) {
     errors += f.severity == Severity::Error;
@@ -131,10 +132,10 @@ void run_inspect_stage(Context& ctx) {
     stage.summary += ctx.options.strict
                          ? "; --strict: the run stops here on " + why
                          : "; continuing on " + why + " (--strict would stop): treat every later number with suspicion";
-    if (leakage) stage.verdict = "fail";
+    if (leakage) stage.verdict = Verdict::Fail;
   }
   stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  ctx.log("inspect: " + stage.verdict + ": " + stage.summary);
+  ctx.log(std::string("inspect: ") + to_string(stage.verdict) + ": " + stage.summary);
 }
 
 }  // namespace nnrecipe::recipe_detail

@@ -129,7 +129,7 @@ void run_overfit_stage(Context& ctx) {
   StageReport& stage = ctx.begin_stage("overfit", 0.4);
   const auto start = Clock::now();
   if (!ctx.incumbent_run) {
-    stage.verdict = "skipped";
+    stage.verdict = Verdict::Skipped;
     stage.summary = "no baseline network to start from";
     return;
   }
@@ -143,7 +143,7 @@ void run_overfit_stage(Context& ctx) {
   for (const AblationRow& r : stage.ablation) kept += r.kept;
   // Fitting the training set is the stage's goal: a training loss that ends
   // well below where the baseline network started says capacity suffices.
-  stage.verdict = std::isfinite(last_loss) && last_loss <= first_loss ? "pass" : "warn";
+  stage.verdict = std::isfinite(last_loss) && last_loss <= first_loss ? Verdict::Pass : Verdict::Warn;
   stage.summary = fmt::format(
       "lr {}, hidden {}: best training loss {:.4f} (baseline network {:.4f}); {} of {} "
       "change(s) kept",

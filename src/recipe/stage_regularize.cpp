@@ -162,7 +162,7 @@ void run_regularize_stage(Context& ctx) {
   StageReport& stage = ctx.begin_stage("regularize", 0.6);
   const auto start = Clock::now();
   if (!ctx.incumbent_run) {
-    stage.verdict = "skipped";
+    stage.verdict = Verdict::Skipped;
     stage.summary = "no network to regularize";
     return;
   }
@@ -172,7 +172,7 @@ void run_regularize_stage(Context& ctx) {
   early_stopping_row(ctx);
   const double after = ctx.networks[*ctx.incumbent_run].val_score(ctx.metric.name);
   stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  stage.verdict = "pass";
+  stage.verdict = Verdict::Pass;
   std::size_t kept = 0, tried = 0;
   for (const AblationRow& r : stage.ablation) {
     tried += r.note.rfind("not tried", 0) != 0 && r.change.rfind("early stopping", 0) != 0;
@@ -182,7 +182,7 @@ void run_regularize_stage(Context& ctx) {
       fmt::format("val {} {:.4f} -> {:.4f}; {} of {} change(s) kept; {}", ctx.metric.name, before, after, kept, tried,
                   ctx.result.learning_curve_verdict.more_data_pays ? "more data would likely pay"
                                                                    : "more data is unlikely to pay much");
-  if (!stage.cut.empty()) stage.verdict = "warn";
+  if (!stage.cut.empty()) stage.verdict = Verdict::Warn;
   ctx.log("regularize: " + stage.summary);
 }
 

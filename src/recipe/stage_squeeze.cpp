@@ -144,7 +144,7 @@ void train_seed_replicas(Context& ctx) {
   }
 }
 
-Entry network_entry(const Context& ctx, std::size_t index, const std::string& name, const std::string& kind) {
+Entry network_entry(const Context& ctx, std::size_t index, const std::string& name, CandidateKind kind) {
   const NetworkRun& run = ctx.networks[index];
   return {{name,
            kind,
@@ -175,7 +175,7 @@ std::vector<Entry> collect_candidates(Context& ctx) {
   std::vector<Entry> out;
   const bool regression = ctx.data.task == Task::Regression;
   if (ctx.prior_val) {
-    out.push_back({{regression ? "mean" : "majority", "dumb", {}, {}, 0, "predicts the training prior"},
+    out.push_back({{regression ? "mean" : "majority", CandidateKind::Dumb, {}, {}, 0, "predicts the training prior"},
                    *ctx.prior_val,
                    *ctx.prior_test,
                    {},
@@ -196,26 +196,30 @@ std::vector<Entry> collect_candidates(Context& ctx) {
       p->rows = static_cast<std::size_t>(rows);
       for (int64_t i = 0; i < rows; ++i) p->probs.insert(p->probs.end(), shares.begin(), shares.end());
     }
-    out.push_back({{"majority", "dumb", {}, {}, 0, "predicts the training class shares"}, val, test, {}, std::nullopt});
+    out.push_back({{"majority", CandidateKind::Dumb, {}, {}, 0, "predicts the training class shares"},
+                   val,
+                   test,
+                   {},
+                   std::nullopt});
   }
   if (ctx.linear_val && ctx.linear_run) {
-    Entry linear = network_entry(ctx, *ctx.linear_run, "linear", "linear");
+    Entry linear = network_entry(ctx, *ctx.linear_run, "linear", CandidateKind::Linear);
     linear.candidate.seconds = ctx.linear_seconds;
     linear.candidate.detail = ctx.linear_detail;
     out.push_back(std::move(linear));
   }
   if (ctx.xgb_val) {
-    out.push_back({{"xgboost", "xgboost", {}, {}, ctx.xgb_seconds, ctx.xgb_detail},
+    out.push_back({{"xgboost", CandidateKind::Xgboost, {}, {}, ctx.xgb_seconds, ctx.xgb_detail},
                    *ctx.xgb_val,
                    *ctx.xgb_test,
                    {{ctx.xgb_model_path, true}},
                    std::nullopt});
   }
-  if (ctx.baseline_run) out.push_back(network_entry(ctx, *ctx.baseline_run, "network", "network"));
+  if (ctx.baseline_run) out.push_back(network_entry(ctx, *ctx.baseline_run, "network", CandidateKind::Network));
   if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {
-    out.push_back(network_entry(ctx, *ctx.incumbent_run, "recipe network", "network"));
+    out.push_back(network_entry(ctx, *ctx.incumbent_run, "recipe network", CandidateKind::Network));
   }
-  if (ctx.tuned_run) out.push_back(network_entry(ctx, *ctx.tuned_run, "tuned", "tuned"));
+  if (ctx.tuned_run) out.push_back(network_entry(ctx, *ctx.tuned_run, "tuned", CandidateKind::Tuned));
   for (const CrossFit& fit : ctx.cross_fits) out.push_back(scored_cross_fit_entry(ctx, fit));
   if (const auto ensemble = cross_fit_ensemble(ctx)) out.push_back(scored_cross_fit_entry(ctx, *ensemble));
   return out;
@@ -246,11 +250,12 @@ std::vector<Entry> ensemble_library(const Context& ctx) {
     if (library.size() == kLibraryNetworks) break;
     // A run trained longer shares its directory with the run it continued.
     if (!seen_dirs.insert(ctx.networks[i].run_dir).second) continue;
-    library.push_back(network_entry(ctx, i, ctx.networks[i].name, "network"));
+    library.push_back(network_entry(ctx, i, ctx.networks[i].name, CandidateKind::Network));
   }
-  if (ctx.linear_val && ctx.linear_run) library.push_back(network_entry(ctx, *ctx.linear_run, "linear", "linear"));
+  if (ctx.linear_val && ctx.linear_run)
+    library.push_back(network_entry(ctx, *ctx.linear_run, "linear", CandidateKind::Linear));
   if (ctx.xgb_val) {
-    library.push_back({{"xgboost", "xgboost", {}, {}, 0, ""},
+    library.push_back({{"xgboost", CandidateKind::Xgboost, {}, {}, 0, ""},
                        *ctx.xgb_val,
                        *ctx.xgb_test,
                        {{ctx.xgb_model_path, true}},
@@ -284,7 +289,7 @@ std::optional<double> add_ensemble(Context& ctx, std::vector<Entry>& entries) {
       kSelectionSteps);
   int total = 0;
   for (int c : counts) total += c;
-  Entry ensemble{{"ensemble", "ensemble", {}, {}, 0, ""},
+  Entry ensemble{{"ensemble", CandidateKind::Ensemble, {}, {}, 0, ""},
                  weighted_mean(val_parts, counts),
                  weighted_mean(test_parts, counts),
                  {},
@@ -310,12 +315,12 @@ std::optional<double> add_ensemble(Context& ctx, std::vector<Entry>& entries) {
 
 /// The cross-fits that measure a directly trained leader's handicap: those
 /// of its own kind of model (a validation ensemble or a tuned network:
-/// networks). "" for a cross-fit leader: it has none.
-std::string handicap_kind(const Candidate& leader) {
-  if (leader.name.find("cross-fit") != std::string::npos) return "";
-  if (leader.kind == "ensemble" || leader.kind == "tuned" || leader.kind == "network") return "network";
-  if (leader.kind == "xgboost" || leader.kind == "linear") return leader.kind;
-  return "";
+/// networks). None for a cross-fit leader: it has none.
+std::optional<CandidateKind> handicap_kind(const Candidate& leader) {
+  if (leader.name.find("cross-fit") != std::string::npos) return std::nullopt;
+  if (is_network_kind(leader.kind)) return CandidateKind::Network;
+  if (leader.kind == CandidateKind::Xgboost || leader.kind == CandidateKind::Linear) return leader.kind;
+  return std::nullopt;
 }
 
 /// " (-368 net of the 2423 ...: baseline network 18054 -> 20477)", or "".
@@ -355,7 +360,8 @@ std::string prefer_cross_fit_ensemble(const Context& ctx, std::vector<Entry>& en
   const std::optional<double> held_out = leader.candidate.name == "ensemble" ? ensemble_held_out : std::nullopt;
   Lead lead = validation_lead(leader.val, held_out, cross->val, ctx.metric, rows_score(ctx),
                               static_cast<uint64_t>(ctx.base.train.seed.value_or(0)) + 29);
-  const std::vector<NamedProtocolPair> pairs = protocol_pairs(ctx, handicap_kind(leader.candidate));  // none for ""
+  const std::optional<CandidateKind> kind = handicap_kind(leader.candidate);
+  const std::vector<NamedProtocolPair> pairs = kind ? protocol_pairs(ctx, *kind) : std::vector<NamedProtocolPair>{};
   std::vector<ProtocolPair> scores;
   for (const NamedProtocolPair& p : pairs) scores.push_back(p.scores);
   lead.handicap = cross_fit_handicap(scores, ctx.metric).value_or(0.0);
@@ -384,16 +390,15 @@ std::string winner_sentence(const Context& ctx, const std::vector<Candidate>& ra
     }
     return nullptr;
   };
-  const Candidate* net =
-      best_of([](const Candidate& c) { return c.kind == "network" || c.kind == "tuned" || c.kind == "ensemble"; });
-  const Candidate* xgb = best_of([](const Candidate& c) { return c.kind == "xgboost"; });
-  if (w.kind == "xgboost" && net) {
+  const Candidate* net = best_of([](const Candidate& c) { return is_network_kind(c.kind); });
+  const Candidate* xgb = best_of([](const Candidate& c) { return c.kind == CandidateKind::Xgboost; });
+  if (w.kind == CandidateKind::Xgboost && net) {
     s += fmt::format(
         " Gradient-boosted trees beat the best network ({}) by {:.4f} on validation and {:.4f} on test: on "
         "this table, use the trees or the ensemble.",
         net->name, std::abs(w.val.at(m) - net->val.at(m)),
         (ctx.metric.higher_is_better ? 1 : -1) * (w.test.at(m) - net->test.at(m)));
-  } else if (xgb && w.kind != "xgboost") {
+  } else if (xgb && w.kind != CandidateKind::Xgboost) {
     s += fmt::format(" xgboost: validation {:.4f}, test {:.4f}.", xgb->val.at(m), xgb->test.at(m));
   }
   return s;
@@ -502,9 +507,9 @@ void run_squeeze_stage(Context& ctx) {
   save_winner(ctx, entries, ctx.result.winner);
 
   stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  stage.verdict = "pass";
+  stage.verdict = Verdict::Pass;
   for (const Finding& f : ctx.result.findings.findings) {
-    if (f.stage == "eval" && f.severity == Severity::Error) stage.verdict = "fail";
+    if (f.stage == "eval" && f.severity == Severity::Error) stage.verdict = Verdict::Fail;
   }
   stage.summary = ctx.result.winner_sentence;
   ctx.log("squeeze: " + stage.summary);

@@ -42,12 +42,12 @@ void run_tune_stage(Context& ctx) {
   StageReport& stage = ctx.begin_stage("tune", 0.85);
   const auto start = Clock::now();
   if (!ctx.incumbent_run) {
-    stage.verdict = "skipped";
+    stage.verdict = Verdict::Skipped;
     stage.summary = "no network to tune";
     return;
   }
   if (expected_seconds(ctx, ctx.incumbent) * kMinTrials > ctx.budget.stage_left()) {
-    stage.verdict = "skipped";
+    stage.verdict = Verdict::Skipped;
     stage.summary =
         fmt::format("fewer than {:.0f} trials would fit in the stage; its time goes to the squeeze stage", kMinTrials);
     stage.cut.push_back("the search: " + stage.summary);
@@ -91,7 +91,7 @@ void run_tune_stage(Context& ctx) {
   }
   stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double after = ctx.networks[*ctx.incumbent_run].val_score(ctx.metric.name);
-  stage.verdict = trials == 0 ? "skipped" : "pass";
+  stage.verdict = trials == 0 ? Verdict::Skipped : Verdict::Pass;
   stage.summary = trials == 0 ? "no trial fitted in the budget"
                               : fmt::format("{} trial(s); val {} {:.4f} -> {:.4f}{}", trials, ctx.metric.name, before,
                                             after, after == before ? " (the incumbent stays)" : "");

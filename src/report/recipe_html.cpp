@@ -180,7 +180,7 @@ void overview(Page& page, const RecipeOptions& o, const RecipeResult& r) {
   kv.add("Task", task);
   for (const Candidate& c : r.candidates) {
     if (c.name != r.winner) continue;
-    kv.add("Winner", esc(c.name) + (c.kind.empty() ? "" : " <span class=\"muted\">(" + esc(c.kind) + ")</span>"));
+    kv.add("Winner", esc(c.name) + " <span class=\"muted\">(" + esc(to_string(c.kind)) + ")</span>");
   }
   const double budget = r.budget_seconds > 0 ? r.budget_seconds : o.budget_minutes * 60;
   kv.add("Time", esc(duration(r.seconds) + " of a " + duration(budget) + " budget" +
@@ -207,7 +207,7 @@ void stages(Page& page, const RecipeResult& r) {
     for (const std::string& c : s.cut) cut += "<li>" + esc(c) + "</li>";
     if (!cut.empty()) cut = "<ul class=\"small\" style=\"margin:0;padding-left:18px\">" + cut + "</ul>";
     t.row({{"<strong>" + esc(s.name) + "</strong>"},
-           {badge(s.verdict.empty() ? "?" : s.verdict, s.verdict)},
+           {badge(to_string(s.verdict), to_string(s.verdict))},
            {time, "num"},
            {esc(s.summary)},
            {cut}});
@@ -261,7 +261,7 @@ void leaderboard(Page& page, const RecipeResult& r) {
     const bool winner = c.name == r.winner;
     t.row({{std::to_string(i + 1), "num"},
            {esc(c.name) + (winner ? " " + badge("winner", "pass") : "")},
-           {esc(c.kind)},
+           {esc(to_string(c.kind))},
            {"<strong>" + metric_of(c.val, r.metric) + "</strong>", "num"},
            {metric_of(c.test, r.metric), "num"},
            {num(c.seconds), "num"},
@@ -557,7 +557,7 @@ void stage_details(Page& page, const RecipeResult& r) {
   for (std::size_t k = 0; k < r.stages.size(); ++k) {
     const StageReport& s = r.stages[k];
     if (s.curves.empty() && s.ablation.empty()) continue;
-    std::string body = verdict_box(s.verdict, esc(s.summary));
+    std::string body = verdict_box(to_string(s.verdict), esc(s.summary));
     if (!s.ablation.empty()) {
       body += "<h3 class=\"sub\">Ablation</h3>" +
               paragraph(esc("One change at a time to the incumbent; delta is against it, positive = better" +

@@ -49,7 +49,7 @@ nlohmann::json summary_json(const RecipeResult& r) {
   json candidates = json::array();
   for (const Candidate& c : r.candidates) {
     candidates.push_back({{"name", c.name},
-                          {"kind", c.kind},
+                          {"kind", to_string(c.kind)},
                           {"val", metrics(c.val)},
                           {"test", metrics(c.test)},
                           {"seconds", number(c.seconds)},
@@ -64,7 +64,7 @@ nlohmann::json summary_json(const RecipeResult& r) {
           {{"network", rep.network}, {"findings", rep.findings}, {"changes", rep.changes}, {"outcome", rep.outcome}});
     }
     stages.push_back({{"name", s.name},
-                      {"verdict", s.verdict},
+                      {"verdict", to_string(s.verdict)},
                       {"seconds", number(s.seconds)},
                       {"budget_seconds", number(s.budget_seconds)},
                       {"summary", s.summary},
@@ -120,7 +120,7 @@ std::string leaderboard_csv(const RecipeResult& r) {
   }
   out += ",seconds\n";
   for (const Candidate& c : r.candidates) {
-    out += csv_field(c.name) + "," + csv_field(c.kind);
+    out += csv_field(c.name) + "," + csv_field(to_string(c.kind));
     for (const std::string& name : columns) out += "," + csv_number(c.val, name);
     for (const std::string& name : columns) out += "," + csv_number(c.test, name);
     out += "," + (std::isfinite(c.seconds) ? fmt::format("{:.3f}", c.seconds) : std::string()) + "\n";

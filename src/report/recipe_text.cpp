@@ -40,9 +40,9 @@ std::string render_recipe_text(const RecipeResult& r) {
   if (!r.stages.empty()) {
     out += "stages:\n";
     for (const StageReport& s : r.stages) {
-      out +=
-          fmt::format("  {:<11} {:<7} {:>5}  {}\n", printable(s.name), printable(s.verdict),
-                      s.verdict == "skipped" && s.seconds == 0 ? "-" : seconds_text(s.seconds), printable(s.summary));
+      out += fmt::format("  {:<11} {:<7} {:>5}  {}\n", printable(s.name), printable(to_string(s.verdict)),
+                         s.verdict == Verdict::Skipped && s.seconds == 0 ? "-" : seconds_text(s.seconds),
+                         printable(s.summary));
       for (const std::string& cut : s.cut) out += "      cut: " + printable(cut) + "\n";
       for (const Repair& r : s.repairs) {
         std::string ids, changes;
@@ -69,7 +69,7 @@ std::string render_recipe_text(const RecipeResult& r) {
     TextTable table({"model", "kind", "val " + m, "test " + m, "seconds", "detail"},
                     {A::Left, A::Left, A::Right, A::Right, A::Right, A::Left});
     for (const Candidate& c : r.candidates) {
-      table.add_row({c.name, c.kind, metric_text(c.val, m), metric_text(c.test, m),
+      table.add_row({c.name, to_string(c.kind), metric_text(c.val, m), metric_text(c.test, m),
                      std::isfinite(c.seconds) ? fmt::format("{:.1f}", c.seconds) : "", c.detail});
     }
     out += fmt::format("leaderboard ({}, {} is better, ranked on validation):\n", m,

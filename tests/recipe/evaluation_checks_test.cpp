@@ -9,7 +9,7 @@
 namespace nnrecipe {
 namespace {
 
-Candidate candidate(const std::string& name, const std::string& kind, double val) {
+Candidate candidate(const std::string& name, CandidateKind kind, double val) {
   Candidate c;
   c.name = name;
   c.kind = kind;
@@ -25,8 +25,8 @@ bool has(const std::vector<Finding>& found, const std::string& id) {
 /// A healthy binary leaderboard: the network beats the prior and is level
 /// with xgboost.
 std::vector<Candidate> healthy() {
-  return {candidate("network", "network", 0.852), candidate("xgboost", "xgboost", 0.848),
-          candidate("linear", "linear", 0.84), candidate("majority", "dumb", 0.5)};
+  return {candidate("network", CandidateKind::Network, 0.852), candidate("xgboost", CandidateKind::Xgboost, 0.848),
+          candidate("linear", CandidateKind::Linear, 0.84), candidate("majority", CandidateKind::Dumb, 0.5)};
 }
 
 ErrorAnalysis calibrated() {
@@ -44,8 +44,9 @@ TEST(EvaluationChecks, QuietOnAHealthyRun) {
 }
 
 TEST(EvaluationChecks, NoBetterThanDumbFiresWhenTheNetworkTiesThePrior) {
-  std::vector<Candidate> board = {candidate("xgboost", "xgboost", 0.7), candidate("majority", "dumb", 0.5),
-                                  candidate("network", "network", 0.5)};
+  std::vector<Candidate> board = {candidate("xgboost", CandidateKind::Xgboost, 0.7),
+                                  candidate("majority", CandidateKind::Dumb, 0.5),
+                                  candidate("network", CandidateKind::Network, 0.5)};
   const std::vector<Finding> found = evaluation_findings(board, "auc", true, true, calibrated());
   ASSERT_TRUE(has(found, "eval.no_better_than_dumb"));
   const Finding& f = found.front();
@@ -56,28 +57,31 @@ TEST(EvaluationChecks, NoBetterThanDumbFiresWhenTheNetworkTiesThePrior) {
 
 TEST(EvaluationChecks, NoBetterThanDumbReadsLowerIsBetterMetrics) {
   // RMSE: the network's 12 is worse than the mean's 10.
-  std::vector<Candidate> board = {candidate("mean", "dumb", 10), candidate("network", "network", 12)};
+  std::vector<Candidate> board = {candidate("mean", CandidateKind::Dumb, 10),
+                                  candidate("network", CandidateKind::Network, 12)};
   EXPECT_TRUE(has(evaluation_findings(board, "rmse", false, false, {}), "eval.no_better_than_dumb"));
-  board[1] = candidate("network", "network", 8);
+  board[1] = candidate("network", CandidateKind::Network, 8);
   EXPECT_FALSE(has(evaluation_findings(board, "rmse", false, false, {}), "eval.no_better_than_dumb"));
 }
 
 TEST(EvaluationChecks, BehindGbdtFiresOnlyBeyondTheMargin) {
-  std::vector<Candidate> board = {candidate("xgboost", "xgboost", 0.90), candidate("network", "network", 0.85),
-                                  candidate("majority", "dumb", 0.5)};
+  std::vector<Candidate> board = {candidate("xgboost", CandidateKind::Xgboost, 0.90),
+                                  candidate("network", CandidateKind::Network, 0.85),
+                                  candidate("majority", CandidateKind::Dumb, 0.5)};
   const std::vector<Finding> found = evaluation_findings(board, "auc", true, true, calibrated());
   ASSERT_TRUE(has(found, "eval.behind_gbdt"));
   EXPECT_NEAR(found.front().evidence.at("gap").get<double>(), 0.05, 1e-12);
   // Within a point of AUC: level, not behind.
-  board[1] = candidate("network", "network", 0.895);
+  board[1] = candidate("network", CandidateKind::Network, 0.895);
   EXPECT_FALSE(has(evaluation_findings(board, "auc", true, true, calibrated()), "eval.behind_gbdt"));
 }
 
 TEST(EvaluationChecks, BehindGbdtUsesARelativeMarginForRmse) {
-  std::vector<Candidate> board = {candidate("xgboost", "xgboost", 4.0), candidate("network", "network", 4.5),
-                                  candidate("mean", "dumb", 16)};
+  std::vector<Candidate> board = {candidate("xgboost", CandidateKind::Xgboost, 4.0),
+                                  candidate("network", CandidateKind::Network, 4.5),
+                                  candidate("mean", CandidateKind::Dumb, 16)};
   EXPECT_TRUE(has(evaluation_findings(board, "rmse", false, false, {}), "eval.behind_gbdt"));  // 12.5% worse
-  board[1] = candidate("network", "network", 4.1);                                             // 2.5% worse
+  board[1] = candidate("network", CandidateKind::Network, 4.1);                                // 2.5% worse
   EXPECT_FALSE(has(evaluation_findings(board, "rmse", false, false, {}), "eval.behind_gbdt"));
 }
 

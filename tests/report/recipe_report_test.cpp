@@ -74,27 +74,42 @@ RecipeResult hostile_result(const std::string& payload = alert_payload) {
   r.train_rows = 700, r.val_rows = 100, r.test_rows = 200;
   r.dropped_columns = {"id", payload};
 
-  Candidate xgb{"xgboost", "xgboost",  {{"auc", 0.85}, {"accuracy", 0.8}}, {{"auc", 0.8412}, {"accuracy", 0.79}},
-                4.1,       "300 trees"};
+  Candidate xgb{"xgboost",
+                CandidateKind::Xgboost,
+                {{"auc", 0.85}, {"accuracy", 0.8}},
+                {{"auc", 0.8412}, {"accuracy", 0.79}},
+                4.1,
+                "300 trees"};
   xgb.oof = {{"auc", 0.846}};  // scored out of fold over training + validation rows
-  Candidate net{"net, " + quotes,  "network", {{"auc", nan}, {"accuracy", 0.75}, {"f1", 0.7}},
-                {{"auc", 0.8351}}, 41.25,     payload};
-  Candidate dumb{"majority", "dumb", {{"auc", 0.5}, {"accuracy", 0.6}}, {{"auc", 0.5}, {"accuracy", 0.61}}, 0.01, ""};
+  Candidate net{"net, " + quotes,
+                CandidateKind::Network,
+                {{"auc", nan}, {"accuracy", 0.75}, {"f1", 0.7}},
+                {{"auc", 0.8351}},
+                41.25,
+                payload};
+  Candidate dumb{
+      "majority", CandidateKind::Dumb, {{"auc", 0.5}, {"accuracy", 0.6}}, {{"auc", 0.5}, {"accuracy", 0.61}}, 0.01, ""};
   r.candidates = {xgb, net, dumb};
 
-  StageReport inspect{"inspect", "pass", "100 rows, 3 columns; dropped id", 0.4, 30, {}, {}, {}};
-  StageReport baseline{"baseline", "pass", "xgboost val auc 0.85", 41, 90, {}, {}, {}};
+  StageReport inspect{"inspect", Verdict::Pass, "100 rows, 3 columns; dropped id", 0.4, 30, {}, {}, {}};
+  StageReport baseline{"baseline", Verdict::Pass, "xgboost val auc 0.85", 41, 90, {}, {}, {}};
   baseline.repairs = {
       {"baseline network", {"train.diverging"}, {"train.lr: 0.03 -> 0.003", payload}, "retried: trained"}};
-  StageReport overfit{
-      "overfit", "warn", "training loss reached 0.01 with width x2", 120, 150, {"depth x2 (budget)", payload}, {}, {}};
+  StageReport overfit{"overfit",
+                      Verdict::Warn,
+                      "training loss reached 0.01 with width x2",
+                      120,
+                      150,
+                      {"depth x2 (budget)", payload},
+                      {},
+                      {}};
   TrainCurve curve{payload, {0.7, 0.5, 0.3, 0.2}, {0.72, 0.6, 0.55, nan}, {0.7, 0.78, 0.81, nan}, 3};
   TrainCurve curve2{"width x2", {0.6, 0.4}, {0.65, 0.62}, {0.75, 0.77}, 2};
   overfit.curves = {curve, curve2};
   AblationRow kept{"hidden [128, 128] -> [256, 256]", 0.01, 0.81, 0.02, true, 30, 55.5, ""};
   AblationRow dropped_change{payload, nan, 0.79, -0.01, false, 12, 20, "cut by the budget"};
   overfit.ablation = {kept, dropped_change};
-  StageReport tune{"tune", "skipped", "no time left", 0, 120, {"all trials"}, {}, {}};
+  StageReport tune{"tune", Verdict::Skipped, "no time left", 0, 120, {"all trials"}, {}, {}};
   r.stages = {inspect, baseline, overfit, tune};
 
   Finding error{"data.leakage",
@@ -287,7 +302,7 @@ TEST(RecipeLeaderboardCsv, SelectionMetricFirstThenSortedUnionAndQuoting) {
 TEST(RecipeLeaderboardCsv, NewlineInNameIsQuotedAndEmptyBoardHasHeader) {
   RecipeResult r;
   r.metric = "rmse";
-  r.candidates = {{"two\nlines", "network", {{"rmse", 1.5}}, {{"rmse", 1.75}}, 2, ""}};
+  r.candidates = {{"two\nlines", CandidateKind::Network, {{"rmse", 1.5}}, {{"rmse", 1.75}}, 2, ""}};
   EXPECT_EQ(leaderboard_csv(r), "name,kind,val_rmse,test_rmse,seconds\n\"two\nlines\",network,1.5,1.75,2.000\n");
   r.candidates.clear();
   EXPECT_EQ(leaderboard_csv(r), "name,kind,val_rmse,test_rmse,seconds\n");
@@ -303,7 +318,7 @@ TEST(RecipeText, OneLinePerStageLeaderboardWinnerAndFindings) {
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   for (const StageReport& s : r.stages) {
     const auto n = std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
-      return line.rfind("  " + s.name + " ", 0) == 0 && line.find(s.verdict) != std::string::npos &&
+      return line.rfind("  " + s.name + " ", 0) == 0 && line.find(to_string(s.verdict)) != std::string::npos &&
              line.find(s.summary) != std::string::npos;
     });
     EXPECT_EQ(n, 1) << s.name << "\n" << text;
@@ -325,7 +340,7 @@ TEST(RecipeText, OneLinePerStageLeaderboardWinnerAndFindings) {
 
 TEST(RecipeText, NoControlCharactersFromData) {
   RecipeResult r;
-  r.stages = {{"inspect", "fail", "column \x1b[31mred\x1b[0m", 1, 10, {}, {}, {}}};
+  r.stages = {{"inspect", Verdict::Fail, "column \x1b[31mred\x1b[0m", 1, 10, {}, {}, {}}};
   const std::string text = render_recipe_text(r);
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
 }
@@ -425,7 +440,7 @@ TEST(RecipeHtml, EmptySectionsAreLeftOut) {
   r.metric = "auc";
   r.stopped = true;
   r.stop_reason = "after the inspect stage (--strict) on leakage: fix the data before training";
-  r.stages = {{"inspect", "fail", "leakage", 0.5, 30, {}, {}, {}}};
+  r.stages = {{"inspect", Verdict::Fail, "leakage", 0.5, 30, {}, {}, {}}};
   const std::string html = render_recipe_html(options_for_test(), r);
   EXPECT_NE(html.find("<h2>Summary</h2>"), std::string::npos);
   EXPECT_NE(html.find("<h2>Stages</h2>"), std::string::npos);
