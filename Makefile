@@ -5,13 +5,17 @@
 #   make bench     build in Release and run every benchmark against its peer
 #   make sanitize  build with AddressSanitizer + UBSan and run the suite but
 #                  the budgeted whole-recipe runs (label `budgeted`; CI runs it)
+#   make check     the sources follow .clang-format, and each libFuzzer
+#                  harness runs clean for FUZZ_SECONDS (CI runs it; fuzz/README.md)
 BUILD ?= build
 BENCH_BUILD ?= build-bench
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test bench sanitize clean
+FUZZ_SECONDS ?= 30
+
+.PHONY: all deps build demo test bench sanitize check format clean
 
 all: build
 
@@ -44,5 +48,13 @@ sanitize: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  ctest -j $(JOBS) --output-on-failure --timeout 900 -LE budgeted
 
+check: deps
+	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+# Reformats every C++ source in place (what `make check` asks for).
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
 clean:
-	rm -rf $(BUILD) $(BENCH_BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(BENCH_BUILD) $(ASAN_BUILD) build-fuzz

@@ -14,6 +14,8 @@ packages=(
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
   chromium  # the tests render the HTML reports headless (tests/report/chromium_render_test.cpp)
+  clang libclang-rt-14-dev  # libFuzzer harnesses (fuzz/), smoke-run by `make check`
+  clang-format  # `make check`: the sources follow .clang-format
 )
 # Peers for the benchmarks only (make bench); not needed to build or test.
 if [[ "${NNRECIPE_BENCH_DEPS:-0}" == 1 ]]; then

@@ -41,7 +41,19 @@ template <typename T>
 T convert(const YAML::Node& node, const Origin& o, const std::string& key, const char* type) {
   try {
     if (!node.IsScalar()) throw YAML::Exception(node.Mark(), "not a scalar");
-    return node.as<T>();
+    T value = node.as<T>();
+    if constexpr (std::is_same_v<T, std::string>) {
+      // Paths, column names and choices hold no control characters; a
+      // stray one (a carriage return from a Windows editor) would not
+      // survive the config's own round trip through config.yaml either.
+      for (const char ch : value) {
+        const auto byte = static_cast<unsigned char>(ch);
+        if ((byte < 0x20 && ch != '\t') || byte == 0x7f) {
+          bad_value(o, key, fmt::format("control character 0x{:02x} in the text {}", byte, YAML::Dump(node)));
+        }
+      }
+    }
+    return value;
   } catch (const YAML::Exception&) {
     bad_value(o, key, fmt::format("expected {}, got {}", type, YAML::Dump(node)));
   }

@@ -14,8 +14,8 @@ namespace nnrecipe {
 namespace {
 
 constexpr uint8_t kUnsignedByte = 0x08;
-// Sanity bound on the declared size, so a corrupt header cannot ask for
-// terabytes before the truncation is noticed.
+// Bound on the declared size: keeps the product of the dimensions from
+// overflowing, and names a damaged header for what it is.
 constexpr uint64_t kMaxElements = uint64_t{1} << 34;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -36,8 +36,9 @@ class ByteSource {
   ByteSource(const ByteSource&) = delete;
   ByteSource& operator=(const ByteSource&) = delete;
 
-  // Reads exactly n bytes or throws naming what was being read.
-  void read_exact(uint8_t* out, std::size_t n, const char* what) {
+  // Reads exactly n bytes or throws naming what was being read; `later`
+  // bytes of it are still to come after these (for the error message).
+  void read_exact(uint8_t* out, std::size_t n, const char* what, uint64_t later = 0) {
     std::size_t done = 0;
     while (done < n) {
       const unsigned want = static_cast<unsigned>(std::min<std::size_t>(n - done, 1u << 30));
@@ -51,7 +52,7 @@ class ByteSource {
       if (got == 0) {
         throw InputError(path_, fmt::format("truncated IDX file: {} needs {} more bytes at byte "
                                             "offset {} of the decoded data",
-                                            what, n - done, offset_ + done));
+                                            what, n - done + later, offset_ + done));
       }
       done += static_cast<std::size_t>(got);
     }
@@ -141,8 +142,16 @@ IdxArray read_idx(const std::string& path) {
     total *= n;
     if (total > kMaxElements) throw InputError(path, "IDX dimensions are implausibly large");
   }
-  out.data.resize(static_cast<std::size_t>(total));
-  in.read_exact(out.data.data(), out.data.size(), "the data");
+  // Grown as the bytes arrive (doubling), so that a damaged header that
+  // declares gigabytes costs memory only for the bytes the file really has.
+  std::size_t have = 0;
+  while (have < total) {
+    const std::size_t step =
+        static_cast<std::size_t>(std::min<uint64_t>(total - have, std::max<std::size_t>(have, std::size_t{1} << 20)));
+    out.data.resize(have + step);
+    in.read_exact(out.data.data() + have, step, "the data", total - have - step);
+    have += step;
+  }
   return out;
 }
 

@@ -35,6 +35,17 @@ Place place(const std::string& source, const YAML::Node& n) {
   throw InputError(p.source, fmt::format("'{}': {}", key, message), p.line, p.column);
 }
 
+/// A mapping key as text: a plain scalar (a key that is itself a list or a
+/// mapping, "{[a, b]: ...}", is refused where it stands).
+std::string key_name(const YAML::Node& n, const std::string& source, const std::string& within) {
+  if (!n.IsScalar()) {
+    const Place p = place(source, n);
+    throw InputError(p.source, "keys must be plain names" + (within.empty() ? "" : " (in '" + within + "')"), p.line,
+                     p.column);
+  }
+  return n.Scalar();
+}
+
 // The value must be one the config accepts for `key`: checked by applying it.
 void check_value(const Place& p, const std::string& key, const std::string& value) {
   Config probe;
@@ -60,12 +71,12 @@ SearchParam parse_param(const std::string& key, const YAML::Node& spec, const st
   param.key = key;
   bool have_distribution = false;
   for (const auto& kv : spec) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = key_name(kv.first, source, key);
     const Place at = place(source, kv.second);
     if (name == "when") {
       if (!kv.second.IsMap() || kv.second.size() != 1) fail(at, key, "when: expects one condition, {KEY: [VALUES]}");
       const auto cond = *kv.second.begin();
-      param.when_key = cond.first.as<std::string>();
+      param.when_key = key_name(cond.first, source, key);
       const YAML::Node values = cond.second;
       if (values.IsSequence()) {
         for (const auto& v : values) param.when_values.push_back(flow(v));
@@ -165,7 +176,7 @@ SearchSpace parse_search_space(const std::string& text, const std::string& sourc
   }
   SearchSpace space;
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_name(kv.first, source, "");
     for (const SearchParam& p : space.params) {
       if (p.key == key) fail(place(source, kv.first), key, "listed twice");
     }

@@ -60,6 +60,14 @@ TEST(Config, WrongTypesAndRangesNameTheKey) {
             std::string::npos);
   EXPECT_NE(error_of([] { parse_config("train: 3\n"); }).find("'train' is a section"), std::string::npos);
   EXPECT_NE(error_of([] { parse_config("train: [1\n", "bad.yaml"); }).find("bad.yaml:"), std::string::npos);
+  // A control character in a text value (found by fuzz/config_fuzzer: a
+  // carriage return did not survive config.yaml's round trip).
+  EXPECT_NE(
+      error_of([] { parse_config("data:\n  target: \"Status\\r\"\n"); }).find("data.target: control character 0x0d"),
+      std::string::npos);
+  Config c;
+  EXPECT_NE(error_of([&] { apply_override(c, "checks.ignore=[\"a\\x01\"]"); }).find("control character 0x01"),
+            std::string::npos);
 }
 
 TEST(Config, OverridesParseYamlValues) {

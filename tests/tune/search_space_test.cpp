@@ -84,6 +84,11 @@ TEST(SearchSpace, ErrorsNameTheFileLineAndKey) {
   expect_error("train.batch_size: {int: [16.5, 32]}\n", "whole numbers", 1);
   expect_error("train.lr: 0.01\n", "expected a distribution", 1);
   expect_error("[1, 2]\n", "mapping", 1);
+  // Keys that are lists or mappings (found by fuzz/search_space_fuzzer:
+  // they escaped as yaml-cpp's exception, an internal error).
+  expect_error("train.lr: {[null, x]: [1, 2]}\n", "keys must be plain names", 1);
+  expect_error("{a: b}: {uniform: [0, 1]}\n", "keys must be plain names", 1);
+  expect_error("train.momentum: {uniform: [0.8, 0.99], when: {[x]: [sgd]}}\n", "keys must be plain names", 1);
 }
 
 }  // namespace
