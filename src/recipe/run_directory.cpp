@@ -44,16 +44,25 @@ bool unfinished(const std::string& dir) {
 
 }  // namespace
 
-Config resumable_run_config(const std::string& dir) {
+namespace {
+
+/// run.json of `dir`, checked to be a run record with its config as YAML.
+nlohmann::json run_record(const std::string& dir) {
   const std::string path = dir + "/run.json";
   if (!path_exists(path)) {
     throw InputError(dir, "not a run directory of nnrecipe run (no run.json): nothing to resume");
   }
-  const nlohmann::json j = read_json_file(path);
+  nlohmann::json j = read_json_file(path);
   if (!j.is_object() || j.value("format", "") != kRunFormat || !j.contains("config") || !j["config"].is_string()) {
     throw InputError(path, "not a run record of nnrecipe run (format " + std::string(kRunFormat) + ")");
   }
-  return parse_config(j["config"].get<std::string>(), path);
+  return j;
+}
+
+}  // namespace
+
+Config resumable_run_config(const std::string& dir) {
+  return parse_config(run_record(dir)["config"].get<std::string>(), dir + "/run.json");
 }
 
 namespace recipe_detail {
@@ -71,13 +80,13 @@ void claim_run_directory(const RecipeOptions& options) {
                      "is not empty: choose another --out (a run writes into a new or empty directory, so that "
                      "its artefacts never mix with another run's)");
   }
-  const Config recorded = resumable_run_config(dir);
+  const nlohmann::json then = run_record(dir);
   if (!unfinished(dir)) {
     throw InputError(dir, "this run finished (its summary.json records no interrupt): nothing to resume");
   }
-  const nlohmann::json now = run_identity(options.config), then = read_json_file(record);
+  const nlohmann::json now = run_identity(options.config);
   if (now != then) {
-    const bool same_config = to_yaml(recorded) == to_yaml(options.config);
+    const bool same_config = now["config"] == then["config"];
     throw InputError(record, same_config ? "the data files changed size since the run started: resuming would mix "
                                            "two datasets; start a new run"
                                          : "the run was started with another config or data than the one given now");
