@@ -9,7 +9,7 @@ add_library(nnrecipe_xgboost INTERFACE)
 target_include_directories(nnrecipe_xgboost INTERFACE ${XGBOOST_INCLUDE_DIR})
 target_link_libraries(nnrecipe_xgboost INTERFACE ${XGBOOST_LIBRARY})
 # oneDNN (libdnnl-dev): already a dependency of Debian's LibTorch; its sgemm
-# does our CPU linear layers (include/nnrecipe/fast_linear.h). Optional, so an
+# does our CPU linear layers (src/internal/nnrecipe/fast_linear.h). Optional, so an
 # upstream LibTorch without it still builds.
 find_path(DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.h)
 find_library(DNNL_LIBRARY NAMES dnnl)

@@ -6,6 +6,7 @@
 #
 # Layers, bottom up (a directory may include its own layer's headers and
 # any lower layer's):
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
 set(LAYERS util analysis config data model doctor train commands recipe report cli)
 set(DIRS_util util)
 # Statistics on plain vectors (learning curves, calibration, slices...).
@@ -52,13 +53,27 @@ foreach(layer ${LAYERS})
 endforeach()
 
 set(problems "")
-# Every public header must be placed.
+# Every header included as "nnrecipe/NAME.h" must be placed: the installed
+# ones (include/nnrecipe/) and the project's internal ones
+# (src/internal/nnrecipe/, never installed).
 file(GLOB public RELATIVE ${ROOT}/include/nnrecipe ${ROOT}/include/nnrecipe/*.h)
-foreach(h ${public})
+file(GLOB internal RELATIVE ${ROOT}/src/internal/nnrecipe ${ROOT}/src/internal/nnrecipe/*.h)
+foreach(h ${public} ${internal})
   string(REGEX REPLACE "\\.h$" "" name ${h})
   if(NOT DEFINED DIR_OF_${name})
-    string(APPEND problems "  include/nnrecipe/${h}: not placed in a layer (cmake/check_layers.cmake)\n")
+    string(APPEND problems "  nnrecipe/${h}: not placed in a layer (cmake/check_layers.cmake)\n")
   endif()
+endforeach()
+# An installed header may include only installed headers: anything else
+# would not compile in a user's project.
+foreach(h ${public})
+  file(STRINGS ${ROOT}/include/nnrecipe/${h} lines REGEX "^#include \"nnrecipe/")
+  foreach(line ${lines})
+    string(REGEX REPLACE "^#include \"nnrecipe/([^\"]+)\".*" "\\1" inc "${line}")
+    if(NOT inc IN_LIST public)
+      string(APPEND problems "  include/nnrecipe/${h}: includes nnrecipe/${inc}, an internal header (not installed)\n")
+    endif()
+  endforeach()
 endforeach()
 
 # check(FILE DIR): the includes of FILE, which belongs to directory DIR.
@@ -89,6 +104,7 @@ function(check file dir)
 endfunction()
 
 file(GLOB_RECURSE sources RELATIVE ${ROOT} ${ROOT}/src/*.cpp ${ROOT}/src/*.h)
+list(FILTER sources EXCLUDE REGEX "^src/internal/")
 foreach(f ${sources})
   string(REGEX REPLACE "^src/([^/]+)/.*" "\\1" dir ${f})
   if(NOT DEFINED LAYER_OF_${dir})
@@ -103,6 +119,12 @@ foreach(h ${public})
   string(REGEX REPLACE "\\.h$" "" name ${h})
   if(DEFINED DIR_OF_${name})
     check(include/nnrecipe/${h} ${DIR_OF_${name}})
+  endif()
+endforeach()
+foreach(h ${internal})
+  string(REGEX REPLACE "\\.h$" "" name ${h})
+  if(DEFINED DIR_OF_${name})
+    check(src/internal/nnrecipe/${h} ${DIR_OF_${name}})
   endif()
 endforeach()
 

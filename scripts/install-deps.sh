@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Installs the Debian packages nnrecipe builds, tests and benchmarks with.
+# Installs the Debian packages nnrecipe builds, tests and benchmarks with
+# (with --cli: only those the command-line tool needs, for `make demo`).
 # Idempotent: prints nothing and touches nothing when everything is present.
 # Uses sudo when not run as root. Makes sure the BLAS that LibTorch links
 # against at run time is OpenBLAS (Debian's reference BLAS made a small MLP
-# train 4.2x slower here; see DESIGN.md).
+# train 4.2x slower here; see docs/architecture.md).
 set -euo pipefail
 
+# What the CLI needs to build and run (`make demo`, `scripts/install-deps.sh --cli`).
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-openmp libopenblas-dev libdnnl-dev
   libxgboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libboost-dev  # Sobol' points with Joe & Kuo's direction numbers (header-only)
-  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-  dataset-fashion-mnist
-  chromium  # the tests render the HTML reports headless (tests/report/chromium_render_test.cpp)
-  clang libclang-rt-14-dev  # libFuzzer harnesses (fuzz/), smoke-run by `make check`
-  clang-format  # `make check`: the sources follow .clang-format
+  zlib1g-dev
 )
+# Everything else the team's targets use: the tests, fuzzing, docs, packages.
+if [[ "${1:-}" != --cli ]]; then
+  packages+=(
+    libgtest-dev libgmock-dev libbenchmark-dev
+    dataset-fashion-mnist
+    chromium  # the tests render the HTML reports headless (tests/report/chromium_render_test.cpp)
+    clang libclang-rt-14-dev  # libFuzzer harnesses (fuzz/), smoke-run by `make check`
+    clang-format  # `make check`: the sources follow .clang-format
+    doxygen  # `make docs`: the API reference of include/nnrecipe/
+    dpkg-dev file  # `make package`: dpkg-shlibdeps computes the .deb's dependencies (CPack needs file)
+  )
+fi
 # Peers for the benchmarks only (make bench); not needed to build or test.
 if [[ "${NNRECIPE_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(python3-pandas python3-numpy python3-torch python3-sklearn time)

@@ -19,18 +19,17 @@ namespace nnrecipe::test {
 
 inline std::string source_dir() { return NNRECIPE_SOURCE_DIR; }
 inline std::string test_data(const std::string& rel) { return source_dir() + "/tests/data/" + rel; }
-/// The shared datasets (../shared/datasets from the project root).
-inline std::string shared_dataset(const std::string& name) {
-  return std::string(NNRECIPE_SHARED_DATASETS) + "/" + name;
-}
+/// One of the test datasets (tests/datasets, or the folder CMake's NNRECIPE_TEST_DATASETS names).
+inline std::string shared_dataset(const std::string& name) { return std::string(NNRECIPE_TEST_DATASETS) + "/" + name; }
 inline std::string fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
 inline bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
-/// Skips the test when a shared dataset is not beside the checkout.
-#define REQUIRE_SHARED(file) \
-  if (!::nnrecipe::test::exists(::nnrecipe::test::shared_dataset(file))) GTEST_SKIP() << "shared datasets not found"
+/// Skips the test when a test dataset is missing from the data folder (tests/datasets ships them all).
+#define REQUIRE_SHARED(file)                                             \
+  if (!::nnrecipe::test::exists(::nnrecipe::test::shared_dataset(file))) \
+  GTEST_SKIP() << "test dataset " << (file) << " not found in " NNRECIPE_TEST_DATASETS
 
 /// A fresh temporary directory, removed with its content at scope exit.
 class TempDir {

@@ -53,7 +53,7 @@ def main():
            "Written by `bench/false_alarms/rates.py` from one run of `bench/false_alarms` (the calibration corpus: "
            f"{tables} real tables none of the checks were tuned on; `check`, `train` with the defaults and three other "
            f"healthy configs, and `run` with a short budget: {runs} runs) and of `bench/faults` (planted faults on the "
-           "shared datasets, the corpus and hand-written loops). A false alarm is a warn or error finding on a "
+           "test datasets, the corpus and hand-written loops). A false alarm is a warn or error finding on a "
            "healthy run; recall is the share of a check's planted faults it fired on (a fault that either of "
            "two checks may catch, e.g. SGD at a huge rate: train.nan or train.diverging, counts for both and is "
            "caught by the one that fired). The catalogue itself is "

@@ -5,7 +5,7 @@ Plants one known fault per run and checks that the check made for it fires;
 runs healthy configurations on the same datasets and counts any warn/error
 finding as a false alarm. Faults come in three kinds:
 
-- config faults: `nnrecipe train --set ...` on the shared datasets (lint,
+- config faults: `nnrecipe train --set ...` on the test datasets (lint,
   preflight and training monitors all run, as for a user);
 - data faults: a copy of a dataset whose target column is shuffled against
   its rows (written to a temp folder by this script);
@@ -59,7 +59,7 @@ SIGMOID20 = ["model.hidden=[" + ",".join(["32"] * 20) + "]", "model.activation=s
 
 
 def source(name):
-    """A shared dataset's file, or a corpus table's."""
+    """A test dataset's file (tests/datasets), or a corpus table's."""
     return os.path.join(DATASETS if name in TARGETS else CORPUS, name + ".csv")
 
 
@@ -101,7 +101,7 @@ def rare(name, label, keep):
 
 
 def tabular(name, *sets, data=None):
-    """A `nnrecipe train` run on a shared dataset with --set overrides."""
+    """A `nnrecipe train` run on a test dataset with --set overrides."""
     base = [
         "data.train=" + (data or source(name)),
         "data.target=" + target_of(name),

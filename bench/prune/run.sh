@@ -7,7 +7,7 @@
 # $1, else the env var, else build-bench/bench) unless NNRECIPE_BIN names another.
 # Environment:
 #   BENCH_OUT_DIR        runs go to $BENCH_OUT_DIR/prune (default bench/out, git-ignored; wiped first)
-#   BENCH_PRUNE_DATA     tabular datasets (default "credit_data letter wa_churn"), ../shared/datasets
+#   BENCH_PRUNE_DATA     tabular datasets (default "credit_data letter wa_churn"), tests/datasets
 #   BENCH_PRUNE_FASHION  1 = also the Fashion-MNIST CNN (examples/configs/fashion_mnist_cnn.yaml,
 #                        BENCH_FASHION_EPOCHS epochs, default 4; ~15 min on 2 cores), 0 = skip (default 1)
 #   BENCH_FINETUNE       fine-tuning epochs after each step, tables (default 10)
@@ -37,7 +37,7 @@ fashion=${BENCH_PRUNE_FASHION:-1}
 fashion_epochs=${BENCH_FASHION_EPOCHS:-4}
 finetune=${BENCH_FINETUNE:-10}
 fashion_finetune=${BENCH_FASHION_FINETUNE:-1}
-shared=$root/../shared/datasets
+data_dir=$root/tests/datasets
 python=/usr/bin/python3
 [[ -x $python ]] || python=python3
 
@@ -64,8 +64,8 @@ prune_both() {
 
 names=()
 for data in $datasets; do
-  [[ -f "$shared/$data.csv" ]] || die "$shared/$data.csv not found"
-  "$nnrecipe" train --set "data.train=$shared/$data.csv" --set "data.target=$(target_of "$data")" \
+  [[ -f "$data_dir/$data.csv" ]] || die "$data_dir/$data.csv not found"
+  "$nnrecipe" train --set "data.train=$data_dir/$data.csv" --set "data.target=$(target_of "$data")" \
     --quiet --out "$out_dir/$data" >"$out_dir/$data-train.log" 2>&1 || die "training $data failed: $(tail -3 "$out_dir/$data-train.log")"
   prune_both "$data" "$finetune"
   names+=("$data")

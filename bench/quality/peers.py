@@ -1,8 +1,8 @@
-"""Splits a shared dataset and scores the scikit-learn peers on it.
+"""Splits a test dataset (tests/datasets) and scores the scikit-learn peers on it.
 
   peers.py split DATA.csv TARGET TASK SEED OUT_DIR
       80/20 split (stratified for classification), the way the reference
-      figures of ../shared/datasets/README.md were made; writes
+      figures of tests/datasets/README.md were made; writes
       OUT_DIR/train.csv and OUT_DIR/test.csv for nnrecipe to read.
   peers.py score OUT_DIR TARGET TASK
       scikit-learn MLP and logistic / ridge regression with library defaults

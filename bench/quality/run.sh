@@ -2,11 +2,11 @@
 # Quality benchmark: `nnrecipe baseline` with the default configuration (its
 # network, linear model and xgboost) against scikit-learn's MLP and logistic /
 # ridge regression (library defaults) on the same splits, in the same run, on
-# every shared dataset.
+# every test dataset (tests/datasets).
 #
 # Splits: 80/20, stratified for classification, by scikit-learn's
 # train_test_split with seeds 0..BENCH_SEEDS-1. Seed 0 is the split of the
-# reference figures in ../shared/datasets/README.md (the logistic regression
+# reference figures in tests/datasets/README.md (the logistic regression
 # reproduces them exactly); the other seeds show how much one split decides:
 # on wa_churn the same model's test AUC moves by 0.03 between splits. nnrecipe
 # gets the 80% as data.train (it holds out 12.5% of it for validation and
@@ -17,14 +17,14 @@
 # target; rmse: lower is better). Last line: `network_meets_sklearn_mlp: N/M`.
 #
 #   bench/quality/run.sh [BENCH_BIN_DIR]
-# Environment: BENCH_SEEDS (default 3), BENCH_DATASETS (default ../shared/datasets),
+# Environment: BENCH_SEEDS (default 3), BENCH_DATASETS (default tests/datasets),
 #              PYTHON (an interpreter with scikit-learn and pandas).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin_dir=${1:-${BENCH_BIN_DIR:-$root/build-bench/bench}}
 nnrecipe="$bin_dir/../src/nnrecipe"
-datasets=${BENCH_DATASETS:-$root/../shared/datasets}
+datasets=${BENCH_DATASETS:-$root/tests/datasets}
 seeds=${BENCH_SEEDS:-3}
 die() { echo "quality: $*" >&2; exit 1; }
 [[ -x "$nnrecipe" ]] || die "$nnrecipe not built"
@@ -58,7 +58,7 @@ for c in "${cases[@]}"; do
     "$nnrecipe" baseline "$dir/config.yaml" --out "$dir/run" >/dev/null ||
       die "nnrecipe baseline failed on $name (seed $seed)"
     seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
-    "$python" - "$dir/run/leaderboard.json" "$name" "$seed" "$seconds" >>"$results" <<'PY'
+    "$python" - "$dir/run/summary.json" "$name" "$seed" "$seconds" >>"$results" <<'PY'
 import json, sys
 board = json.load(open(sys.argv[1]))
 for m in board["models"]:

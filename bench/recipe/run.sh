@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Recipe benchmark: `nnrecipe run` with the default budget on the shared
-# datasets, the winner's test metric against the reference figures of
-# ../shared/datasets/README.md (the best of xgboost, logistic / ridge and
+# Recipe benchmark: `nnrecipe run` with the default budget on the test
+# datasets (tests/datasets), the winner's test metric against the reference figures of
+# tests/datasets/README.md (the best of xgboost, logistic / ridge and
 # scikit-learn's MLP, library defaults) and against the same peers rerun
 # here on the same split (bench/quality/peers.py).
 #
@@ -18,13 +18,13 @@
 # Environment: BENCH_BUDGET (minutes, default 10), BENCH_FASHION_BUDGET
 #   (default 20), BENCH_RECIPE_DATASETS (names, default all five tables),
 #   BENCH_FASHION (default /usr/share/datasets/fashion-mnist; "" skips it),
-#   BENCH_DATASETS (default ../shared/datasets), PYTHON.
+#   BENCH_DATASETS (default tests/datasets), PYTHON.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin_dir=${1:-${BENCH_BIN_DIR:-$root/build-bench/bench}}
 nnrecipe="$bin_dir/../src/nnrecipe"
-datasets=${BENCH_DATASETS:-$root/../shared/datasets}
+datasets=${BENCH_DATASETS:-$root/tests/datasets}
 budget=${BENCH_BUDGET:-10}
 fashion_budget=${BENCH_FASHION_BUDGET:-20}
 fashion=${BENCH_FASHION-/usr/share/datasets/fashion-mnist}
@@ -38,7 +38,7 @@ mkdir -p "$out"
 results="$out/results"
 : >"$results"
 
-# dataset target task metric reference (../shared/datasets/README.md, the best of the three)
+# dataset target task metric reference (tests/datasets/README.md, the best of the three)
 cases=(
   "credit_data Status binary auc 0.837"
   "wa_churn churn binary auc 0.852"

@@ -45,7 +45,7 @@
 # no input gradient for the first layer), against the faster of two 2048^3
 # float32 GEMMs measured by the same binary in the same run: torch::mm (the
 # BLAS, what PyTorch's nn.Linear uses on CPU) and oneDNN's sgemm (what
-# nnrecipe's linear layers use: include/nnrecipe/fast_linear.h).
+# nnrecipe's linear layers use: src/internal/nnrecipe/fast_linear.h).
 #
 # A separate table gives the doctor's cost: `--impl doctor` times one epoch
 # of the trainer without checks and one with (monitors at the default check

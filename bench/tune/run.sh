@@ -8,7 +8,7 @@
 # $1, else the env var, else build-bench/bench) unless NNRECIPE_BIN names another.
 # Environment:
 #   BENCH_OUT_DIR      where the studies go (default bench/out/tune, git-ignored; wiped first)
-#   BENCH_TUNE_DATA    datasets (default "letter credit_data"), from ../shared/datasets
+#   BENCH_TUNE_DATA    datasets (default "letter credit_data"), from tests/datasets
 #   BENCH_TUNE_EPOCHS  a trial's epochs, the grid's for every trial (default 27)
 #   BENCH_PARALLEL     trials at once in every study (default 2)
 #   BENCH_TUNE_REPEATS repeats of every comparison (default 3; see below)
@@ -81,7 +81,7 @@ epochs=${BENCH_TUNE_EPOCHS:-27}
 parallel=${BENCH_PARALLEL:-2}
 repeats=${BENCH_TUNE_REPEATS:-3}
 reeval_seeds=${BENCH_TUNE_REEVAL:-3}
-shared=$root/../shared/datasets
+data_dir=$root/tests/datasets
 readonly tolerance=0 target_epochs=0.3334 target_parallel=0.6
 
 die() { echo "tune: $*" >&2; exit 1; }
@@ -111,7 +111,7 @@ write_split() {
   local data=$1 k=$2 dir=$out_dir/split-$1-$2
   [[ -f $dir/test.csv ]] && return 0  # written for an earlier study
   mkdir -p "$dir"
-  "$python" - "$shared/$data.csv" "$(target_of "$data")" "$k" "$dir" <<'PY'
+  "$python" - "$data_dir/$data.csv" "$(target_of "$data")" "$k" "$dir" <<'PY'
 import csv, random, sys
 path, target, seed, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 with open(path, newline="") as f:
@@ -192,7 +192,7 @@ printf '%-12s %-12s %6s %7s %10s %8s %8s %9s %8s %9s %8s\n' dataset study repeat
   raw_delta reeval delta test
 worst_ratio=0 worst_delta=1 worst_raw=1 ok=1
 for data in $datasets; do
-  [[ -f "$shared/$data.csv" ]] || die "$shared/$data.csv not found"
+  [[ -f "$data_dir/$data.csv" ]] || die "$data_dir/$data.csv not found"
   declare -A ratios=() deltas=() raws=()
   for ((k = 0; k < repeats; ++k)); do
     write_split "$data" "$k"
@@ -200,11 +200,11 @@ for data in $datasets; do
     seeded=(--set "train.seed=$k")
     secs[grid]=$(study "grid-$k" "$data" "$k" "${seeded[@]}" --sampler grid --grid-points 3 --scheduler none)
     secs[sobol_asha]=$(study "sobol_asha-$k" "$data" "$k" "${seeded[@]}" --sampler sobol --trials 27 --scheduler asha \
-      --grace 3 --eta 3 --seed "$k")
+      --grace 3 --eta 3 --sampler-seed "$k")
     secs[random_asha]=$(study "random_asha-$k" "$data" "$k" "${seeded[@]}" --sampler random --trials 27 \
-      --scheduler asha --grace 3 --eta 3 --seed "$((k + 1))")
+      --scheduler asha --grace 3 --eta 3 --sampler-seed "$((k + 1))")
     secs[random]=$(study "random-$k" "$data" "$k" "${seeded[@]}" --sampler random --trials 9 --scheduler none \
-      --seed "$((k + 1))")
+      --sampler-seed "$((k + 1))")
     read -r grid_best grid_epochs higher grid_test metric <<<"$(summary "$out_dir/$data-grid-$k")"
     for name in grid sobol_asha random_asha random; do
       read -r best eps _ test _ <<<"$(summary "$out_dir/$data-$name-$k")"

@@ -1,16 +1,31 @@
 #pragma once
-// Analysis of a trained model's predictions (stages 3, 4 and 6 of
-// ../shared/RECIPE.md), torch-free: plain vectors in, plain structs out, so
-// `nnrecipe run`, the report and the tests share one implementation.
-//  - the learning-rate range test's stopping rule and suggestion,
-//  - the learning curve's "would more data pay" verdict,
-//  - calibration (expected calibration error, reliability bins),
-//  - confusion matrix and per-class metrics,
-//  - per-row losses, top losses and most-confident mistakes,
-//  - worst slices by feature,
-//  - label-issue candidates by confident learning on out-of-fold predictions.
-// Probabilities are row-major rows x classes (binary: 2 columns), as in
-// metrics.h; labels are class indices.
+/// @file
+/// @brief Analysis of a trained model's predictions: range test, learning curve, calibration, error analysis.
+///
+/// Stages 3, 4 and 6 of docs/recipe.md, torch-free: plain vectors in, plain
+/// structs out, so `nnrecipe run`, the report and the tests share one
+/// implementation.
+///  - the learning-rate range test's stopping rule and suggestion,
+///  - the learning curve's "would more data pay" verdict,
+///  - calibration (expected calibration error, reliability bins),
+///  - confusion matrix and per-class metrics,
+///  - per-row losses, top losses and most-confident mistakes,
+///  - worst slices by feature,
+///  - label-issue candidates by confident learning on out-of-fold predictions.
+///
+/// Probabilities are row-major rows x classes (binary: 2 columns), as in
+/// metrics.h; labels are class indices.
+///
+/// @code
+/// // labels: one class index per row; probs: rows x 3 probabilities, row-major
+/// const nnrecipe::Calibration cal = nnrecipe::calibration(labels, probs, 3);
+/// const auto confusion = nnrecipe::confusion_matrix(labels, probs, 3);
+/// for (const nnrecipe::ClassMetrics& m : nnrecipe::per_class_metrics(confusion)) std::cout << m.cls << ": " << m.f1;
+/// const std::vector<double> losses = nnrecipe::log_losses(labels, probs, 3);
+/// for (std::size_t row : nnrecipe::top_k(losses, 10)) std::cout << row << " " << losses[row] << "\n";
+/// const auto issues = nnrecipe::find_label_issues(labels, oof_probs, 3);  // out-of-fold probabilities
+/// std::cout << "ECE " << cal.ece << ", " << issues.size() << " label issue candidates\n";
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <limits>

@@ -1,19 +1,30 @@
 #pragma once
-// Asynchronous successive halving (ASHA; Li et al. 2020, Algorithm 1): each
-// trial first trains to the lowest rung (grace epochs) and pauses; whenever a
-// worker is free, the study promotes a paused trial that ranks in the top
-// floor(n / eta) of the n trials recorded at its rung (the highest rung
-// first) to the next rung (grace*eta, grace*eta^2, ... epochs, then the full
-// train.epochs), and only when no trial is promotable starts a new one. A
-// trial is promoted only once at least eta trials have reached its rung, so
-// the epochs spent are about those of synchronous successive halving (81
-// trials, grace 1, eta 3, 27 epochs: 81 + 27*2 + 9*6 + 3*18 = 243, a third of
-// a 27-trial grid's 729; a little more in practice, since a trial promoted
-// early may later fall out of its rung's top 1/eta), while workers never
-// wait for a rung to fill. The stopping variant (a trial continues past a
-// rung when it beats the quantile of those recorded there before it, as Ray
-// Tune's ASHA does) lets the first trials at every rung through, since the
-// quantile of an almost empty rung is no bar (bench/tune compares the two).
+/// @file
+/// @brief Asynchronous successive halving (ASHA): the rungs of a study and which trial to promote.
+///
+/// ASHA (Li et al. 2020, Algorithm 1): each trial first trains to the lowest
+/// rung (grace epochs) and pauses; whenever a worker is free, the study
+/// promotes a paused trial that ranks in the top floor(n / eta) of the n trials
+/// recorded at its rung (the highest rung first) to the next rung (grace*eta,
+/// grace*eta^2, ... epochs, then the full train.epochs), and only when no trial
+/// is promotable starts a new one. A trial is promoted only once at least eta
+/// trials have reached its rung, so the epochs spent are about those of
+/// synchronous successive halving (81 trials, grace 1, eta 3, 27 epochs:
+/// 81 + 27*2 + 9*6 + 3*18 = 243, a third of a 27-trial grid's 729; a little
+/// more in practice, since a trial promoted early may later fall out of its
+/// rung's top 1/eta), while workers never wait for a rung to fill. The
+/// stopping variant (a trial continues past a rung when it beats the quantile
+/// of those recorded there before it, as Ray Tune's ASHA does) lets the first
+/// trials at every rung through, since the quantile of an almost empty rung is
+/// no bar (bench/tune compares the two).
+///
+/// @code
+/// nnrecipe::AshaOptions options;  // grace 1, eta 3
+/// options.max_epochs = 27;
+/// const std::vector<int64_t> rungs = nnrecipe::asha_rungs(options);  // {1, 3, 9}
+/// std::vector<nnrecipe::AshaRecord> rung = {{0, 0.81}, {1, 0.84}, {2, 0.79}};  // (trial, score) at rung 1
+/// if (auto i = nnrecipe::asha_promotion(rung, options.eta, /*higher_is_better=*/true)) rung[*i].promoted = true;
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -1,9 +1,21 @@
 #pragma once
-// Baselines every network is compared with, on the same splits and the same
-// fitted transform: the prior (majority class / training mean) and xgboost
-// (library defaults, seeded, early stopping on the validation split).
-// Baselines return predictions, not metrics, so that the caller scores every
-// model, network included, with the same code.
+/// @file
+/// @brief The baselines every network is compared with: the prior and xgboost.
+///
+/// Baselines are fitted on the same splits and the same fitted transform as the
+/// network: the prior (majority class / training mean) and xgboost (library
+/// defaults, seeded, early stopping on the validation split). Baselines return
+/// predictions, not metrics, so that the caller scores every model, network
+/// included, with the same code.
+///
+/// @code
+/// const nnrecipe::EncodedSplits splits = nnrecipe::encode_splits(config);  // prepared_data.h
+/// const auto prior = nnrecipe::PriorBaseline::fit(splits.train, splits.transform);
+/// const auto xgb = nnrecipe::XgboostBaseline::fit(splits.train, splits.val, splits.transform);
+/// const nnrecipe::Predictions p = xgb.predict(splits.test);
+/// const auto metrics = nnrecipe::classification_metrics(splits.test.labels, p.probs, p.classes);  // metrics.h
+/// xgb.save("xgboost.json");  // XgboostBaseline::load(path, splits.transform) reads it back
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -1,9 +1,17 @@
 #pragma once
-// The check catalogue: one registry of every check nnrecipe runs, with its
-// stable id (../shared/RECIPE.md), default severity, default threshold, what
-// it detects and why it matters. `nnrecipe checks` prints it and
-// docs/checks.md is generated from it (a test keeps the two equal). A check
-// is registered here when it is implemented, not before.
+/// @file
+/// @brief The check catalogue: every check nnrecipe runs, with its id, severity, threshold and why it matters.
+///
+/// One registry of every check nnrecipe runs, with its stable id
+/// (docs/recipe.md), default severity, default threshold, what it detects and
+/// why it matters. `nnrecipe checks` prints it and docs/checks.md is generated
+/// from it (a test keeps the two equal). A check is registered here when it is
+/// implemented, not before.
+///
+/// @code
+/// for (const nnrecipe::CheckInfo& c : nnrecipe::check_catalogue()) std::cout << c.id << " (" << c.severity << ")\n";
+/// if (const nnrecipe::CheckInfo* c = nnrecipe::find_check("config.lr_range")) std::cout << c->why << "\n";
+/// @endcode
 #include <string>
 #include <vector>
 

@@ -1,8 +1,18 @@
 #pragma once
-// The run configuration: what a YAML config file and `--set key=value` set.
-// Every option is declared once, in src/config/options.cpp, with its key,
-// default, range or choices and a one-line description; parsing, validation,
-// `--help`, docs/config.md and the resolved config all come from there.
+/// @file
+/// @brief The run configuration: what a YAML config file and `--set key=value` set.
+///
+/// Every option is declared once, in src/config/options.cpp, with its key,
+/// default, range or choices and a one-line description; parsing, validation,
+/// `--help`, docs/config.md and the resolved config all come from there.
+///
+/// @code
+/// nnrecipe::Config config = nnrecipe::load_config("examples/configs/credit_mlp.yaml");
+/// nnrecipe::apply_override(config, "train.lr=0.001");  // as `--set train.lr=0.001`
+/// nnrecipe::apply_override(config, "model.hidden=[256, 256]");
+/// config.train.epochs = 50;  // or set the fields directly
+/// std::cout << nnrecipe::option_value_text(config, "model.hidden") << "\n" << nnrecipe::to_yaml(config);
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -23,6 +33,8 @@ struct DataConfig {
   bool normalize = true;
   std::optional<bool> normalize_target;  ///< unset = true for regression
   std::optional<bool> log_target;  ///< regression on log(y); unset = no (`run` tries it on a skewed positive target)
+  std::string delimiter;           ///< CSV field delimiter: one character or "tab"; empty = detected
+  std::vector<std::string> types;  ///< forced column types, each "COLUMN=numeric|categorical|boolean"
 };
 
 struct ModelConfig {

@@ -1,6 +1,15 @@
 #pragma once
-// Config lint: the config.* checks of ../shared/RECIPE.md, run on the config
-// and a few facts about the training data, before any model or batch exists.
+/// @file
+/// @brief Config lint: the config.* checks of docs/checks.md, before any model or batch exists.
+///
+/// Runs on the config and a few facts about the training data.
+///
+/// @code
+/// const nnrecipe::PreparedData data = nnrecipe::prepare_data(config);  // prepared_data.h
+/// nnrecipe::FindingSet set;
+/// set.add(nnrecipe::lint_config(config, nnrecipe::data_facts(data)), config.checks.ignore);
+/// if (set.has_errors()) std::cerr << nnrecipe::render_findings(set);
+/// @endcode
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -1,10 +1,20 @@
 #pragma once
-// CSV reader: RFC 4180 quoting (embedded delimiters, newlines, doubled
-// quotes), header row, delimiter detection among ',' ';' and tab, UTF-8 with
-// or without BOM, CRLF, missing tokens, and per-column type inference:
-// numeric unless a non-numeric token appears; boolean when every token is
-// true/false; categorical otherwise. Parsing runs on num_threads() threads
-// over file chunks; numbers are parsed in place (no per-cell allocation).
+/// @file
+/// @brief CSV reader: a file into a typed Table, in parallel.
+///
+/// RFC 4180 quoting (embedded delimiters, newlines, doubled quotes), header
+/// row, delimiter detection among ',' ';' and tab, UTF-8 with or without BOM,
+/// CRLF, missing tokens, and per-column type inference: numeric unless a
+/// non-numeric token appears; boolean when every token is true/false;
+/// categorical otherwise. Parsing runs on num_threads() threads over file
+/// chunks; numbers are parsed in place (no per-cell allocation).
+///
+/// @code
+/// nnrecipe::CsvOptions options;  // the delimiter is detected unless set
+/// options.type_overrides["Zip"] = nnrecipe::ColumnType::Categorical;
+/// const nnrecipe::Table table = nnrecipe::read_csv("examples/data/credit_data.csv", options);
+/// std::cout << table.rows() << " rows, " << table.cols() << " columns\n";
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -17,7 +27,7 @@
 namespace nnrecipe {
 
 struct CsvOptions {
-  /// Field delimiter; '\0' detects it from the first lines (',' ';' '\t').
+  /// Field delimiter; `\0` detects it from the first lines (`,` `;` or a tab, `\t`).
   char delimiter = '\0';
   /// Tokens read as missing, compared exactly (after removing quotes).
   /// Lower-case "nan"/"inf" are read as values, so that later checks can flag

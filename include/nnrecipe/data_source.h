@@ -1,5 +1,15 @@
 #pragma once
-// A data source is a CSV file or an image dataset directory (IDX files).
+/// @file
+/// @brief A data source is a CSV file or an image dataset directory (IDX files).
+///
+/// @code
+/// const nnrecipe::DataSource source = nnrecipe::load_data(path);
+/// if (const auto* table = std::get_if<nnrecipe::Table>(&source)) {
+///   std::cout << table->rows() << " rows\n";
+/// } else {
+///   std::cout << std::get<nnrecipe::ImageDataset>(source).train.count << " training images\n";
+/// }
+/// @endcode
 #include <string>
 #include <variant>
 

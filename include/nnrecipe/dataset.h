@@ -1,8 +1,19 @@
 #pragma once
-// From files to train / validation / test tables: either one file split by
-// seed (stratified for classification), or the user's own test (and
-// optionally validation) files, read with the training file's column types
-// so that every split has the same schema.
+/// @file
+/// @brief From files to train / validation / test tables.
+///
+/// Either one file split by seed (stratified for classification), or the user's
+/// own test (and optionally validation) files, read with the training file's
+/// column types so that every split has the same schema.
+///
+/// @code
+/// nnrecipe::DatasetSources sources;
+/// sources.train = "examples/data/credit_data.csv";
+/// sources.target = "Status";
+/// sources.split.seed = 42;  // 10% validation, 20% test by default
+/// const nnrecipe::DatasetSplits splits = nnrecipe::load_splits(sources);
+/// std::cout << splits.train.rows() << " / " << splits.val.rows() << " / " << splits.test.rows() << " rows\n";
+/// @endcode
 #include <cstddef>
 #include <optional>
 #include <string>

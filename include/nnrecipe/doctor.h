@@ -1,29 +1,37 @@
 #pragma once
-// Doctor: the preflight checks and training monitors of ../shared/RECIPE.md,
-// attachable to any LibTorch model, optimizer and training loop in a few
-// lines. nnrecipe's own trainer uses it the same way.
-//
-//   nnrecipe::Doctor doctor(*model, optimizer);
-//   doctor.preflight(batch_x, batch_y, forward, loss);   // before training
-//   for (...) {
-//     optimizer.zero_grad();
-//     auto l = loss(forward(x), y);
-//     l.backward();
-//     doctor.after_backward();
-//     optimizer.step();
-//     doctor.after_step(l.item<double>());
-//     if (doctor.should_stop()) break;                   // train.nan, train.diverging
-//   }
-//   doctor.after_epoch({epoch, train_loss, val_loss});   // optional, per epoch: overfitting, ...
-//   doctor.after_training();                              // optional, once: a short run's loss trend
-//   doctor.findings();                                    // everything found, errors first
-//
-// In forward(), doctor.observe_activation(name, "relu", x) before each
-// activation adds the dead-ReLU and saturation monitors.
-//
-// Preflight leaves the model, its buffers (batch-norm statistics), its
-// gradients and the optimizer exactly as it found them: it trains the model
-// briefly (one-batch overfitting, input dependence) and restores every tensor.
+/// @file
+/// @brief The Doctor: preflight checks and training monitors for any LibTorch model, optimizer and loop.
+///
+/// The preflight checks and training monitors of docs/checks.md, attachable to
+/// any LibTorch model, optimizer and training loop in a few lines. nnrecipe's
+/// own trainer uses it the same way (examples/custom_loop.cpp is a whole
+/// program):
+///
+/// @code
+/// nnrecipe::Doctor doctor(*model, optimizer);
+/// doctor.preflight(batch_x, batch_y, forward, loss_fn);  // before training: forward(x), loss_fn(out, y)
+/// for (int64_t step = 0; step < steps && !doctor.should_stop(); ++step) {  // stops on train.nan, train.diverging
+///   auto [x, y] = next_batch();
+///   optimizer.zero_grad();
+///   torch::Tensor loss = loss_fn(forward(x), y);
+///   loss.backward();
+///   doctor.after_backward();
+///   optimizer.step();
+///   doctor.after_step(loss.item<double>());
+/// }
+/// doctor.after_training();  // optional, once: a short run's loss trend
+/// std::cout << nnrecipe::render_findings(doctor.findings());  // everything found, errors first
+/// @endcode
+///
+/// Optionally, doctor.after_epoch({epoch, train_loss, val_loss}) after each
+/// epoch adds the epoch monitors (overfitting, ...); doctor.set_target()
+/// enables the checks of the loss and output bias at init. In forward(),
+/// doctor.observe_activation(name, "relu", x) before each activation adds the
+/// dead-ReLU and saturation monitors.
+///
+/// Preflight leaves the model, its buffers (batch-norm statistics), its
+/// gradients and the optimizer exactly as it found them: it trains the model
+/// briefly (one-batch overfitting, input dependence) and restores every tensor.
 #include <torch/torch.h>
 
 #include <chrono>

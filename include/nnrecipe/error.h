@@ -1,9 +1,20 @@
 #pragma once
-// Errors that reach the user. Inside the library, bad input throws InputError
-// carrying where it happened (file, line, column, config key); the CLI turns
-// it into one message and exit code 2. A failure of the system the run
-// depends on (no space left, a worker process killed) is a SystemError: exit
-// 3, as an internal error is. Nothing on user input may abort.
+/// @file
+/// @brief Errors that reach the user: InputError (bad input, exit 2) and SystemError (exit 3).
+///
+/// Inside the library, bad input throws InputError carrying where it happened
+/// (file, line, column, config key); the CLI turns it into one message and exit
+/// code 2. A failure of the system the run depends on (no space left, a worker
+/// process killed) is a SystemError: exit 3, as an internal error is. Nothing
+/// on user input may abort.
+///
+/// @code
+/// try {
+///   const nnrecipe::Config config = nnrecipe::load_config(path);
+/// } catch (const nnrecipe::InputError& e) {
+///   std::cerr << e.what() << "\n";  // "FILE:LINE:COL: MESSAGE"; also e.file(), e.line(), e.column()
+/// }
+/// @endcode
 #include <cstddef>
 #include <stdexcept>
 #include <string>

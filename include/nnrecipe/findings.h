@@ -1,8 +1,21 @@
 #pragma once
-// Findings: what every check produces (../shared/RECIPE.md, "Findings").
-// A finding never comes without the numbers that triggered it (evidence) and
-// a concrete fix. In JSON everywhere as
-//   {"findings": [{"id", "severity", "stage", "message", "evidence", "fix"}]}
+/// @file
+/// @brief Findings: what every check produces (docs/recipe.md, "Findings").
+///
+/// A finding never comes without the numbers that triggered it (evidence) and
+/// a concrete fix. In JSON everywhere as
+/// `{"findings": [{"id", "severity", "stage", "message", "evidence", "fix"}]}`.
+///
+/// @code
+/// nnrecipe::Finding f;
+/// f.id = "config.lr_range";
+/// f.severity = nnrecipe::Severity::Warn;
+/// f.message = "train.lr 3 is far above the usual range";
+/// f.fix = "set train.lr: 0.0003";
+/// nnrecipe::FindingSet set;
+/// set.add({f}, config.checks.ignore);  // an id in checks.ignore is recorded as ignored, not kept
+/// std::cout << nnrecipe::render_findings(set) << nnrecipe::to_json(set).dump(2) << "\n";
+/// @endcode
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -44,7 +57,7 @@ nlohmann::json to_json(const Finding& finding);
 /// {"findings": [...], "ignored": [...]}
 nlohmann::json to_json(const FindingSet& set);
 
-/// Terminal text: "error config.loss_task_mismatch: message\n    fix: ...".
+/// Terminal text: `"error config.loss_task_mismatch: message\n    fix: ..."`.
 std::string render_findings(const FindingSet& set);
 
 }  // namespace nnrecipe

@@ -1,8 +1,20 @@
 #pragma once
-// IDX files (the MNIST / Fashion-MNIST format), gzipped or not, and image
-// dataset directories as Debian's dataset-fashion-mnist installs them:
-// train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
-// t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz].
+/// @file
+/// @brief IDX files (the MNIST / Fashion-MNIST format) and image dataset directories.
+///
+/// IDX files are read gzipped or not; an image dataset directory is laid out as
+/// Debian's dataset-fashion-mnist installs it: train-images-idx3-ubyte[.gz],
+/// train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz],
+/// t10k-labels-idx1-ubyte[.gz].
+///
+/// @code
+/// const std::string dir = "/usr/share/datasets/fashion-mnist";
+/// if (nnrecipe::is_image_directory(dir)) {
+///   const nnrecipe::ImageDataset data = nnrecipe::load_image_directory(dir);
+///   const uint8_t* pixels = data.train.image(0);  // data.train.rows x data.train.cols, row-major
+///   std::cout << data.classes << " classes, first label " << data.train.labels[0] << "\n";
+/// }
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,26 +1,39 @@
 #pragma once
-// `nnrecipe inspect`: stage 1 of the recipe (../shared/RECIPE.md, "Inspect").
-// Profiles every column of a table and runs every data.* check of the
-// catalogue on it, and on train vs test when a test table is given.
-//
-// The JSON form (to_json below), which the terminal summary, `--json` and the
-// HTML report all read:
-//   {"kind": "table", "source", "test_source"?, "rows", "cols", "target"?, "task"?,
-//    "verdict": "pass"|"warn"|"fail", "verdict_text", "seconds",
-//    "columns": [{"name", "type", "missing", "missing_share", "distinct", "role": "feature"|"target",
-//                 "numeric"?: {"min","max","mean","std","skew","median","mad",
-//                              "quantiles": {"p0","p5","p25","p50","p75","p95","p100"},
-//                              "histogram": {"lo","hi","counts": [..]},
-//                              "lowest": [{"value","row"}], "highest": [{"value","row"}],
-//                              "outlier_rows", "integer_valued"},
-//                 "top_values"?: [{"value","count"}], "numeric_like"?, "power"?}],
-//    "target_profile"?: {"task", "classes"?: [{"value","count","share"}]},
-//    "predictive_power": {"metric": "auc"|"r2", "method", "features": [{"column","score"}]},
-//    "correlation": {"rows_used", "rows_total", "sampled", "pairs": [{"a","b","pearson","spearman"}]},
-//    "test"?: {"rows", "drift": [{"column","statistic","score"}]},
-//    "findings": [{"id","severity","stage","message","evidence","fix"}], "ignored": []}
-// Row numbers everywhere are 1-based data rows (the header is not a row), as
-// `--show rows:N,M` takes them.
+/// @file
+/// @brief `nnrecipe inspect`: stage 1 of the recipe (docs/recipe.md, "Inspect").
+///
+/// Profiles every column of a table and runs every data.* check of the
+/// catalogue on it, and on train vs test when a test table is given.
+///
+/// @code
+/// const nnrecipe::Table train = nnrecipe::read_csv("examples/data/credit_data.csv");  // csv.h
+/// nnrecipe::InspectOptions options;
+/// options.target = "Status";
+/// const nnrecipe::Inspection in = nnrecipe::inspect_table(train, options);
+/// std::cout << in.verdict() << "\n" << nnrecipe::render_findings(in.findings);
+/// const std::string json = nnrecipe::to_json(in).dump(2);  // the form below
+/// @endcode
+///
+/// The JSON form (to_json below), which the terminal summary, `--json` and the
+/// HTML report all read:
+/// @code{.unparsed}
+///   {"kind": "table", "source", "test_source"?, "rows", "cols", "target"?, "task"?,
+///    "verdict": "pass"|"warn"|"fail", "verdict_text", "seconds",
+///    "columns": [{"name", "type", "missing", "missing_share", "distinct", "role": "feature"|"target",
+///                 "numeric"?: {"min","max","mean","std","skew","median","mad",
+///                              "quantiles": {"p0","p5","p25","p50","p75","p95","p100"},
+///                              "histogram": {"lo","hi","counts": [..]},
+///                              "lowest": [{"value","row"}], "highest": [{"value","row"}],
+///                              "outlier_rows", "integer_valued"},
+///                 "top_values"?: [{"value","count"}], "numeric_like"?, "power"?}],
+///    "target_profile"?: {"task", "classes"?: [{"value","count","share"}]},
+///    "predictive_power": {"metric": "auc"|"r2", "method", "features": [{"column","score"}]},
+///    "correlation": {"rows_used", "rows_total", "sampled", "pairs": [{"a","b","pearson","spearman"}]},
+///    "test"?: {"rows", "drift": [{"column","statistic","score"}]},
+///    "findings": [{"id","severity","stage","message","evidence","fix"}], "ignored": []}
+/// @endcode
+/// Row numbers everywhere are 1-based data rows (the header is not a row), as
+/// `--show rows:N,M` takes them.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -1,9 +1,17 @@
 #pragma once
-// Graceful interrupt: SIGINT (Ctrl-C) or SIGTERM asks the long commands to
-// stop soon and keep what they have done, as Lightning and AutoGluon do. The
-// first signal only sets a flag that the trainer checks at every step and
-// the recipe's budget at every decision; a second one ends the process at
-// once (the default action), for when stopping gracefully takes too long.
+/// @file
+/// @brief Graceful interrupt: SIGINT (Ctrl-C) or SIGTERM asks the long commands to stop soon and keep their work.
+///
+/// As Lightning and AutoGluon do, the first signal only sets a flag that the
+/// trainer checks at every step and the recipe's budget at every decision; a
+/// second one ends the process at once (the default action), for when stopping
+/// gracefully takes too long.
+///
+/// @code
+/// nnrecipe::install_interrupt_handlers();
+/// for (int64_t step = 0; step < steps && !nnrecipe::interrupt_requested(); ++step) train_one_step();
+/// if (nnrecipe::interrupt_requested()) std::cerr << "stopped by " << nnrecipe::interrupt_name() << "\n";
+/// @endcode
 #include <string>
 
 namespace nnrecipe {

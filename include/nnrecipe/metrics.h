@@ -1,10 +1,20 @@
 #pragma once
-// Evaluation metrics, torch-free (plain vectors) so that the network trainer
-// and the xgboost baseline report the same numbers. Definitions follow
-// scikit-learn; where a metric is undefined on the given data (one class
-// absent, constant target) it is NaN, never a made-up finite value.
-// JSON names: accuracy, balanced_accuracy, log_loss, auc, pr_auc, macro_f1,
-// rmse, mae, r2.
+/// @file
+/// @brief Evaluation metrics on plain vectors, as scikit-learn defines them, and model selection by metric.
+///
+/// Torch-free (plain vectors) so that the network trainer and the xgboost
+/// baseline report the same numbers. Definitions follow scikit-learn; where a
+/// metric is undefined on the given data (one class absent, constant target) it
+/// is NaN, never a made-up finite value. JSON names: accuracy,
+/// balanced_accuracy, log_loss, auc, pr_auc, macro_f1, rmse, mae, r2.
+///
+/// @code
+/// const std::vector<int64_t> y = {0, 1, 1, 0};
+/// const std::vector<double> probs = {0.8, 0.2, 0.3, 0.7, 0.4, 0.6, 0.9, 0.1};  // 4 rows x 2 classes
+/// std::map<std::string, double> m = nnrecipe::classification_metrics(y, probs, 2);  // m["auc"], m["log_loss"], ...
+/// const nnrecipe::SelectionMetric auc = nnrecipe::selection_metric("auc");
+/// if (nnrecipe::is_better(auc, m["auc"], best_auc)) best_auc = m["auc"];
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <map>

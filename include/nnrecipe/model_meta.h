@@ -1,9 +1,20 @@
 #pragma once
-// What a saved model directory says about itself, without LibTorch: the
-// network's shape, the task and class names (meta.json), image
-// normalization, and an ensemble's index (ensemble.json). Parsed from
-// untrusted files: every reader here validates and throws InputError naming
-// the file and the key, never indexes a missing key or a short array.
+/// @file
+/// @brief What a saved model directory says about itself (meta.json, ensemble.json), read without LibTorch.
+///
+/// The network's shape, the task and class names (meta.json), image
+/// normalization, and an ensemble's index (ensemble.json). Parsed from
+/// untrusted files: every reader here validates and throws InputError naming
+/// the file and the key, never indexes a missing key or a short array.
+///
+/// @code
+/// const std::string file = dir + "/meta.json";
+/// const nlohmann::json j = nlohmann::json::parse(std::ifstream(file));
+/// const nnrecipe::ModelMetadata meta = nnrecipe::parse_model_metadata(j, file);
+/// const auto transform = nnrecipe::FittedTransform::load(dir + "/transform.json");
+/// nnrecipe::check_transform_matches(meta, transform, dir + "/transform.json");
+/// std::cout << nnrecipe::to_string(meta.task) << ", " << meta.shape.input_dim << " inputs\n";
+/// @endcode
 #include <cstdint>
 #include <optional>
 #include <string>

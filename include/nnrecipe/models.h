@@ -1,10 +1,24 @@
 #pragma once
-// Networks: linear and MLP for tables (with embeddings for high-cardinality
-// categoricals), a small CNN for images. They follow LibTorch's idioms: an
-// Options struct built with TORCH_ARG, a FooImpl module and a holder.
-// Every network returns raw outputs (logits, or the standardized target);
-// output_activation exists only so the doctor can catch it (it is a fault
-// when a logits loss follows it).
+/// @file
+/// @brief Networks: linear and MLP for tables (with embeddings), a small CNN for images.
+///
+/// Linear and MLP for tables (with embeddings for high-cardinality
+/// categoricals), a small CNN for images. They follow LibTorch's idioms: an
+/// Options struct built with TORCH_ARG, a FooImpl module and a holder. Every
+/// network returns raw outputs (logits, or the standardized target);
+/// output_activation exists only so the doctor can catch it (it is a fault when
+/// a logits loss follows it).
+///
+/// @code
+/// nnrecipe::ModelShape shape;
+/// shape.task = nnrecipe::Task::Binary;
+/// shape.classes = 2;
+/// shape.input_dim = 20;
+/// const nnrecipe::Network net = nnrecipe::build_network(nnrecipe::ModelConfig{}, shape);  // an MLP [128, 128]
+/// nnrecipe::init_output_bias(*net, shape, /*class_counts=*/{900, 100});  // the output bias holds the prior
+/// const torch::Tensor logits = net->forward(torch::randn({8, 20}), torch::Tensor());  // [8, 1]
+/// nnrecipe::TabularNet small(nnrecipe::TabularNetOptions(20, 1).hidden({64, 64}).dropout(0.1));  // directly
+/// @endcode
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/dropout.h>

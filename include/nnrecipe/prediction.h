@@ -1,19 +1,31 @@
 #pragma once
-// Predictions of saved models on a table, for `nnrecipe predict`: a
-// network's model directory (save_model), or an ensemble directory that
-// `nnrecipe run` writes when an ensemble, a cross-fitted model or the trees
-// win:
-//   MODEL_DIR/ensemble.json   {"format": "nnrecipe.ensemble/2", "task",
-//                              "class_names", "members": [{"path":
-//                              "members/0", "kind": "network" | "xgboost",
-//                              "weight": 0.25}, ...]}
-//   MODEL_DIR/transform.json  the transforms every member was trained with
-//   MODEL_DIR/members/N       a network model directory, or an xgboost
-//                             model file (XgboostBaseline::save)
-// An ensemble predicts the weighted mean of its members' probabilities
-// (classification) or values (regression, original units); the weights sum
-// to 1. The first format, "nnrecipe.ensemble/1" (members as paths of
-// networks, one optional "xgboost" path, optional "weights"), still loads.
+/// @file
+/// @brief Predictions of saved models on a table (`nnrecipe predict`), and ensemble directories.
+///
+/// A saved model is a network's model directory (save_model), or an ensemble
+/// directory that `nnrecipe run` writes when an ensemble, a cross-fitted model
+/// or the trees win:
+/// @code{.unparsed}
+///   MODEL_DIR/ensemble.json   {"format": "nnrecipe.ensemble/2", "task",
+///                              "class_names", "members": [{"path":
+///                              "members/0", "kind": "network" | "xgboost",
+///                              "weight": 0.25}, ...]}
+///   MODEL_DIR/transform.json  the transforms every member was trained with
+///   MODEL_DIR/members/N       a network model directory, or an xgboost
+///                             model file (XgboostBaseline::save)
+/// @endcode
+/// An ensemble predicts the weighted mean of its members' probabilities
+/// (classification) or values (regression, original units); the weights sum
+/// to 1. The first format, "nnrecipe.ensemble/1" (members as paths of
+/// networks, one optional "xgboost" path, optional "weights"), still loads.
+///
+/// @code
+/// const std::string model = "runs/credit/model";  // a network's model directory or an ensemble's
+/// const std::size_t rows = nnrecipe::predict_model_csv(model, "new.csv", "scored/predictions.csv");
+/// std::cout << rows << " rows scored by " << (nnrecipe::is_ensemble_dir(model) ? "an ensemble" : "a network") << "\n";
+/// nnrecipe::save_ensemble("runs/mix/model", {{"runs/a/model", false, 0.5}, {"runs/b/xgboost.json", true, 0.5}},
+///                         transform, nnrecipe::Task::Binary, {"bad", "good"});
+/// @endcode
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -34,6 +46,7 @@ bool is_ensemble_dir(const std::string& dir);
 
 /// `nnrecipe predict`: a model or an ensemble directory on a CSV; returns
 /// the row count. Throws InputError naming the file on bad input.
-std::size_t predict_model_csv(const std::string& model_dir, const std::string& data_csv, const std::string& out_csv);
+std::size_t predict_model_csv(const std::string& model_dir, const std::string& data_csv, const std::string& out_csv,
+                              const CsvOptions& csv = {});
 
 }  // namespace nnrecipe

@@ -1,8 +1,18 @@
 #pragma once
-// The data a training run reads, prepared from a Config: the splits loaded,
-// transformed (fitted on the training rows only) and turned into tensors,
-// with what the network needs to know (shape, task, class counts). The
-// trainer, the doctor, the baselines and the recipe all start from it.
+/// @file
+/// @brief The data a training run reads, prepared from a Config: splits, fitted transforms, tensors.
+///
+/// The splits loaded, transformed (fitted on the training rows only) and turned
+/// into tensors, with what the network needs to know (shape, task, class
+/// counts). The trainer, the doctor, the baselines and the recipe all start
+/// from it.
+///
+/// @code
+/// const nnrecipe::Config config = nnrecipe::load_config("examples/configs/credit_mlp.yaml");
+/// const nnrecipe::PreparedData data = nnrecipe::prepare_data(config);  // tensors, for the trainer
+/// std::cout << data.train.size() << " training rows, " << data.shape.input_dim << " inputs\n";
+/// const nnrecipe::EncodedSplits splits = nnrecipe::encode_splits(config);  // plain vectors, for the baselines
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -42,6 +52,10 @@ struct EncodedSplits {
 /// train.loss with "auto" resolved for the task: bce, ce or mse.
 std::string resolved_loss(const Config& config, Task task);
 
+/// How the config's CSV files are read: data.delimiter and data.types (the
+/// same as the --delimiter and --type options of every command that reads a
+/// CSV).
+CsvOptions csv_options(const DataConfig& data);
 /// Loads data.train as a CSV and splits it (seeded, stratified) or reads
 /// data.val / data.test; data.drop columns are removed (InputError naming a
 /// column that is not there).

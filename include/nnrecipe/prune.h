@@ -1,15 +1,27 @@
 #pragma once
-// `nnrecipe prune RUN_DIR`: how much of a trained network the task needs
-// (recipe stage 5). Iterative magnitude pruning: for each sparsity in
-// ascending order, prune, then fine-tune with the masks held (pruned weights
-// stay zero), and measure on validation:
-//  - unstructured: the smallest-magnitude weights over all weight matrices
-//    and convolution kernels at once (global; biases, batch norm and
-//    embeddings are kept) [Han et al. 2015; Frankle & Carbin 2019];
-//  - structured: whole hidden units (MLP) or channels (CNN), by the L1 norm of
-//    their incoming weights, the same share in every hidden layer; the result
-//    is a smaller dense network, whose speed-up is measured.
-// Each step's model is saved (loadable by `nnrecipe predict`).
+/// @file
+/// @brief `nnrecipe prune RUN_DIR`: how much of a trained network the task needs (recipe stage 5).
+///
+/// Iterative magnitude pruning: for each sparsity in ascending order, prune,
+/// then fine-tune with the masks held (pruned weights stay zero), and measure
+/// on validation:
+///  - unstructured: the smallest-magnitude weights over all weight matrices
+///    and convolution kernels at once (global; biases, batch norm and
+///    embeddings are kept) [Han et al. 2015; Frankle & Carbin 2019];
+///  - structured: whole hidden units (MLP) or channels (CNN), by the L1 norm of
+///    their incoming weights, the same share in every hidden layer; the result
+///    is a smaller dense network, whose speed-up is measured.
+///
+/// Each step's model is saved (loadable by `nnrecipe predict`).
+///
+/// @code
+/// nnrecipe::PruneOptions options;
+/// options.run_dir = "runs/credit";  // a `nnrecipe train` run directory
+/// options.sparsities = {0.5, 0.9, 0.95};
+/// const nnrecipe::PruneResult r = nnrecipe::prune_run(options);
+/// for (const nnrecipe::PruneStep& s : r.steps) std::cout << s.sparsity << ": " << s.val.at(r.metric) << "\n";
+/// nnrecipe::apply_masks(*net, nnrecipe::magnitude_masks(*net, 0.9));  // or by hand, on any network
+/// @endcode
 #include <cstdint>
 #include <functional>
 #include <map>

@@ -1,22 +1,39 @@
 #pragma once
-// `nnrecipe run`: the whole recipe of ../shared/RECIPE.md, stage by stage —
-// inspect, baseline, overfit, regularize, tune, squeeze — within a time
-// budget, every selection on the validation split, the test split scored
-// once at the end. The run directory:
-//   report.html        self-contained (inline SVG, PNG data URIs, no script)
-//   summary.json       {"winner","metric","candidates":[{"name","val","test"}],
-//                       "stages":[{"name","verdict","seconds"}], ...}
-//   findings.json      every finding of every stage
-//   leaderboard.csv    candidate, kind, val and test metrics, seconds
-//   model/             the winner, loadable by `nnrecipe predict`: a network,
-//                      or for tables an ensemble directory (prediction.h)
-//                      when the ensemble or xgboost wins; for images an
-//                      ensemble winner leaves the best single network, and
-//                      the squeeze stage says so
-//   stages/            the run directories of the networks trained (each
-//                      with request.yaml: the config it was asked to train)
-//   run.json           what the run was started on (config, data sizes):
-//                      `run --resume` continues only the same run
+/// @file
+/// @brief `nnrecipe run`: the whole recipe of docs/recipe.md, stage by stage, within a time budget.
+///
+/// Inspect, baseline, overfit, regularize, tune, squeeze, within a time budget,
+/// every selection on the validation split, the test split scored once at the
+/// end.
+///
+/// @code
+/// nnrecipe::RecipeOptions options;
+/// options.config.data.train = "examples/data/credit_data.csv";
+/// options.config.data.target = "Status";
+/// options.budget_minutes = 10;
+/// options.out_dir = "runs/credit";
+/// const nnrecipe::RecipeResult result = nnrecipe::run_recipe(options);
+/// nnrecipe::write_recipe_artefacts(options, result);  // reports.h: summary.json, report.html, ...
+/// std::cout << result.winner_sentence << "\n";
+/// @endcode
+///
+/// The run directory:
+/// @code{.unparsed}
+///   report.html        self-contained (inline SVG, PNG data URIs, no script)
+///   summary.json       {"winner","metric","candidates":[{"name","val","test"}],
+///                       "stages":[{"name","verdict","seconds"}], ...}
+///   findings.json      every finding of every stage
+///   leaderboard.csv    candidate, kind, val and test metrics, seconds
+///   model/             the winner, loadable by `nnrecipe predict`: a network,
+///                      or for tables an ensemble directory (prediction.h)
+///                      when the ensemble or xgboost wins; for images an
+///                      ensemble winner leaves the best single network, and
+///                      the squeeze stage says so
+///   stages/            the run directories of the networks trained (each
+///                      with request.yaml: the config it was asked to train)
+///   run.json           what the run was started on (config, data sizes):
+///                      `run --resume` continues only the same run
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <exception>

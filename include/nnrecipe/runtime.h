@@ -1,5 +1,12 @@
 #pragma once
-// Process-wide runtime set-up and the versions nnrecipe runs on.
+/// @file
+/// @brief Process-wide runtime set-up and the versions nnrecipe runs on.
+///
+/// @code
+/// nnrecipe::keep_freed_memory();   // once, early
+/// nnrecipe::configure_threads(0);  // all cores
+/// std::cout << "nnrecipe " << nnrecipe::nnrecipe_version() << ", LibTorch " << nnrecipe::torch_version() << "\n";
+/// @endcode
 #include <cstddef>
 #include <string>
 

@@ -1,17 +1,29 @@
 #pragma once
-// A hyperparameter search space (`nnrecipe tune --space SPACE.yaml`): per
-// config key a distribution, optionally active only when another key has
-// given values. In YAML:
-//   train.lr:         {log_uniform: [1.0e-4, 1.0e-2]}
-//   model.dropout:    {uniform: [0.0, 0.5]}
-//   train.batch_size: {int: [32, 256]}        # also log_int
-//   model.hidden:     {choice: [[64], [128, 128]]}
-//   train.momentum:   {uniform: [0.8, 0.99], when: {train.optimizer: [sgd]}}
-// Every key must be a config option (docs/config.md) and every value one it
-// accepts; errors name the file, line and key.
-//
-// Samplers produce points of the unit cube, one coordinate per parameter;
-// `assign` maps a point to `key=value` overrides (apply_override).
+/// @file
+/// @brief A hyperparameter search space (`nnrecipe tune --space SPACE.yaml`).
+///
+/// Per config key a distribution, optionally active only when another key has
+/// given values. In YAML:
+/// @code{.unparsed}
+///   train.lr:         {log_uniform: [1.0e-4, 1.0e-2]}
+///   model.dropout:    {uniform: [0.0, 0.5]}
+///   train.batch_size: {int: [32, 256]}        # also log_int
+///   model.hidden:     {choice: [[64], [128, 128]]}
+///   train.momentum:   {uniform: [0.8, 0.99], when: {train.optimizer: [sgd]}}
+/// @endcode
+/// Every key must be a config option (docs/config.md) and every value one it
+/// accepts; errors name the file, line and key.
+///
+/// Samplers produce points of the unit cube, one coordinate per parameter;
+/// `assign` maps a point to `key=value` overrides (apply_override).
+///
+/// @code
+/// const nnrecipe::SearchSpace space = nnrecipe::parse_search_space("train.lr: {log_uniform: [1.0e-4, 1.0e-2]}");
+/// const nnrecipe::Config base = nnrecipe::load_config("examples/configs/credit_mlp.yaml");
+/// const nnrecipe::Assignment a = nnrecipe::assign(space, {0.5}, base);  // log scale: train.lr about 1e-3
+/// std::cout << nnrecipe::to_string(a) << "\n";
+/// const nnrecipe::Config trial = nnrecipe::apply_assignment(base, a);
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <string>

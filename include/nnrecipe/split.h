@@ -1,6 +1,15 @@
 #pragma once
-// Train / validation / test split: seeded, stratified by class for
-// classification, so each split keeps the class shares of the whole.
+/// @file
+/// @brief Train / validation / test split: seeded, stratified by class for classification.
+///
+/// Each split keeps the class shares of the whole.
+///
+/// @code
+/// const nnrecipe::Column& target = table.column("Status");  // categorical, no missing cell
+/// const std::vector<int64_t> strata(target.codes.begin(), target.codes.end());  // one class id per row
+/// const nnrecipe::SplitIndices idx = nnrecipe::split_rows(table.rows(), nnrecipe::SplitOptions{}, &strata);
+/// const nnrecipe::Table train = table.take(idx.train), val = table.take(idx.val), test = table.take(idx.test);
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <vector>

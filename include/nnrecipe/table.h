@@ -1,6 +1,17 @@
 #pragma once
-// Table: the one in-memory form of tabular data that every stage reads.
-// Columns are typed (numeric, categorical, boolean) and carry a missing mask.
+/// @file
+/// @brief Table: the one in-memory form of tabular data that every stage reads.
+///
+/// Columns are typed (numeric, categorical, boolean) and carry a missing mask.
+///
+/// @code
+/// nnrecipe::Table table = nnrecipe::read_csv("examples/data/credit_data.csv");  // csv.h
+/// const nnrecipe::Column& income = table.column("Income");
+/// double sum = 0;
+/// for (std::size_t row = 0; row < table.rows(); ++row) sum += income.is_missing(row) ? 0 : income.values[row];
+/// std::cout << table.column("Home").cell_text(0) << "\n";  // "rent"
+/// table.drop_column("Records");
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,19 @@
 #pragma once
-// Transformed data as torch tensors, and a batch iterator that reshuffles
-// each epoch from the seed and gathers only the rows of the current batch.
+/// @file
+/// @brief Transformed data as torch tensors, and a seeded batch iterator.
+///
+/// The iterator reshuffles each epoch from the seed and gathers only the rows
+/// of the current batch.
+///
+/// @code
+/// const nnrecipe::TensorData train = nnrecipe::to_tensors(splits.train);  // EncodedData (transforms.h)
+/// nnrecipe::BatchIterator batches(train, /*batch_size=*/64, /*shuffle=*/true, /*seed=*/0);
+/// nnrecipe::Batch batch;
+/// for (uint64_t epoch = 0; epoch < 10; ++epoch) {
+///   batches.start_epoch(epoch);
+///   while (batches.next(batch)) step(net->forward(batch.x, batch.ids), batch.y);
+/// }
+/// @endcode
 #include <torch/types.h>
 
 #include <cstddef>

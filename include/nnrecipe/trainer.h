@@ -1,8 +1,24 @@
 #pragma once
-// The trainer (data preparation from a Config: prepared_data.h): the epoch loop (Adam / AdamW /
-// SGD, losses, class weights, gradient clipping, schedules, early stopping
-// that restores the best weights), evaluation, and the run directory with
-// per-epoch atomic checkpoints that `--resume` continues exactly.
+/// @file
+/// @brief The trainer: the epoch loop, evaluation, run directories with checkpoints, saved models.
+///
+/// Data preparation from a Config is in prepared_data.h; here: the epoch loop
+/// (Adam / AdamW / SGD, losses, class weights, gradient clipping, schedules,
+/// early stopping that restores the best weights), evaluation, and the run
+/// directory with per-epoch atomic checkpoints that `--resume` continues
+/// exactly.
+///
+/// @code
+/// const nnrecipe::Config config = nnrecipe::load_config("examples/configs/credit_mlp.yaml");
+/// const nnrecipe::PreparedData data = nnrecipe::prepare_data(config);
+/// nnrecipe::TrainerOptions options;
+/// options.run_dir = "runs/credit";  // checkpoints, then the model in runs/credit/model
+/// options.checks = true;            // the Doctor's preflight and monitors
+/// const nnrecipe::TrainOutcome out = nnrecipe::train_network(config, data, options);
+/// std::cout << out.selection_metric << " " << out.test.at(out.selection_metric) << "\n";
+/// const nnrecipe::LoadedModel model = nnrecipe::load_model("runs/credit/model");
+/// nnrecipe::predict_csv(model, "new.csv", "predictions.csv");
+/// @endcode
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -62,6 +78,8 @@ struct TrainerOptions {
   /// Run the doctor: preflight on a real batch before training (not on
   /// resume), monitors during it; config.checks.ignore applies.
   bool checks = false;
+  /// With checks: also the preflight before training (false = monitors only).
+  bool preflight = true;
   /// Called with each finding as it happens; may be empty.
   std::function<void(const Finding&)> on_finding;
   /// Asked after each epoch (after its checkpoint): true ends training there,
@@ -146,6 +164,8 @@ void write_predictions_csv(const Predictions& p, const std::vector<std::string>&
 /// Predicts a CSV with a loaded model and writes a predictions CSV: for
 /// classification `prediction` plus `prob_<class>` columns, for regression
 /// `prediction` in the target's original units. Returns the row count.
-std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv);
+/// `csv` gives the delimiter; the columns are read with the types the model was trained on.
+std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv,
+                        const CsvOptions& csv = {});
 
 }  // namespace nnrecipe

@@ -1,15 +1,28 @@
 #pragma once
-// Feature and target transforms, fitted on the training split only and then
-// applied unchanged to validation, test and new data (no leakage):
-//  - numeric/boolean: median imputation (+ a missing-indicator column when
-//    training had missing values), then standardization and a soft clip
-//    that squashes outliers smoothly into (-3, 3);
-//  - categorical with <= onehot_max_categories: one-hot (unseen -> all zero);
-//  - categorical above that: integer ids for an embedding (0 = unseen/missing);
-//  - classification target: label encoding; regression target: standardized
-//    (after a log, for a positive skewed target when asked) with an exact
-//    inverse (under a log, kept within the training range of log(y)).
-// Saved to JSON and reloaded bit-identically (doubles round-trip exactly).
+/// @file
+/// @brief Feature and target transforms, fitted on the training split only.
+///
+/// Fitted on the training split and then applied unchanged to validation, test
+/// and new data (no leakage):
+///  - numeric/boolean: median imputation (+ a missing-indicator column when
+///    training had missing values), then standardization and a soft clip
+///    that squashes outliers smoothly into (-3, 3);
+///  - categorical with <= onehot_max_categories: one-hot (unseen -> all zero);
+///  - categorical above that: integer ids for an embedding (0 = unseen/missing);
+///  - classification target: label encoding; regression target: standardized
+///    (after a log, for a positive skewed target when asked) with an exact
+///    inverse (under a log, kept within the training range of log(y)).
+///
+/// Saved to JSON and reloaded bit-identically (doubles round-trip exactly).
+///
+/// @code
+/// nnrecipe::TransformOptions options;
+/// options.target = "Status";
+/// const auto ft = nnrecipe::FittedTransform::fit(splits.train, options);  // the training rows only
+/// const nnrecipe::EncodedData train = ft.apply(splits.train), test = ft.apply(splits.test);
+/// std::cout << ft.dense_width() << " dense columns, " << ft.embedding_cardinalities().size() << " embedded\n";
+/// ft.save("transform.json");  // FittedTransform::load reads it back
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <limits>

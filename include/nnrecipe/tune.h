@@ -1,22 +1,38 @@
 #pragma once
-// `nnrecipe tune`: a hyperparameter study (stage 5 of the recipe, "search,
-// don't guess"). Points from a sampler (random, Sobol', grid) become trial
-// configs; each trial is a normal training run in its own worker process
-// (`--parallel P` at once, the threads divided among them), optionally cut
-// short by ASHA. Selection uses the validation split only.
-//
-// The study directory (OUT):
-//   study.json            what was asked (config, space, sampler, seed, ...):
-//                         a rerun with the same OUT resumes, a different
-//                         study there is refused
-//   trials/NNNN/          config.yaml, params.json, run/ (a normal run
-//                         directory), log.txt (the worker's output),
-//                         result.json (written last: a trial with it is done)
-//   asha.jsonl            every ASHA decision: a promotion (with the trial's
-//                         rank among those recorded at its rung) or, when the
-//                         study ends, a stop
-//   trials.csv, best.yaml (the best trial's full config, ready to train),
-//   summary.json, report.html
+/// @file
+/// @brief `nnrecipe tune`: a hyperparameter study (stage 5 of the recipe, "search, don't guess").
+///
+/// Points from a sampler (random, Sobol', grid) become trial configs; each
+/// trial is a normal training run in its own worker process (`--parallel P` at
+/// once, the threads divided among them), optionally cut short by ASHA.
+/// Selection uses the validation split only.
+///
+/// @code
+/// nnrecipe::TuneOptions options;
+/// options.base = nnrecipe::load_config("examples/configs/credit_mlp.yaml");
+/// options.space = nnrecipe::load_search_space("space.yaml");  // search_space.h
+/// options.trials = 27;
+/// options.asha.max_epochs = options.base.train.epochs;
+/// options.out_dir = "runs/tune-credit";
+/// options.worker_binary = "/usr/bin/nnrecipe";  // runs `nnrecipe tune-trial` per trial
+/// const nnrecipe::StudyResult study = nnrecipe::run_study(options);
+/// if (study.best >= 0) std::cout << nnrecipe::to_string(study.trials[study.best].params) << "\n";
+/// @endcode
+///
+/// The study directory (OUT):
+/// @code{.unparsed}
+///   study.json            what was asked (config, space, sampler, seed, ...):
+///                         a rerun with the same OUT resumes, a different
+///                         study there is refused
+///   trials/NNNN/          config.yaml, params.json, run/ (a normal run
+///                         directory), log.txt (the worker's output),
+///                         result.json (written last: a trial with it is done)
+///   asha.jsonl            every ASHA decision: a promotion (with the trial's
+///                         rank among those recorded at its rung) or, when the
+///                         study ends, a stop
+///   trials.csv, best.yaml (the best trial's full config, ready to train),
+///   summary.json, report.html
+/// @endcode
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -97,8 +113,6 @@ nlohmann::json to_json(const TrialResult& trial);
 TrialResult trial_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const StudyResult& study);
 
-/// The study's self-contained HTML report: best trial, trials table, metric
-/// against each hyperparameter (best marked), best-so-far curve, warnings.
 /// The best of a validation curve's first `epochs` values (NaN when none):
 /// a trial's score at an ASHA rung.
 double best_of_first(const std::vector<double>& curve, int64_t epochs, const SelectionMetric& metric);

@@ -1,4 +1,4 @@
-// Where the model errs (../shared/RECIPE.md, stage 6): confusion matrix,
+// Where the model errs (docs/recipe.md, stage 6): confusion matrix,
 // per-class precision/recall/F1, per-row losses, and the rows worth looking
 // at (top losses, most confident mistakes).
 #include "analysis/analysis_support.h"

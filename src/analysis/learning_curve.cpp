@@ -1,4 +1,4 @@
-// The learning curve's verdict (../shared/RECIPE.md, stage 4): would more
+// The learning curve's verdict (docs/recipe.md, stage 4): would more
 // training data pay? The validation metric against log2(training rows) is
 // close to a straight line over the last doublings, so its slope there is
 // what one more doubling of the data would buy.

@@ -1,4 +1,4 @@
-// Worst slices (../shared/RECIPE.md, stage 6): one raw feature at a time,
+// Worst slices (docs/recipe.md, stage 6): one raw feature at a time,
 // the groups of rows whose mean loss is furthest above the overall mean.
 // Numeric features are cut at quantiles, so each slice is a sizeable share
 // of the rows; categorical ones by category.

@@ -59,15 +59,16 @@ void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& me
 
 bool is_ensemble_dir(const std::string& dir) { return path_exists(dir + "/ensemble.json"); }
 
-std::size_t predict_model_csv(const std::string& model_dir, const std::string& data_csv, const std::string& out_csv) {
-  if (!is_ensemble_dir(model_dir)) return predict_csv(load_model(model_dir), data_csv, out_csv);
+std::size_t predict_model_csv(const std::string& model_dir, const std::string& data_csv, const std::string& out_csv,
+                              const CsvOptions& user_csv) {
+  if (!is_ensemble_dir(model_dir)) return predict_csv(load_model(model_dir), data_csv, out_csv, user_csv);
   const std::string index = model_dir + "/ensemble.json";
   const EnsembleIndex parsed = parse_ensemble_index(read_json_file(index), index);
   const Task task = parsed.task;
   const std::vector<std::string>& class_names = parsed.class_names;
   const std::vector<EnsembleMember>& members = parsed.members;
   const FittedTransform ft = FittedTransform::load(model_dir + "/transform.json");
-  CsvOptions csv;
+  CsvOptions csv = user_csv;
   csv.type_overrides = ft.column_types();
   const Table table = read_csv(data_csv, csv);
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/check_catalogue.h"
 #include "nnrecipe/config.h"
 #include "nnrecipe/config_lint.h"
@@ -78,8 +79,7 @@ void print_findings(const FindingSet& set) {
 
 CommandRunner add_checks_command(CLI::App& app) {
   auto markdown = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand(
-      "checks", "List the check catalogue: every check's id, severity, when it fires and why it matters.");
+  CLI::App* cmd = app.add_subcommand("checks", "The check catalogue: every check's id, severity and when it fires");
   cmd->add_flag("--markdown", *markdown, "Print docs/checks.md instead of a table");
   return [markdown] {
     if (*markdown) {
@@ -100,18 +100,14 @@ CommandRunner add_check_command(CLI::App& app) {
   struct Args {
     std::string config, json, fix;
     bool fix_given = false;
-    std::vector<std::string> sets;
+    DataOptions data;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "check",
-      "Run the checks that come before training on a config and its data, in seconds: the config lint (loss vs "
-      "task, learning-rate range, normalization, batch size, ...), then the preflight on the real model and a real "
-      "batch (loss at init, gradient and optimizer coverage, batch independence, eval determinism, output range, "
-      "overfitting one small batch). Prints findings, errors first; exit 1 if any is an error. `nnrecipe train` runs "
-      "the same checks first, and the training monitors while it trains.");
-  cmd->add_option("CONFIG", args->config, "YAML config (see `nnrecipe config --reference`); optional with --set");
-  cmd->add_option("--set", args->sets, "Override an option: KEY=VALUE, value in YAML (repeatable)");
+  CLI::App* cmd = app.add_subcommand("check", "The checks before training, in seconds: config lint and preflight");
+  cmd->add_option("INPUT", args->config,
+                  "A YAML config (see `nnrecipe config --reference`), or a CSV file (then give --target); optional "
+                  "with --set data.train=...");
+  add_data_options(cmd, args->data);
   cmd->add_option("--json", args->json, "Also write the findings as JSON to this file");
   cmd->add_option("--fix", args->fix,
                   "Write a corrected config with every mechanical fix applied (each change is printed; the input "
@@ -120,7 +116,11 @@ CommandRunner add_check_command(CLI::App& app) {
       ->expected(0, 1)
       ->type_name("[FILE]");
   cmd->footer(
-      "\nExamples:\n  nnrecipe check examples/configs/credit_mlp.yaml --set train.loss=mse\n"
+      "\nThe config lint (loss vs task, learning-rate range, normalization, batch size, ...), then the preflight on "
+      "the real model and a real batch (loss at init, gradient and optimizer coverage, batch independence, eval "
+      "determinism, output range, overfitting one small batch). Prints findings, errors first; exit 1 if any is an "
+      "error. `nnrecipe train` runs the same checks first, and the training monitors while it trains.\n\n"
+      "Examples:\n  nnrecipe check examples/configs/credit_mlp.yaml --set train.loss=mse\n"
       "  nnrecipe check examples/configs/credit_mlp.yaml --set train.lr=5 --fix   # writes credit_mlp.fixed.yaml");
   return [args, cmd] {
     args->fix_given = cmd->count("--fix") > 0;
@@ -129,8 +129,10 @@ CommandRunner add_check_command(CLI::App& app) {
         std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(args->config)) {
       throw InputError(out, "--fix never overwrites the config it checks; name another file");
     }
-    Config config = args->config.empty() ? Config{} : load_config(args->config);
-    for (const std::string& s : args->sets) apply_override(config, s);
+    Config config;
+    if (!args->config.empty()) config = load_input(args->config);
+    apply_data_options(config, args->data);
+    apply_threads(config);
     const PreparedData data = prepare_data(config);
     FindingSet set = run_checks(config, data);
     print_findings(set);

@@ -45,6 +45,13 @@ enum ExitCode {
   kExitInterrupted = 130,
 };
 
+/// The exit codes in words (`nnrecipe --help`, docs/cli.md).
+inline constexpr const char* kExitCodesHelp =
+    "0 ok; 1 an error-level finding (or a --strict stop); 2 bad input or usage (the message names the file, "
+    "line, column or option); 3 a failure that is not the input's: the system's (no space left, a killed worker) "
+    "or an internal error; 130 interrupted (Ctrl-C or SIGTERM: train, run, tune and prune stop within a step and "
+    "write what they have done; a second signal stops at once).";
+
 CommandRunner add_inspect_command(CLI::App& app);
 CommandRunner add_config_command(CLI::App& app);
 CommandRunner add_train_command(CLI::App& app);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/data_source.h"
 #include "nnrecipe/dataset.h"
 #include "nnrecipe/error.h"
@@ -15,6 +16,7 @@
 #include "nnrecipe/html_report.h"
 #include "nnrecipe/inspect.h"
 #include "nnrecipe/inspect_text.h"
+#include "nnrecipe/prepared_data.h"
 #include "nnrecipe/progress.h"
 #include "nnrecipe/row_view.h"
 
@@ -28,10 +30,10 @@ struct InspectArgs {
   std::string task;
   std::string json_path;
   std::string html_path;
-  std::vector<std::string> types;
-  std::string delimiter;
+  DataOptions options;  // resolved into the fields below and `csv`
   std::vector<std::string> ignore;
   uint64_t seed = 0;
+  CsvOptions csv;
   // Looking at rows.
   std::string show;
   std::vector<std::string> where;
@@ -39,26 +41,6 @@ struct InspectArgs {
   std::size_t limit = 10;
   std::vector<std::string> columns;
 };
-
-CsvOptions csv_options(const InspectArgs& args) {
-  CsvOptions options;
-  for (const std::string& spec : args.types) {
-    const auto eq = spec.rfind('=');
-    const auto type = eq == std::string::npos ? std::nullopt : parse_column_type(spec.substr(eq + 1));
-    if (!type) {
-      throw InputError(fmt::format("--type '{}': expected COLUMN=numeric|categorical|boolean", spec));
-    }
-    options.type_overrides[spec.substr(0, eq)] = *type;
-  }
-  if (args.delimiter == "tab" || args.delimiter == "\\t") {
-    options.delimiter = '\t';
-  } else if (args.delimiter.size() == 1) {
-    options.delimiter = args.delimiter[0];
-  } else if (!args.delimiter.empty()) {
-    throw InputError(fmt::format("--delimiter '{}': expected one character or 'tab'", args.delimiter));
-  }
-  return options;
-}
 
 bool wants_rows(const InspectArgs& args) { return !args.show.empty() || !args.where.empty() || !args.sort.empty(); }
 
@@ -98,7 +80,7 @@ int inspect_csv(const InspectArgs& args, const Table& table, const InspectOption
   std::optional<Table> test;
   if (!args.test.empty()) {
     ProgressLine progress("reading " + args.test);
-    test = read_csv_like(args.test, table, args.data, csv_options(args));
+    test = read_csv_like(args.test, table, args.data, args.csv);
   }
   Inspection in = [&] {
     ProgressLine progress("inspecting " + args.data);
@@ -123,25 +105,14 @@ int inspect_image_dir(const InspectArgs& args, const ImageDataset& data, const I
 
 CommandRunner add_inspect_command(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "inspect",
-      "Stage 1 of the recipe: become one with the data. Profiles every column (type, missing, distinct, top "
-      "values, quantiles, histogram, extremes), runs every data.* check (duplicates, conflicting labels, "
-      "imbalance, missing, constant and id-like columns, mixed types, scale, skew, outliers, leakage, "
-      "correlation; with --test also train/test overlap, drift and new categories), ranks features by "
-      "predictive power, and prints a verdict. DATA is a CSV file or an image dataset directory (IDX files, "
-      "e.g. /usr/share/datasets/fashion-mnist).");
-  cmd->add_option("DATA", args->data, "CSV file or image dataset directory")->required();
-  cmd->add_option("--target", args->target, "Target column: enables the target, leakage and label checks");
-  cmd->add_option("--test", args->test, "Test CSV (read with DATA's column types): overlap, drift, new categories");
-  cmd->add_option("--task", args->task, "binary|multiclass|regression (default: inferred from the target)");
+  CLI::App* cmd = app.add_subcommand("inspect", "Profile and check the data before any training: a verdict");
+  cmd->add_option("INPUT", args->data,
+                  "A CSV file or an image dataset directory (IDX files, e.g. /usr/share/datasets/fashion-mnist), or "
+                  "a YAML config (its data)")
+      ->required();
+  add_data_options(cmd, args->options);
   cmd->add_option("--json", args->json_path, "Write everything (profiles, findings, scores) as JSON to this file");
   cmd->add_option("--html", args->html_path, "Write a self-contained HTML report (no network) to this file");
-  cmd->add_option("--type", args->types, "Force a column's type: COLUMN=numeric|categorical|boolean (repeatable)");
-  cmd->add_option("--delimiter", args->delimiter, "Field delimiter (default: detected among , ; tab)");
-  cmd->add_option("--ignore", args->ignore, "Silence a check id, e.g. data.skewed (repeatable; listed as silenced)");
-  cmd->add_option("--seed", args->seed, "Seed of the sampled parts (correlation rows, --show random, contact sheet)")
-      ->capture_default_str();
   cmd->add_option("--show", args->show, "Print rows instead: head | random | extremes:COL | rows:N,M,... (1-based)");
   cmd->add_option("--where", args->where,
                   "Row filter 'COL OP VALUE' (OP: > >= < <= == != contains; or 'COL is missing'); repeatable, "
@@ -150,7 +121,13 @@ CommandRunner add_inspect_command(CLI::App& app) {
   cmd->add_option("--limit", args->limit, "Rows to show")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--columns", args->columns, "Columns to show (default: all)")->delimiter(',');
   cmd->footer(
-      "\nExit code: 0 when no check found an error, 1 when one did (e.g. a target with one class), 2 for bad\n"
+      "\nStage 1 of the recipe: become one with the data. Profiles every column (type, missing, distinct, top "
+      "values, quantiles, histogram, extremes), runs every data.* check (duplicates, conflicting labels, "
+      "imbalance, missing, constant and id-like columns, mixed types, scale, skew, outliers, leakage, "
+      "correlation; with --test also train/test overlap, drift and new categories), ranks features by "
+      "predictive power, and prints a verdict. --target enables the target, leakage and label checks; --seed "
+      "seeds the sampled parts (correlation rows, --show random, contact sheet).\n\n"
+      "Exit code: 0 when no check found an error, 1 when one did (e.g. a target with one class), 2 for bad\n"
       "input or usage. Findings carry their evidence (counts, shares, columns, example rows); look at the rows\n"
       "they name with --show rows:N,M.\n\n"
       "CSV: RFC 4180 quoting, UTF-8 (BOM optional), CRLF; missing tokens: empty, NA, NaN, null, ?.\n"
@@ -163,6 +140,17 @@ CommandRunner add_inspect_command(CLI::App& app) {
       "  nnrecipe inspect credit_data.csv --show extremes:Price\n"
       "  nnrecipe inspect /usr/share/datasets/fashion-mnist --html images.html");
   return [args] {
+    Config config = load_input(args->data);
+    apply_data_options(config, args->options);
+    args->data = config.data.train;
+    if (args->data.empty()) throw InputError("inspect: the config names no data (data.train)");
+    args->target = config.data.target;
+    args->test = config.data.test;
+    args->task = config.data.task == "auto" ? "" : config.data.task;
+    args->ignore = config.checks.ignore;
+    args->seed = static_cast<uint64_t>(config.train.seed.value_or(0));
+    args->csv = csv_options(config.data);
+    apply_threads(config);
     InspectOptions options;
     options.target = args->target;
     options.ignore = args->ignore;
@@ -174,7 +162,7 @@ CommandRunner add_inspect_command(CLI::App& app) {
       if (args->target.empty()) throw InputError("--task needs --target");
     }
     DataSource source = [&] {
-      CsvOptions csv = csv_options(*args);
+      CsvOptions csv = args->csv;
       ProgressLine progress("reading " + args->data);  // cleared before the output below
       csv.progress = [&progress](const char* phase, uint64_t done, uint64_t total) {
         progress.update(phase, done, total);

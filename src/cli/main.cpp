@@ -12,9 +12,12 @@
 #include <new>
 #include <string>
 
+#include "cli/cli_reference.h"
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/parallel.h"
+#include "nnrecipe/progress.h"
 #include "nnrecipe/runtime.h"
 
 namespace {
@@ -33,27 +36,28 @@ void print_version() {
 int main(int argc, char** argv) {
   using namespace nnrecipe::cli;
   CLI::App app{
-      "nnrecipe: the recipe for training neural networks, automated, and loud when training "
-      "is silently wrong.\n\nExit codes: 0 ok; 1 an error-level finding (or a --strict stop); 2 bad "
-      "input or usage (the message names the file, line, column or option); 3 a failure that is not the "
-      "input's: the system's (no space left, a killed worker) or an internal error; 130 interrupted "
-      "(Ctrl-C or SIGTERM: train and run stop within a step and write what they have done; a second "
-      "signal stops at once).",
+      "nnrecipe: the recipe for training neural networks, automated, and loud when training is silently wrong.",
       "nnrecipe"};
   app.set_help_all_flag("--help-all", "Show the help of every command");
-  std::size_t threads = 0;
-  app.add_option("--threads", threads, "Threads for parsing and LibTorch (default: the cores available)")
+  GlobalOptions& global = global_options();
+  app.add_option("--threads", global.threads,
+                 "Threads for parsing and LibTorch (default: train.threads, else the cores available)")
       ->check(CLI::NonNegativeNumber)
       ->default_str("cores");
+  app.add_flag("--quiet", global.quiet,
+               "Print only the result, the findings and errors: no progress or per-epoch lines");
+  bool cli_reference = false;
+  app.add_flag("--cli-reference", cli_reference, "Print the reference of every command as Markdown (docs/cli.md)")
+      ->group("");  // hidden: for the docs
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and the LibTorch, xgboost and BLAS it runs on");
   app.fallthrough();  // global options are accepted after the command too
-  app.footer(
-      "\nExamples:\n"
-      "  nnrecipe run examples/data/credit_data.csv --target Status --budget 10\n"
-      "  nnrecipe inspect examples/data/credit_data.csv --target Status\n"
-      "  nnrecipe inspect /usr/share/datasets/fashion-mnist --json schema.json\n"
-      "  nnrecipe <command> --help      options of one command");
+  app.footer(std::string("\nExit codes: ") + kExitCodesHelp +
+             "\n\nExamples:\n"
+             "  nnrecipe run examples/data/credit_data.csv --target Status --budget 10\n"
+             "  nnrecipe inspect examples/data/credit_data.csv --target Status\n"
+             "  nnrecipe inspect /usr/share/datasets/fashion-mnist --json schema.json\n"
+             "  nnrecipe <command> --help      options of one command");
 
   // Each command registers itself; remember which subcommand runs what.
   std::map<CLI::App*, CommandRunner> commands;
@@ -71,6 +75,11 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
 
+  if (cli_reference) {
+    std::cout << cli_reference_markdown(app);
+    return kExitOk;
+  }
+  if (global.quiet) nnrecipe::ProgressLine::turn_off();
   if (show_version) {
     print_version();
     return kExitOk;
@@ -83,7 +92,7 @@ int main(int argc, char** argv) {
 
   try {
     nnrecipe::keep_freed_memory();
-    nnrecipe::configure_threads(threads);
+    nnrecipe::configure_threads(global.threads);
     return commands.at(chosen.front())();
   } catch (const nnrecipe::InputError& e) {
     std::cerr << "nnrecipe: error: " << e.what() << "\n";

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/file_io.h"
 #include "nnrecipe/interrupt.h"
 #include "nnrecipe/progress.h"
@@ -18,12 +19,12 @@ namespace nnrecipe::cli {
 CommandRunner add_prune_command(CLI::App& app) {
   auto o = std::make_shared<PruneOptions>();
   o->sparsities = {0.5, 0.7, 0.9, 0.95};
-  CLI::App* cmd = app.add_subcommand(
-      "prune",
-      "How much network does the task need? Prunes a trained run step by step (global magnitude pruning of "
-      "weights, or with --structured whole hidden units / channels), fine-tunes after each step with the pruned "
-      "weights held at zero, and reports the validation metric at each sparsity. Each step's model is saved "
-      "and works with `nnrecipe predict`.");
+  CLI::App* cmd = app.add_subcommand("prune", "How much network does the task need: prune a trained run");
+  const std::string details =
+      ("Prunes a trained run step by step (global magnitude pruning of "
+       "weights, or with --structured whole hidden units / channels), fine-tunes after each step with the pruned "
+       "weights held at zero, and reports the validation metric at each sparsity. Each step's model is saved "
+       "and works with `nnrecipe predict`.");
   cmd->add_option("RUN_DIR", o->run_dir, "A run directory of `nnrecipe train` (holds model/)")->required();
   cmd->add_option("--sparsity", o->sparsities, "Sparsities in (0, 1), increasing")
       ->delimiter(',')
@@ -34,13 +35,14 @@ CommandRunner add_prune_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", o->out_dir, "Output directory (default RUN_DIR/prune or RUN_DIR/prune-structured)");
-  cmd->footer(
-      "\nExample:\n  nnrecipe train examples/configs/credit_mlp.yaml --out runs/credit\n"
-      "  nnrecipe prune runs/credit --sparsity 0.5,0.9,0.95 --finetune-epochs 3\n"
-      "  nnrecipe predict runs/credit/prune/sparsity-0.90/model data.csv");
+  cmd->footer("\n" + details +
+              "\n\nExample:\n  nnrecipe train examples/configs/credit_mlp.yaml --out runs/credit\n"
+              "  nnrecipe prune runs/credit --sparsity 0.5,0.9,0.95 --finetune-epochs 3\n"
+              "  nnrecipe predict runs/credit/prune/sparsity-0.90/model data.csv");
   return [o] {
     ProgressLine progress("prune");
     o->on_progress = [&](const std::string& line) {
+      if (global_options().quiet) return;
       progress.clear();
       fmt::print("{}\n", line);
       std::fflush(stdout);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/idx.h"
@@ -31,27 +32,25 @@ std::string default_out(const std::string& input) {
 
 CommandRunner add_run_command(CLI::App& app) {
   struct Args {
-    std::string input, target, test, task, out, resume;
-    std::vector<std::string> sets;
+    std::string input, out, resume;
+    DataOptions data;
     double budget = 10;
-    bool strict = false, quiet = false;
+    bool strict = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "run",
-      "The whole recipe, stage by stage, within a time budget: inspect the data (drop constant and id-like "
-      "columns), baselines (majority/mean, linear, xgboost, a small network with the preflight checks), overfit "
-      "(learning-rate range test, capacity one change at a time), regularize (learning curve; augmentation, "
-      "batch size, dropout, weight decay, each kept only if validation improves), tune (a short Sobol' search), "
-      "squeeze (train longer, ensemble, the test split scored once, error analysis, calibration). Every choice "
-      "uses the validation split. Writes report.html, summary.json, findings.json, leaderboard.csv and model/ "
-      "(loadable by `nnrecipe predict`).");
+  CLI::App* cmd = app.add_subcommand("run", "The whole recipe in a time budget: the best model and a report");
+  const std::string details =
+      ("The whole recipe, stage by stage, within a time budget: inspect the data (drop constant and id-like "
+       "columns), baselines (majority/mean, linear, xgboost, a small network with the preflight checks), overfit "
+       "(learning-rate range test, capacity one change at a time), regularize (learning curve; augmentation, "
+       "batch size, dropout, weight decay, each kept only if validation improves), tune (a short Sobol' search), "
+       "squeeze (train longer, ensemble, the test split scored once, error analysis, calibration). Every choice "
+       "uses the validation split. Writes report.html, summary.json, findings.json, leaderboard.csv and model/ "
+       "(loadable by `nnrecipe predict`).");
   cmd->add_option("INPUT", args->input,
                   "A CSV file (then give --target), an image dataset directory, or a YAML config (optional with "
                   "--resume)");
-  cmd->add_option("--target", args->target, "Target column (with a CSV input)");
-  cmd->add_option("--test", args->test, "Test CSV (default: 20% of INPUT, stratified, held out and used once)");
-  cmd->add_option("--task", args->task, "binary, multiclass or regression (default: inferred from the target)");
+  add_data_options(cmd, args->data);
   cmd->add_option("--budget", args->budget, "Minutes for the whole run; the stages share them")
       ->check(CLI::PositiveNumber)
       ->default_str("10");
@@ -61,17 +60,15 @@ CommandRunner add_run_command(CLI::App& app) {
   cmd->add_option("--resume", args->resume,
                   "Continue the interrupted run in this directory with a new --budget: its finished networks are "
                   "not trained again, a cut one continues from its last epoch (same data and options required)");
-  cmd->add_option("--set", args->sets, "Override an option of the starting config: KEY=VALUE (repeatable)");
   cmd->add_flag("--strict", args->strict,
                 "Stop after inspect, with exit code 1, when the data shows leakage or another finding that makes every "
                 "later number suspect");
-  cmd->add_flag("--quiet", args->quiet, "Print only the final summary");
-  cmd->footer(
-      "\nExamples:\n"
-      "  nnrecipe run examples/data/credit_data.csv --target Status\n"
-      "  nnrecipe run train.csv --target churn --test test.csv --budget 20 --out runs/churn\n"
-      "  nnrecipe run /usr/share/datasets/fashion-mnist --budget 20\n"
-      "  nnrecipe run --resume runs/churn --budget 10     (after Ctrl-C)");
+  cmd->footer("\n" + details +
+              "\n\nExamples:\n"
+              "  nnrecipe run examples/data/credit_data.csv --target Status\n"
+              "  nnrecipe run train.csv --target churn --test test.csv --budget 20 --out runs/churn\n"
+              "  nnrecipe run /usr/share/datasets/fashion-mnist --budget 20\n"
+              "  nnrecipe run --resume runs/churn --budget 10     (after Ctrl-C)");
   return [args] {
     RecipeOptions options;
     Config& config = options.config;
@@ -90,25 +87,23 @@ CommandRunner add_run_command(CLI::App& app) {
       options.config_source = args->input;
     } else {
       config.data.train = args->input;
-      options.config_source = args->input + (args->target.empty() ? "" : " --target " + args->target);
+      options.config_source = args->input + (args->data.target.empty() ? "" : " --target " + args->data.target);
     }
-    if (!args->target.empty()) config.data.target = args->target;
-    if (!args->test.empty()) config.data.test = args->test;
-    if (!args->task.empty()) apply_override(config, "data.task=" + args->task);
-    for (const std::string& s : args->sets) apply_override(config, s);
+    apply_data_options(config, args->data);
     if (config.data.target.empty() && !is_image_directory(config.data.train)) {
       throw InputError("run: give the target column with --target (or data.target in a config)");
     }
-    if (config.train.threads > 0) configure_threads(static_cast<std::size_t>(config.train.threads));
+    apply_threads(config);
     options.budget_minutes = args->budget;
     options.strict = args->strict;
     options.resume = !args->resume.empty();
     options.out_dir = options.resume ? args->resume : args->out.empty() ? default_out(args->input) : args->out;
 
-    ProgressLine progress("run", !args->quiet && ProgressLine::default_enabled());
+    const bool quiet = global_options().quiet;
+    ProgressLine progress("run");
     options.on_progress = [&](const std::string& status) { progress.show(status); };
     options.on_log = [&](const std::string& line) {
-      if (args->quiet) return;
+      if (quiet) return;
       progress.clear();
       fmt::print("{}\n", line);
       std::fflush(stdout);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
@@ -38,51 +39,55 @@ std::string metric_cells(const std::map<std::string, double>& m) {
 
 CommandRunner add_train_command(CLI::App& app) {
   struct Args {
-    std::string config, out, resume;
-    std::vector<std::string> sets;
-    bool quiet = false;
+    std::string input, out, resume;
+    DataOptions data;
     bool no_preflight = false;
+    bool no_checks = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "train",
-      "Train the configured network: data split and transforms fitted on train only, validation every epoch, "
-      "early stopping that restores the best weights, one evaluation on the test split. Writes a run directory: "
-      "config.yaml, metrics.jsonl, summary.json, checkpoint.pt, model/.");
-  cmd->add_option("CONFIG", args->config, "YAML config (see `nnrecipe config --reference`); optional with --set");
-  cmd->add_option("--set", args->sets, "Override an option: KEY=VALUE, value in YAML (repeatable)");
+  CLI::App* cmd = app.add_subcommand("train", "Train one configured network, with the Doctor's checks");
+  cmd->footer(
+      "\nData split and transforms fitted on train only, validation every epoch, early stopping that restores the "
+      "best weights, one evaluation on the test split. Writes a run directory: config.yaml, metrics.jsonl, "
+      "summary.json, findings.json, checkpoint.pt, model/.\n\nExamples:\n"
+      "  nnrecipe train examples/configs/credit_mlp.yaml\n"
+      "  nnrecipe train credit_data.csv --target Status --set train.epochs=30");
+  cmd->add_option("INPUT", args->input,
+                  "A YAML config (see `nnrecipe config --reference`), or a CSV file (then give --target); optional "
+                  "with --set data.train=...");
+  add_data_options(cmd, args->data);
   cmd->add_option("--out", args->out, "Run directory (default runs/<timestamp>-<name>)");
   cmd->add_option("--resume", args->resume, "Continue the interrupted run in this directory (its config is used)");
-  cmd->add_flag("--quiet", args->quiet, "Print only the final summary (and any findings)");
   cmd->add_flag("--no-preflight", args->no_preflight,
-                "Skip the checks run before training (`nnrecipe check`); an error among them stops the run");
-  cmd->footer(
-      "\nExample:\n  nnrecipe train --set data.train=credit_data.csv --set data.target=Status --set train.epochs=30");
+                "Skip the preflight on the real model and a batch (the config lint and the monitors still run)");
+  cmd->add_flag("--no-checks", args->no_checks, "Run no check at all: no lint, no preflight, no monitors");
   return [args] {
     Config config;
     std::string dir;
     if (!args->resume.empty()) {
+      if (!args->input.empty()) throw InputError("train: --resume DIR uses DIR's config; give no INPUT with it");
       dir = args->resume;
       config = load_config(dir + "/config.yaml");
-      for (const std::string& s : args->sets) apply_override(config, s);  // e.g. more epochs
+      for (const std::string& s : args->data.sets) apply_override(config, s);  // e.g. more epochs
     } else {
-      if (!args->config.empty()) config = load_config(args->config);
-      for (const std::string& s : args->sets) apply_override(config, s);
-      dir = args->out.empty() ? default_run_dir(config, args->config) : args->out;
+      if (!args->input.empty()) config = load_input(args->input);
+      apply_data_options(config, args->data);
+      dir = args->out.empty() ? default_run_dir(config, is_yaml_path(args->input) ? args->input : "") : args->out;
     }
-    if (config.train.threads > 0) configure_threads(static_cast<std::size_t>(config.train.threads));
+    apply_threads(config);
+    const bool quiet = global_options().quiet;
     const PreparedData data = prepare_data(config);
 
     TrainerOptions options;
     options.run_dir = dir;
     options.resume = !args->resume.empty();
-    ProgressLine progress("train", !args->quiet && ProgressLine::default_enabled());
+    ProgressLine progress("train");
     TrainingEta eta(config.train.epochs, config.train.batch_size);
     options.on_step = [&](int64_t epoch, int64_t step, int64_t steps, double loss) {
       progress.show(eta.status(epoch, step, steps, loss));
     };
     options.on_epoch = [&](const EpochLog& e, int64_t epochs) {
-      if (args->quiet) return;
+      if (quiet) return;
       progress.clear();
       fmt::print("epoch {:>3}/{}  train_loss {:.4f}  val_loss {:.4f}  {}  ({:.1f}s)\n", e.epoch, epochs, e.train_loss,
                  e.val_loss, metric_cells(e.val_metrics), e.seconds);
@@ -94,7 +99,7 @@ CommandRunner add_train_command(CLI::App& app) {
     // Lint first (an error stops here), then the trainer's own preflight and
     // monitors; every finding ends in findings.json.
     FindingSet findings;
-    if (!args->no_preflight) {
+    if (!args->no_checks) {
       findings = run_lint(config, data);
       write_json_atomic(dir + "/findings.json", to_json(findings));
       if (!findings.findings.empty() || !findings.ignored.empty()) print_findings(findings);
@@ -106,6 +111,7 @@ CommandRunner add_train_command(CLI::App& app) {
         return kExitFindings;
       }
       options.checks = true;
+      options.preflight = !args->no_preflight;
       options.on_finding = [&](const Finding& f) {
         progress.clear();
         FindingSet one;
@@ -118,7 +124,7 @@ CommandRunner add_train_command(CLI::App& app) {
     // summary and findings of the epochs done are written as usual.
     install_interrupt_handlers();
     const TrainOutcome out = train_network(config, data, options);
-    if (!args->no_preflight) {
+    if (!args->no_checks) {
       merge(findings, out.findings);
       write_json_atomic(dir + "/findings.json", to_json(findings));
     }
@@ -152,17 +158,26 @@ CommandRunner add_train_command(CLI::App& app) {
 
 CommandRunner add_predict_command(CLI::App& app) {
   struct Args {
-    std::string model, data, out;
+    std::string model, data, out = ".";
+    DataOptions csv;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("predict", "Score a CSV with a trained model and write a predictions CSV.");
+  CLI::App* cmd = app.add_subcommand("predict", "Score a CSV with a trained model: DIR/predictions.csv");
+  cmd->footer(
+      "\nThe columns are read with the types the model was trained on; the target column may be absent. One row "
+      "per input row: the predicted label (or value) and, for classification, one probability per class.\n\n"
+      "Example:\n  nnrecipe predict runs/credit/model new_applicants.csv --out scored");
   cmd->add_option("MODEL_DIR", args->model, "A run's model directory (RUN_DIR/model; an ensemble that `run` saved too)")
       ->required();
   cmd->add_option("DATA", args->data, "CSV with the training feature columns (the target may be absent)")->required();
-  cmd->add_option("--out", args->out, "Predictions CSV (default: predictions.csv)");
+  add_data_options(cmd, args->csv, kDelimiter);
+  cmd->add_option("--out", args->out, "Directory for predictions.csv (created if needed)")->capture_default_str();
   return [args] {
-    const std::string out = args->out.empty() ? "predictions.csv" : args->out;
-    const std::size_t n = predict_model_csv(args->model, args->data, out);
+    Config config;
+    apply_data_options(config, args->csv);
+    make_directories(args->out);
+    const std::string out = args->out + "/predictions.csv";
+    const std::size_t n = predict_model_csv(args->model, args->data, out, csv_options(config.data));
     fmt::print("{} predictions written to {}\n", n, out);
     return kExitOk;
   };

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/file_io.h"
 #include "nnrecipe/interrupt.h"
@@ -24,7 +25,7 @@ namespace {
 
 struct TuneArgs {
   std::string config;
-  std::vector<std::string> sets;
+  DataOptions data;
   std::string space;
   std::size_t trials = 20;
   double budget = 0;
@@ -34,7 +35,7 @@ struct TuneArgs {
   std::size_t grid_points = 3;
   int64_t grace = 1;
   double eta = 3;
-  uint64_t seed = 0;
+  uint64_t sampler_seed = 0;
   std::string out;
 };
 
@@ -55,8 +56,9 @@ void absolute_data_paths(Config& c) {
 
 int run(const TuneArgs& args) {
   TuneOptions o;
-  if (!args.config.empty()) o.base = load_config(args.config);
-  for (const std::string& s : args.sets) apply_override(o.base, s);
+  if (!args.config.empty()) o.base = load_input(args.config);
+  apply_data_options(o.base, args.data);
+  apply_threads(o.base);
   if (o.base.data.train.empty()) throw InputError("no data: give a CONFIG with data.train, or --set data.train=FILE");
   absolute_data_paths(o.base);
   o.config_source = args.config.empty() ? "--set options" : args.config;
@@ -71,7 +73,7 @@ int run(const TuneArgs& args) {
   o.asha.max_epochs = o.base.train.epochs;
   o.budget_minutes = args.budget;
   o.parallel = args.parallel;
-  o.seed = args.seed;
+  o.seed = args.sampler_seed;
   o.threads = num_threads();
   o.out_dir =
       args.out.empty() ? "runs/tune-" + file_stem(args.config.empty() ? o.base.data.train : args.config) : args.out;
@@ -84,6 +86,7 @@ int run(const TuneArgs& args) {
   }
   ProgressLine progress("tune");
   o.on_progress = [&](const std::string& line) {
+    if (global_options().quiet) return;
     progress.clear();
     fmt::print("{}\n", line);
     std::fflush(stdout);
@@ -118,14 +121,11 @@ int run(const TuneArgs& args) {
 
 CommandRunner add_tune_command(CLI::App& app) {
   auto args = std::make_shared<TuneArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "tune",
-      "Stage 5 of the recipe: search, don't guess. Samples trial configs from a search space (Sobol' by "
-      "default, or random; grid only to compare), trains each as its own run in worker processes, stops "
-      "unpromising ones early with ASHA, and writes the best config, a trials table and a report. Selection "
-      "uses the validation split only. Rerun the same command to resume a killed study.");
-  cmd->add_option("CONFIG", args->config, "Base YAML config every trial starts from (optional with --set)");
-  cmd->add_option("--set", args->sets, "Override a base option: KEY=VALUE (repeatable)");
+  CLI::App* cmd = app.add_subcommand("tune", "Search hyperparameters: Sobol' trials, ASHA early stopping");
+  cmd->add_option("INPUT", args->config,
+                  "Base YAML config every trial starts from, or a CSV file (then give --target); optional with --set "
+                  "data.train=...");
+  add_data_options(cmd, args->data);
   cmd->add_option("--space", args->space,
                   "Search space YAML: KEY: {log_uniform|uniform|int|log_int: [LO, HI]} or "
                   "{choice: [...]}, optionally when: {KEY: [VALUES]}")
@@ -134,9 +134,9 @@ CommandRunner add_tune_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--budget", args->budget,
-                  "Minutes; no trial starts or is promoted after them, the first always starts (0 = no limit)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+                  "Minutes; no trial starts or is promoted after them, the first always starts")
+      ->default_str("no limit")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--parallel", args->parallel, "Trials at once, each a process; the threads are divided among them")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -157,10 +157,15 @@ CommandRunner add_tune_command(CLI::App& app) {
   cmd->add_option("--eta", args->eta, "asha: reduction factor (1/eta of the trials at a rung are promoted)")
       ->capture_default_str()
       ->check(CLI::Range(1.5, 100.0));
-  cmd->add_option("--seed", args->seed, "Sampler seed")->capture_default_str();
+  cmd->add_option("--sampler-seed", args->sampler_seed, "Seed of the trial sampler (--seed is the trials' train.seed)")
+      ->capture_default_str();
   cmd->add_option("--out", args->out, "Study directory (default runs/tune-<config name>); resumed when it exists");
   cmd->footer(
-      "\nEach trial's maximum is the config's train.epochs; ASHA pauses trials at grace, grace*eta, ... epochs\n"
+      "\nStage 5 of the recipe: search, don't guess. Samples trial configs from a search space (Sobol' by default, "
+      "or random; grid only to compare), trains each as its own run in worker processes, stops unpromising ones "
+      "early with ASHA, and writes the best config, a trials table and a report. Selection uses the validation "
+      "split only. Rerun the same command to resume a killed study.\n\n"
+      "Each trial's maximum is the config's train.epochs; ASHA pauses trials at grace, grace*eta, ... epochs\n"
       "and promotes the top 1/eta of each rung (a paused trial continues from its checkpoint).\n"
       "Example space (space.yaml):\n"
       "  train.lr: {log_uniform: [1.0e-4, 1.0e-2]}\n"
@@ -178,6 +183,7 @@ CommandRunner add_tune_trial_command(CLI::App& app) {
   auto until = std::make_shared<int64_t>(0);
   auto resume = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("tune-trial", "Runs one trial of a tune study (started by `nnrecipe tune`)");
+  cmd->group("");  // internal: not listed in --help
   cmd->group("");  // internal: not listed in --help
   cmd->add_option("STUDY", *study, "Study directory")->required();
   cmd->add_option("INDEX", *index, "Trial index")->required();

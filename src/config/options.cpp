@@ -208,6 +208,34 @@ Option list(std::string key, Get field, const char* type, T lo, std::string desc
   return opt;
 }
 
+// A string whose value `check` accepts (returns "") or rejects (returns why).
+template <typename Get, typename Check>
+Option checked_text(std::string key, Get field, Check check, std::string description) {
+  Option opt = text(key, field, std::move(description));
+  const auto set = opt.set;
+  opt.set = [=](Config& c, const YAML::Node& n, const Origin& o) {
+    set(c, n, o);
+    const std::string why = check(field(c));
+    if (!why.empty()) bad_value(o, key, fmt::format("'{}': {}", field(c), why));
+  };
+  return opt;
+}
+
+// A list of strings, each of which `check` accepts.
+template <typename Get, typename Check>
+Option checked_list(std::string key, Get field, Check check, std::string description) {
+  Option opt = list<std::string>(key, field, "string", std::string(), std::move(description));
+  const auto set = opt.set;
+  opt.set = [=](Config& c, const YAML::Node& n, const Origin& o) {
+    set(c, n, o);
+    for (const std::string& v : field(c)) {
+      const std::string why = check(v);
+      if (!why.empty()) bad_value(o, key, fmt::format("'{}': {}", v, why));
+    }
+  };
+  return opt;
+}
+
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
@@ -252,6 +280,22 @@ const std::vector<Option>& options() {
         "true | false | null", "true, false or null", [](bool) { return std::string(); },
         "Regression on log(target) (every value > 0), predictions mapped back with exp; null = false for `train`, "
         "while `run` tries it on a positive target with |skewness| > 1 and keeps it if validation improves"));
+    o.push_back(checked_text(
+        "data.delimiter", [](Config& c) -> std::string& { return c.data.delimiter; },
+        [](const std::string& v) {
+          return v.empty() || v.size() == 1 || v == "tab" ? std::string() : "expected one character or 'tab'";
+        },
+        "CSV field delimiter: one character or 'tab'; empty = detected among , ; and tab"));
+    o.push_back(checked_list(
+        "data.types", [](Config& c) -> std::vector<std::string>& { return c.data.types; },
+        [](const std::string& v) {
+          const auto eq = v.rfind('=');
+          const std::string type = eq == std::string::npos ? std::string() : v.substr(eq + 1);
+          return eq != 0 && (type == "numeric" || type == "categorical" || type == "boolean")
+                     ? std::string()
+                     : "expected COLUMN=numeric|categorical|boolean";
+        },
+        "Forced column types, each COLUMN=numeric|categorical|boolean (a zip code read as categorical, ...)"));
     // model
     o.push_back(choice(
         "model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "cnn"},

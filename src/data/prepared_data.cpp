@@ -104,6 +104,23 @@ void require_trainable(const Config& config, const DatasetSplits& splits) {
 
 }  // namespace
 
+CsvOptions csv_options(const DataConfig& data) {
+  CsvOptions options;
+  // The config parser has checked both keys' syntax (src/config/options.cpp).
+  if (data.delimiter == "tab") {
+    options.delimiter = '\t';
+  } else if (data.delimiter.size() == 1) {
+    options.delimiter = data.delimiter[0];
+  }
+  for (const std::string& spec : data.types) {
+    const auto eq = spec.rfind('=');
+    const auto type = eq == std::string::npos ? std::nullopt : parse_column_type(spec.substr(eq + 1));
+    if (!type) throw InputError(fmt::format("data.types '{}': expected COLUMN=numeric|categorical|boolean", spec));
+    options.type_overrides[spec.substr(0, eq)] = *type;
+  }
+  return options;
+}
+
 DatasetSplits load_config_splits(const Config& config) {
   if (config.data.train.empty()) throw InputError("data.train: no training data given");
   if (config.data.target.empty()) throw InputError("data.target: no target column given");
@@ -112,6 +129,7 @@ DatasetSplits load_config_splits(const Config& config) {
   sources.val = config.data.val;
   sources.test = config.data.test;
   sources.target = config.data.target;
+  sources.csv = csv_options(config.data);
   if (config.data.task != "auto") sources.task = parse_task(config.data.task);
   sources.split = {config.data.val_fraction, config.data.test_fraction,
                    static_cast<uint64_t>(config.train.seed.value_or(0))};

@@ -1,4 +1,4 @@
-// Activation monitors (../shared/RECIPE.md, "Monitors"): dead ReLU units
+// Activation monitors (docs/checks.md, "monitor"): dead ReLU units
 // and saturated sigmoid/tanh inputs, looked at on check steps and on
 // preflight's batch. During training a layer must fail several consecutive
 // checks (one batch can be unlucky); at init one batch is enough, since a

@@ -1,4 +1,4 @@
-// The config.* checks (../shared/RECIPE.md, "Config lint"). Each one reads
+// The config.* checks (docs/checks.md, "config lint"). Each one reads
 // the config and DataFacts only; the thresholds are the catalogue's defaults
 // (src/doctor/catalogue.cpp says where they come from).
 #include "nnrecipe/config_lint.h"

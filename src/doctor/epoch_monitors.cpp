@@ -1,4 +1,4 @@
-// Epoch monitors (../shared/RECIPE.md, "Monitors"): what the training and
+// Epoch monitors (docs/checks.md, "monitor"): what the training and
 // validation curves say after each epoch. All are info: they describe the
 // run's state and the recipe's next move, not a bug.
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// baseline.input_independent (../shared/RECIPE.md, "Preflight"): does the
+// baseline.input_independent (docs/checks.md, "preflight"): does the
 // model learn anything from its inputs? A model trained on zeroed inputs
 // sees the same input for every row, so the best it can do is one constant
 // output fitted to the training rows (the prior). We fit that constant

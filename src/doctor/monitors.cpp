@@ -1,4 +1,4 @@
-// Training monitors (../shared/RECIPE.md, "Monitors"), called after each
+// Training monitors (docs/checks.md, "monitor"), called after each
 // backward() and step(): cheap every step, the rest every check_every steps.
 #include <fmt/format.h>
 

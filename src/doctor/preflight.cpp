@@ -1,4 +1,4 @@
-// Preflight checks (../shared/RECIPE.md, "Preflight"): on the real model and
+// Preflight checks (docs/checks.md, "preflight"): on the real model and
 // a real batch, before training. Thresholds are DoctorOptions' defaults; the
 // catalogue (src/doctor/catalogue.cpp) says where they come from.
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// The data.* checks that look at one column at a time (RECIPE.md, "Data"):
+// The data.* checks that look at one column at a time (docs/checks.md, "data"):
 // missing, constant, id_like, high_cardinality, mixed_types, scale, skewed,
 // outliers. They read the column profiles; each fires at most once per
 // severity, naming every column it concerns.
@@ -12,7 +12,7 @@
 namespace nnrecipe::inspect_detail {
 namespace {
 
-// Thresholds, with the anchor each comes from (RECIPE.md check catalogue).
+// Thresholds, with the anchor each comes from (docs/checks.md).
 constexpr double kMissingInfo = 0.01;         // [ydata]
 constexpr double kMissingWarn = 0.50;         // [ydata]
 constexpr std::size_t kHighCardinality = 50;  // [ydata]

@@ -1,5 +1,5 @@
 // data.high_correlation: feature pairs with |Pearson| or |Spearman| above
-// 0.95 (RECIPE.md; deepchecks uses 0.9). Pairwise work is quadratic in the
+// 0.95 (docs/checks.md; deepchecks uses 0.9). Pairwise work is quadratic in the
 // columns, so it is bounded twice and the result says so: a seeded sample
 // of rows (InspectOptions::correlation_rows) and at most kMaxColumns numeric
 // features. Spearman ranks are taken within the sample.

@@ -1,4 +1,4 @@
-// Predictive power of each feature alone, and data.leakage (RECIPE.md: one
+// Predictive power of each feature alone, and data.leakage (docs/checks.md: one
 // feature alone predicts the target, AUC >= 0.99 / R^2 >= 0.99).
 //
 // Each feature is cut into bins (its categories, or up to

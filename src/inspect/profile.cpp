@@ -15,7 +15,7 @@ namespace nnrecipe::inspect_detail {
 namespace {
 
 // Robust z-score beyond which a value is an outlier: 0.6745 |x - median| / MAD
-// > 6 (the modified z-score of Iglewicz & Hoaglin; RECIPE.md data.outliers).
+// > 6 (the modified z-score of Iglewicz & Hoaglin; docs/checks.md data.outliers).
 constexpr double kRobustZ = 6.0;
 
 // Sorts finite doubles ascending. Above ~64k values an LSD radix sort on

@@ -11,7 +11,7 @@
 namespace nnrecipe::inspect_detail {
 namespace {
 
-constexpr double kDuplicateWarnShare = 0.01;  // RECIPE.md: warn above 1%, info below
+constexpr double kDuplicateWarnShare = 0.01;  // docs/checks.md: warn above 1%, info below
 
 bool same_cell(const Column& c, std::size_t a, std::size_t b) {
   if (c.missing[a] || c.missing[b]) return c.missing[a] == c.missing[b];

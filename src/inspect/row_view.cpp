@@ -1,6 +1,6 @@
 // Row view for `nnrecipe inspect --show/--where/--sort/--limit`: parses the
 // query, filters, picks and sorts rows, and renders them as a text table.
-// The rule is documented in include/nnrecipe/row_view.h.
+// The rule is documented in src/internal/nnrecipe/row_view.h.
 #include "nnrecipe/row_view.h"
 
 #include <fmt/format.h>

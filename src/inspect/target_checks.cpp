@@ -1,4 +1,4 @@
-// The data.* checks about the table as a whole and its target (RECIPE.md,
+// The data.* checks about the table as a whole and its target (docs/checks.md,
 // "Data"): empty, target_missing, single_class, class_imbalance,
 // target_scale, small, label_order. Also settles the task and the class
 // counts that the other checks and the report use.

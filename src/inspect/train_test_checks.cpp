@@ -1,4 +1,4 @@
-// The data.* checks of train against test (RECIPE.md): train_test_overlap
+// The data.* checks of train against test (docs/checks.md): train_test_overlap
 // (test rows also in train [deepchecks TrainTestSamplesMix]), drift (per
 // column: Kolmogorov-Smirnov statistic for numbers, Cramer's V for
 // categories, above 0.2 [deepchecks]) and new_categories. The test table

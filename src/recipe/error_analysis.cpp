@@ -1,4 +1,4 @@
-// The squeeze stage's error analysis of the winner (../shared/RECIPE.md,
+// The squeeze stage's error analysis of the winner (docs/recipe.md,
 // stage 6): on the test split, the confusion matrix, per-class metrics,
 // calibration, the top-loss rows and the most confident mistakes (images
 // drawn), the worst slices by feature; on the training split, label-issue

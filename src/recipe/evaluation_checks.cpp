@@ -1,4 +1,4 @@
-// The evaluation checks of ../shared/RECIPE.md ("Evaluation and analysis"),
+// The evaluation checks of docs/checks.md ("evaluation"),
 // run by the squeeze stage on the final leaderboard and the winner's error
 // analysis. Torch-free, so the tests plant each fault directly.
 #include <fmt/format.h>
@@ -17,7 +17,7 @@ namespace {
 /// standard errors on a few thousand validation rows), or 5% of the RMSE.
 constexpr double kBehindMargin = 0.01;
 constexpr double kBehindRelativeMargin = 0.05;
-/// eval.calibration fires above this expected calibration error (RECIPE.md).
+/// eval.calibration fires above this expected calibration error (docs/checks.md).
 constexpr double kMaxEce = 0.1;
 /// analyze.label_issues' "many": confident disputes (suggested class at
 /// out-of-fold probability >= 0.9) on more than 2% of the training rows, and

@@ -1,4 +1,4 @@
-// Stage 2, baseline (../shared/RECIPE.md): fixed seed, no augmentation, no
+// Stage 2, baseline (docs/recipe.md): fixed seed, no augmentation, no
 // schedule; the dumb baseline (majority / mean), a linear model and
 // gradient-boosted trees, then a small network with its output bias at the
 // prior and the doctor's preflight (loss at init, input-independent

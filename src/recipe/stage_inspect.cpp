@@ -1,4 +1,4 @@
-// Stage 1, inspect (../shared/RECIPE.md): the `inspect` command's checks on
+// Stage 1, inspect (docs/recipe.md): the `inspect` command's checks on
 // the training file (and the test file), and what the pipeline does about
 // them: constant and id-like columns leave the features; an error finding
 // (leakage, an empty table) stops the run under --strict, else it is carried
@@ -11,6 +11,7 @@
 #include "nnrecipe/error.h"
 #include "nnrecipe/idx.h"
 #include "nnrecipe/inspect.h"
+#include "nnrecipe/prepared_data.h"
 #include "recipe/recipe_support.h"
 
 namespace nnrecipe::recipe_detail {
@@ -59,10 +60,11 @@ void inspect_image_data(Context& ctx) {
 /// Returns the id-like columns kept because they are the only features.
 std::vector<std::string> inspect_table_data(Context& ctx) {
   const Config& c = ctx.base;
-  const Table train = read_csv(c.data.train);
+  const CsvOptions csv = csv_options(c.data);
+  const Table train = read_csv(c.data.train, csv);
   train.require_column(c.data.target, c.data.train, "target column");
   std::optional<Table> test;
-  if (!c.data.test.empty()) test = read_csv_like(c.data.test, train, c.data.train);
+  if (!c.data.test.empty()) test = read_csv_like(c.data.test, train, c.data.train, csv);
   InspectOptions io;
   io.target = c.data.target;
   if (c.data.task != "auto") io.task = parse_task(c.data.task);  // validated with the config

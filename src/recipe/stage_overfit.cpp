@@ -1,4 +1,4 @@
-// Stage 3, overfit (../shared/RECIPE.md): get a model that can fit the
+// Stage 3, overfit (docs/recipe.md): get a model that can fit the
 // training set. A learning-rate range test picks the step size, then
 // capacity grows one change at a time (width, then depth) while the
 // training loss keeps falling; every change is a row of the ablation table.

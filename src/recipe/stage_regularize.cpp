@@ -1,4 +1,4 @@
-// Stage 4, regularize (../shared/RECIPE.md): trade training fit for
+// Stage 4, regularize (docs/recipe.md): trade training fit for
 // validation fit. First a learning curve over training fractions (would
 // more data pay?), then, in the order the recipe gives, one change at a time
 // to the incumbent, kept only if validation improves: augmentation

@@ -1,4 +1,4 @@
-// Stage 6, squeeze (../shared/RECIPE.md): cross-fit xgboost, the linear
+// Stage 6, squeeze (docs/recipe.md): cross-fit xgboost, the linear
 // model and the baseline network on the training and validation rows
 // (cross_fit.cpp), train the incumbent longer (on, when the budget cut it;
 // again, under a cosine decay), cross-fit it, train it from other seeds,

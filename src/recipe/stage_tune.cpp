@@ -1,4 +1,4 @@
-// Stage 5, tune (../shared/RECIPE.md): search, don't guess. A short Sobol'
+// Stage 5, tune (docs/recipe.md): search, don't guess. A short Sobol'
 // search around the incumbent (the Deep Learning Tuning Playbook's choice
 // for exploration) over the learning rate, dropout and AdamW weight decay,
 // trials run one after another until the stage's budget is spent. The full

@@ -1,4 +1,4 @@
-// Terminal summary of an inspection (include/nnrecipe/inspect_text.h).
+// Terminal summary of an inspection (src/internal/nnrecipe/inspect_text.h).
 #include "nnrecipe/inspect_text.h"
 
 #include <fmt/format.h>

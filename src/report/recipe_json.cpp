@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "nnrecipe/leaderboard.h"
 #include "nnrecipe/recipe.h"
 #include "nnrecipe/reports.h"
 
@@ -101,31 +102,54 @@ nlohmann::json summary_json(const RecipeResult& r) {
           {"interrupted", r.interrupted.empty() ? json(nullptr) : json(r.interrupted)}};
 }
 
-std::string leaderboard_csv(const RecipeResult& r) {
-  // One set of metric columns for both splits: the selection metric first,
-  // then every other metric any candidate has, sorted.
+namespace {
+
+struct CsvRow {
+  std::string name, kind;
+  const std::map<std::string, double>* val;
+  const std::map<std::string, double>* test;
+  double seconds;
+};
+
+// One set of metric columns for both splits: the selection metric first,
+// then every other metric any row has, sorted.
+std::string metrics_csv(const std::vector<CsvRow>& rows, const std::string& metric) {
   std::set<std::string> names;
-  for (const Candidate& c : r.candidates) {
-    for (const auto& [name, value] : c.val) names.insert(name);
-    for (const auto& [name, value] : c.test) names.insert(name);
+  for (const CsvRow& row : rows) {
+    for (const auto& [name, value] : *row.val) names.insert(name);
+    for (const auto& [name, value] : *row.test) names.insert(name);
   }
   std::vector<std::string> columns;
-  if (!r.metric.empty()) columns.push_back(r.metric);
+  if (!metric.empty()) columns.push_back(metric);
   for (const std::string& name : names) {
-    if (name != r.metric) columns.push_back(name);
+    if (name != metric) columns.push_back(name);
   }
   std::string out = "name,kind";
   for (const char* split : {"val_", "test_"}) {
     for (const std::string& name : columns) out += "," + csv_field(split + name);
   }
   out += ",seconds\n";
-  for (const Candidate& c : r.candidates) {
-    out += csv_field(c.name) + "," + csv_field(to_string(c.kind));
-    for (const std::string& name : columns) out += "," + csv_number(c.val, name);
-    for (const std::string& name : columns) out += "," + csv_number(c.test, name);
-    out += "," + (std::isfinite(c.seconds) ? fmt::format("{:.3f}", c.seconds) : std::string()) + "\n";
+  for (const CsvRow& row : rows) {
+    out += csv_field(row.name) + "," + csv_field(row.kind);
+    for (const std::string& name : columns) out += "," + csv_number(*row.val, name);
+    for (const std::string& name : columns) out += "," + csv_number(*row.test, name);
+    out += "," + (std::isfinite(row.seconds) ? fmt::format("{:.3f}", row.seconds) : std::string()) + "\n";
   }
   return out;
+}
+
+}  // namespace
+
+std::string leaderboard_csv(const RecipeResult& r) {
+  std::vector<CsvRow> rows;
+  for (const Candidate& c : r.candidates) rows.push_back({c.name, to_string(c.kind), &c.val, &c.test, c.seconds});
+  return metrics_csv(rows, r.metric);
+}
+
+std::string leaderboard_csv(const Leaderboard& board) {
+  std::vector<CsvRow> rows;
+  for (const LeaderboardEntry& e : board.entries) rows.push_back({e.name, e.name, &e.val, &e.test, e.seconds});
+  return metrics_csv(rows, board.selection_metric);
 }
 
 }  // namespace nnrecipe

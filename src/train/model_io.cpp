@@ -115,10 +115,11 @@ void write_predictions_csv(const Predictions& p, const std::vector<std::string>&
   write_file_atomic(out_csv, text.str());
 }
 
-std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv) {
+std::size_t predict_csv(const LoadedModel& model, const std::string& data_csv, const std::string& out_csv,
+                        const CsvOptions& user_csv) {
   if (!model.meta.transform)
     throw InputError(data_csv, "this model was trained on images; predict takes CSV data for tabular models");
-  CsvOptions csv;
+  CsvOptions csv = user_csv;
   csv.type_overrides = model.meta.transform->column_types();
   const Predictions p = predict_table(model, read_csv(data_csv, csv));
   write_predictions_csv(p, model.meta.class_names, out_csv);

@@ -412,7 +412,7 @@ TrainOutcome Trainer::fit() {
   if (options_.checks) {
     doctor = make_doctor(*net_, *optimizer, c, data_);
     watch.emplace(*net_, *doctor);
-    if (!options_.resume) {
+    if (!options_.resume && options_.preflight) {
       run_preflight(*doctor, *net_, data_.train, loss, seed, device_);
       report();
       if (outcome.findings.has_errors()) {
@@ -599,7 +599,8 @@ TrainOutcome Trainer::fit() {
         {"stopped_early", outcome.stopped_early},
         {"stopped_by_check", outcome.stopped_by_check},
         {"stopped_by_scheduler", outcome.stopped_by_scheduler},
-        {"interrupted", outcome.interrupted},
+        // As in run's, tune's and prune's summaries: the signal's name, or null.
+        {"interrupted", outcome.interrupted ? nlohmann::json(interrupt_name()) : nlohmann::json(nullptr)},
         {"monitor_seconds", outcome.monitor_seconds},
         {"rows", {{"train", data_.train.size()}, {"val", data_.val.size()}, {"test", data_.test.size()}}}};
     write_json_atomic(dir + "/summary.json", summary);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 namespace nnrecipe {
@@ -18,7 +19,13 @@ void ProgressLine::clear() {
   drawn_ = false;
 }
 
-bool ProgressLine::default_enabled() { return ::isatty(STDERR_FILENO) == 1; }
+namespace {
+std::atomic<bool> g_turned_off{false};
+}  // namespace
+
+bool ProgressLine::default_enabled() { return !g_turned_off && ::isatty(STDERR_FILENO) == 1; }
+
+void ProgressLine::turn_off() { g_turned_off = true; }
 
 bool ProgressLine::due(bool final) {
   const auto now = std::chrono::steady_clock::now();

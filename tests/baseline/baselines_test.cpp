@@ -1,4 +1,4 @@
-// Baselines on real data (the shared datasets): the prior predicts the
+// Baselines on real data (the test datasets, tests/datasets): the prior predicts the
 // training shares / mean; xgboost beats it clearly, stops early at the best
 // validation round, is deterministic and survives a save/load round trip.
 // Metrics are computed here by small local helpers, independent of
@@ -56,7 +56,7 @@ const Data* dataset(const std::string& file, const std::string& target, bool log
 
 #define REQUIRE_DATASET(var, file, target) \
   const Data* var = dataset(file, target); \
-  if (!var) GTEST_SKIP() << "shared dataset " << file << " not found"
+  if (!var) GTEST_SKIP() << "test dataset " << file << " not found"
 
 // One thread: xgboost's OpenMP regions spin-wait at barriers, and on a busy
 // 2-core machine (ctest -j, a compiler beside) a 2-thread fit that takes
@@ -236,7 +236,7 @@ TEST_F(XgboostBaselineTest, ConcreteRegressionInOriginalUnits) {
 // xgboost's predictions are prices again.
 TEST(LogTarget, AmesPriorAndXgboostAnswerInOriginalUnits) {
   const Data* d = dataset("ames.csv", "Sale_Price", /*log_target=*/true);
-  if (!d) GTEST_SKIP() << "shared dataset ames.csv not found";
+  if (!d) GTEST_SKIP() << "test dataset ames.csv not found";
   ASSERT_TRUE(d->ft.target()->log);
   const PriorBaseline prior = PriorBaseline::fit(d->train, d->ft);
   const double mean =

@@ -43,7 +43,7 @@ class BadModel : public ::testing::Test {
   /// predict with MODEL must fail cleanly: exit 2, one line naming `file`.
   static void expect_refused(const std::string& model, const std::string& file) {
     const CommandResult r =
-        run_nnrecipe("predict " + quote(model) + " " + quote(credit_csv()) + " --out " + quote(dir_->file("p.csv")));
+        run_nnrecipe("predict " + quote(model) + " " + quote(credit_csv()) + " --out " + quote(dir_->file("p")));
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.err.rfind("nnrecipe: error: ", 0), 0u) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -55,7 +55,7 @@ TempDir* BadModel::dir_ = nullptr;
 
 TEST_F(BadModel, TheUndamagedModelPredicts) {
   const CommandResult r = run_nnrecipe("predict " + quote(copy_model("good")) + " " + quote(credit_csv()) + " --out " +
-                                       quote(dir_->file("p.csv")));
+                                       quote(dir_->file("p")));
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -114,7 +114,7 @@ TEST_F(BadModel, DamagedEnsembleJsonNamesTheFile) {
   };
   const std::string good = make_ensemble("ensemble");
   const CommandResult ok =
-      run_nnrecipe("predict " + quote(good) + " " + quote(credit_csv()) + " --out " + quote(dir_->file("p.csv")));
+      run_nnrecipe("predict " + quote(good) + " " + quote(credit_csv()) + " --out " + quote(dir_->file("p")));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const std::vector<std::tuple<std::string, std::function<void(json&)>, std::string>> damages = {
       {"unknown task", [](json& e) { e["task"] = "banana"; }, "ensemble.json"},

@@ -86,15 +86,27 @@ TEST(CheckCli, IgnoredCheckLetsTrainingRunAndTheSummarySaysSo) {
   EXPECT_EQ(j.at("ignored")[0], "config.loss_task_mismatch");
 }
 
-TEST(CheckCli, NoPreflightSkipsTheChecks) {
+TEST(CheckCli, NoChecksSkipsEveryCheck) {
+  REQUIRE_SHARED("credit_data.csv");
+  TempDir dir;
+  const std::string run = dir.file("run");
+  const CommandResult r = run_nnrecipe(
+      "train " + credit_args() + " --set train.loss=mse --set train.epochs=1 --no-checks --quiet --out " + quote(run));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(exists(run + "/findings.json"));
+}
+
+// --no-preflight skips only the preflight: the config lint still stops MSE
+// on a binary label.
+TEST(CheckCli, NoPreflightKeepsTheLint) {
   REQUIRE_SHARED("credit_data.csv");
   TempDir dir;
   const std::string run = dir.file("run");
   const CommandResult r =
       run_nnrecipe("train " + credit_args() +
                    " --set train.loss=mse --set train.epochs=1 --no-preflight --quiet --out " + quote(run));
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_FALSE(exists(run + "/findings.json"));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(read_text(run + "/findings.json").find("config.loss_task_mismatch"), std::string::npos);
 }
 
 TEST(CheckCli, FixWritesACorrectedConfigBesideTheOriginalAndNeverOverIt) {
@@ -242,7 +254,7 @@ TEST(CheckCli, HealthyTrainingRunsRaiseNoWarning) {
                                                         {"breast_cancer.csv", "Class"},
                                                         {"concrete.csv", "compressive_strength"},
                                                         {"ames.csv", "Sale_Price"}}) {
-    if (!exists(shared_dataset(file))) GTEST_SKIP() << "shared datasets not found";
+    if (!exists(shared_dataset(file))) GTEST_SKIP() << "test datasets not found";
     TempDir dir;
     const std::string run = dir.file("run");
     const CommandResult r =

@@ -35,7 +35,7 @@ TEST(PruneCli, UnstructuredAndStructuredOnATrainedRun) {
   EXPECT_LT(j.at("steps")[1].at("params").get<int64_t>(), j.at("dense").at("params").get<int64_t>() / 5);
   const CommandResult p =
       run_nnrecipe("predict " + quote(run + "/prune/sparsity-0.90/model") + " " +
-                   quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("p.csv")));
+                   quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("p")));
   EXPECT_EQ(p.exit_code, 0) << p.err;
   EXPECT_NE(read_text(run + "/prune/report.html").find("<svg"), std::string::npos);
 
@@ -46,7 +46,7 @@ TEST(PruneCli, UnstructuredAndStructuredOnATrainedRun) {
   EXPECT_EQ(st.at("steps")[0].at("hidden"), nlohmann::json({16, 16}));  // credit_mlp.yaml: [64, 64]
   EXPECT_GT(st.at("steps")[0].at("ms_per_1000_rows").get<double>(), 0);
   EXPECT_EQ(run_nnrecipe("predict " + quote(run + "/prune-structured/sparsity-0.75/model") + " " +
-                         quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("q.csv")))
+                         quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("q")))
                 .exit_code,
             0);
   // Bad sparsities are bad input.
@@ -70,7 +70,7 @@ TEST(PruneCli, InterruptKeepsFinishedSteps) {
   EXPECT_FALSE(exists(run + "/prune/sparsity-0.60"));
   EXPECT_NE(read_text(run + "/prune/report.html").find("Interrupted (SIGTERM)"), std::string::npos);
   EXPECT_EQ(run_nnrecipe("predict " + quote(run + "/prune/sparsity-0.50/model") + " " +
-                         quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("p.csv")))
+                         quote(source_dir() + "/examples/data/credit_data.csv") + " --out " + quote(dir.file("p")))
                 .exit_code,
             0);
 }

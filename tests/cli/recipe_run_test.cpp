@@ -83,10 +83,10 @@ TEST(RecipeRun, WholeRecipeOnCreditData) {
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), s.at("candidates").size() + 1);
 
   // The saved model predicts.
-  const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " +
-                                       quote(dir.file("p.csv")));
+  const CommandResult p =
+      run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " + quote(dir.file("p")));
   ASSERT_EQ(p.exit_code, 0) << p.err;
-  EXPECT_NE(read_text(dir.file("p.csv")).find("prob_"), std::string::npos);
+  EXPECT_NE(read_text(dir.file("p/predictions.csv")).find("prob_"), std::string::npos);
 
   const std::string html = read_text(out + "/report.html");
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -225,9 +225,9 @@ TEST(RecipeRun, SkewedPositiveTargetIsTriedAsLogAndAnswersInPrices) {
 
   // The saved model answers in prices whichever target it trained on.
   const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(shared_dataset("ames.csv")) +
-                                       " --out " + quote(dir.file("p.csv")));
+                                       " --out " + quote(dir.file("p")));
   ASSERT_EQ(p.exit_code, 0) << p.err;
-  std::ifstream in(dir.file("p.csv"));
+  std::ifstream in(dir.file("p/predictions.csv"));
   std::string line;
   std::getline(in, line);
   ASSERT_EQ(line, "prediction");
@@ -344,8 +344,8 @@ TEST(RecipeRun, WithoutANetworkTheBaselinesStillWin) {
   for (const auto& c : s.at("candidates")) EXPECT_NE(c.at("kind"), "network") << c.dump();
   EXPECT_TRUE(exists(out + "/leaderboard.csv"));
   EXPECT_TRUE(exists(out + "/report.html"));
-  const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " +
-                                       quote(dir.file("p.csv")));
+  const CommandResult p =
+      run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " + quote(dir.file("p")));
   EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
@@ -375,8 +375,8 @@ TEST(RecipeRun, InterruptedRunEndsWithTheBestSoFar) {
   EXPECT_TRUE(skipped) << "the run finished before the signal: " << s.at("stages").dump();
   EXPECT_TRUE(exists(out + "/leaderboard.csv"));
   EXPECT_NE(read_text(out + "/report.html").find("Interrupted"), std::string::npos);
-  const CommandResult p = run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " +
-                                       quote(dir.file("p.csv")));
+  const CommandResult p =
+      run_nnrecipe("predict " + quote(out + "/model") + " " + quote(credit_csv()) + " --out " + quote(dir.file("p")));
   EXPECT_EQ(p.exit_code, 0) << p.err;
 
   // A new run into the interrupted one's directory is refused and pointed

@@ -38,9 +38,10 @@ TEST(TrainCli, TrainThenPredictANewCsv) {
 
   // Predict the whole file (target column present but unused) and check the
   // predictions agree with the labels: the saved model is the trained one.
-  const std::string preds = dir.file("preds.csv");
-  const CommandResult p = run_nnrecipe("predict " + quote(run + "/model") + " " +
-                                       quote(shared_dataset("breast_cancer.csv")) + " --out " + quote(preds));
+  const std::string preds = dir.file("preds/predictions.csv");
+  const CommandResult p =
+      run_nnrecipe("predict " + quote(run + "/model") + " " + quote(shared_dataset("breast_cancer.csv")) + " --out " +
+                   quote(dir.file("preds")));
   ASSERT_EQ(p.exit_code, 0) << p.err;
   std::istringstream lines(read_text(preds));
   std::string header;
@@ -134,13 +135,13 @@ TEST(TrainCli, InterruptKeepsTheBestWeightsAndExits130) {
   EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
   const nlohmann::json summary = json_file(run + "/summary.json");
-  EXPECT_TRUE(summary.at("interrupted").get<bool>());
+  EXPECT_EQ(summary.at("interrupted"), "SIGINT");
   EXPECT_GE(summary.at("epochs").get<int>(), 2);
   EXPECT_TRUE(summary.at("test").contains("auc"));
   EXPECT_TRUE(exists(run + "/checkpoint.pt"));
   EXPECT_FALSE(exists(run + "/checkpoint.pt.tmp"));
   const CommandResult p =
-      run_nnrecipe("predict " + quote(run + "/model") + " " + quote(data) + " --out " + quote(dir.file("p.csv")));
+      run_nnrecipe("predict " + quote(run + "/model") + " " + quote(data) + " --out " + quote(dir.file("p")));
   EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
@@ -166,13 +167,17 @@ namespace nnrecipe::test {
 namespace {
 
 TEST(BaselineCli, LeaderboardRanksEveryModelOnValidation) {
-  if (!exists(shared_dataset("breast_cancer.csv"))) GTEST_SKIP() << "shared datasets not found";
+  if (!exists(shared_dataset("breast_cancer.csv"))) GTEST_SKIP() << "test datasets not found";
   TempDir dir;
   const CommandResult r = run_nnrecipe("baseline " + quote(shared_dataset("breast_cancer.csv")) +
                                        " --target Class --set train.epochs=10 --out " + quote(dir.path()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const nlohmann::json board = nlohmann::json::parse(read_text(dir.file("leaderboard.json")));
+  const nlohmann::json board = nlohmann::json::parse(read_text(dir.file("summary.json")));
   EXPECT_EQ(board.at("selection_metric"), "auc");
+  // The same leaderboard.csv columns as `nnrecipe run`'s, one row per model.
+  const std::string csv = read_text(dir.file("leaderboard.csv"));
+  EXPECT_EQ(csv.rfind("name,kind,val_auc,", 0), 0u) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5) << csv;
   ASSERT_EQ(board.at("models").size(), 4u);
   std::map<std::string, double> val_auc, test_auc;
   for (const auto& m : board.at("models")) {

@@ -140,7 +140,7 @@ TEST(CsvReader, TypeOverrides) {
 // and rows land at their place.
 TEST(CsvReader, ResultDoesNotDependOnThreadsOrChunks) {
   const std::string path = shared_dataset("credit_data.csv");
-  if (!exists(path)) GTEST_SKIP() << "shared datasets not found at " << path;
+  if (!exists(path)) GTEST_SKIP() << "test datasets not found at " << path;
   CsvOptions one;
   one.threads = 1;
   CsvOptions many;

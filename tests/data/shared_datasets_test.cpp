@@ -1,4 +1,4 @@
-// Every shared dataset loads with the right shape, types and missing counts.
+// Every test dataset (tests/datasets) loads with the right shape, types and missing counts.
 // The expected figures were cross-checked against pandas.read_csv on the
 // same files (same rows, columns, text columns and missing counts).
 #include <algorithm>
@@ -20,7 +20,7 @@ class SharedDataset : public ::testing::TestWithParam<Expected> {};
 TEST_P(SharedDataset, LoadsWithTheRightShapeTypesAndMissingCounts) {
   const Expected& e = GetParam();
   const std::string path = shared_dataset(e.file);
-  if (!exists(path)) GTEST_SKIP() << "shared datasets not found at " << path;
+  if (!exists(path)) GTEST_SKIP() << "test datasets not found at " << path;
   const Table t = read_csv(path);
   EXPECT_EQ(t.rows(), e.rows);
   EXPECT_EQ(t.cols(), e.cols);
@@ -49,7 +49,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(SharedDatasetTargets, ClassCountsMatchTheDatasetReadme) {
   const std::string path = shared_dataset("credit_data.csv");
-  if (!exists(path)) GTEST_SKIP() << "shared datasets not found";
+  if (!exists(path)) GTEST_SKIP() << "test datasets not found";
   const Table credit = read_csv(path);
   const Column& status = credit.column("Status");
   ASSERT_EQ(status.categories, (std::vector<std::string>{"bad", "good"}));

@@ -199,7 +199,7 @@ TEST(Transforms, SingleClassTargetIsRejected) {
 // Saved and reloaded, the transform gives bit-identical output on real data.
 TEST(Transforms, JsonRoundTripIsBitIdentical) {
   const std::string path = shared_dataset("credit_data.csv");
-  if (!exists(path)) GTEST_SKIP() << "shared datasets not found";
+  if (!exists(path)) GTEST_SKIP() << "test datasets not found";
   const Table all = read_csv(path);
   std::vector<int64_t> strata(all.column("Status").codes.begin(), all.column("Status").codes.end());
   const SplitIndices split = split_rows(all.rows(), {0.1, 0.2, 0}, &strata);

@@ -299,7 +299,7 @@ TEST(ConfigLintOnData, DefaultConfigRaisesNoWarningOnAnySharedDataset) {
                                                         {"concrete.csv", "compressive_strength"},
                                                         {"breast_cancer.csv", "Class"}}) {
     const Config c = shared_config(name, target);
-    if (!test::exists(c.data.train)) GTEST_SKIP() << "shared datasets not available";
+    if (!test::exists(c.data.train)) GTEST_SKIP() << "test datasets not available";
     const auto found = lint_config(c, data_facts(prepare_data(c)));
     for (const Finding& f : found) {
       EXPECT_EQ(f.severity, Severity::Info) << name << ": " << f.id << ": " << f.message;
@@ -309,7 +309,7 @@ TEST(ConfigLintOnData, DefaultConfigRaisesNoWarningOnAnySharedDataset) {
 
 TEST(ConfigLintOnData, NormalizationOffOnAmesNamesTheLargeFeatures) {
   Config c = shared_config("ames.csv", "Sale_Price");
-  if (!test::exists(c.data.train)) GTEST_SKIP() << "shared datasets not available";
+  if (!test::exists(c.data.train)) GTEST_SKIP() << "test datasets not available";
   c.data.normalize = false;
   const auto found = lint_config(c, data_facts(prepare_data(c)));
   ASSERT_TRUE(fired(found, "config.no_normalization"));

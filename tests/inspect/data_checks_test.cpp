@@ -1,4 +1,4 @@
-// Every data.* check of RECIPE.md: fires on a table built to trigger it,
+// Every data.* check of docs/checks.md: fires on a table built to trigger it,
 // with its evidence, and stays quiet on the clean table (inspect_fixtures.h).
 #include <gtest/gtest.h>
 

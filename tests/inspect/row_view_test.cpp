@@ -1,6 +1,6 @@
 // Tests of the row view (`inspect --show/--where/--sort/--limit`): each show
 // mode, each operator, quoting, missing cells, sort order, seeded sampling,
-// the error messages, and one query on a real shared dataset.
+// the error messages, and one query on a real test dataset.
 #include <algorithm>
 #include <cmath>
 #include <map>

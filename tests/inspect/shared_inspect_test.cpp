@@ -32,7 +32,7 @@ Inspection run(const Table& t, const std::string& target, const Table* test = nu
 
 TEST(SharedInspect, CreditDataMissingValuesAndRanking) {
   const Table t = shared_table("credit_data");
-  if (t.rows() == 0) GTEST_SKIP() << "shared datasets not found";
+  if (t.rows() == 0) GTEST_SKIP() << "test datasets not found";
   const Inspection in = run(t, "Status");
   const Finding* m = find(in, "data.missing");
   ASSERT_TRUE(m) << ids(in);
@@ -50,7 +50,7 @@ TEST(SharedInspect, CreditDataMissingValuesAndRanking) {
 
 TEST(SharedInspect, AmesTargetIsLargeScaleAndFeaturesSkewed) {
   const Table t = shared_table("ames");
-  if (t.rows() == 0) GTEST_SKIP() << "shared datasets not found";
+  if (t.rows() == 0) GTEST_SKIP() << "test datasets not found";
   const Inspection in = run(t, "Sale_Price");
   ASSERT_TRUE(find(in, "data.target_scale")) << ids(in);
   ASSERT_TRUE(find(in, "data.skewed")) << ids(in);
@@ -67,7 +67,7 @@ TEST(SharedInspect, PlantedCopyOfTheTargetIsLeakage) {
   for (const Shared& s : kShared) {
     SCOPED_TRACE(s.name);
     Table t = shared_table(s.name);
-    if (t.rows() == 0) GTEST_SKIP() << "shared datasets not found";
+    if (t.rows() == 0) GTEST_SKIP() << "test datasets not found";
     EXPECT_FALSE(find(run(t, s.target), "data.leakage"));
     Column copy = t.column(s.target);
     copy.name = "leaked_copy";
@@ -86,7 +86,7 @@ TEST(SharedInspect, NoFalseAlarmsOnTheSharedDatasets) {
   for (const Shared& s : kShared) {
     SCOPED_TRACE(s.name);
     const Table t = shared_table(s.name);
-    if (t.rows() == 0) GTEST_SKIP() << "shared datasets not found";
+    if (t.rows() == 0) GTEST_SKIP() << "test datasets not found";
     SplitOptions split;
     split.val_fraction = 0;
     split.test_fraction = 0.25;
@@ -103,7 +103,7 @@ TEST(SharedInspect, NoFalseAlarmsOnTheSharedDatasets) {
 
 TEST(SharedInspect, TestRowsCopiedFromTrainAreOverlap) {
   const Table t = shared_table("ames");  // no duplicate rows of its own
-  if (t.rows() == 0) GTEST_SKIP() << "shared datasets not found";
+  if (t.rows() == 0) GTEST_SKIP() << "test datasets not found";
   std::vector<std::size_t> train_rows(2000), test_rows;
   std::iota(train_rows.begin(), train_rows.end(), 0);
   for (std::size_t i = 2000; i < t.rows(); ++i) test_rows.push_back(i);

@@ -1,4 +1,4 @@
-// The evaluation checks of RECIPE.md on planted leaderboards and analyses:
+// The evaluation checks of docs/checks.md on planted leaderboards and analyses:
 // each fires on its fault and stays quiet on a healthy run's numbers.
 #include <gtest/gtest.h>
 

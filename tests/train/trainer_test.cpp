@@ -21,7 +21,7 @@ Config config_for(const std::string& file, const std::string& target) {
 TrainOutcome train(const Config& c) { return train_network(c, prepare_data(c)); }
 
 // The scikit-learn MLP reference on credit_data is AUC 0.837 (80/20 split,
-// ../shared/datasets/README.md); our split is 70/10/20, so allow a margin.
+// tests/datasets/README.md); our split is 70/10/20, so allow a margin.
 TEST(Trainer, DefaultMlpLearnsCreditData) {
   REQUIRE_SHARED("credit_data.csv");
   Config c = config_for("credit_data.csv", "Status");

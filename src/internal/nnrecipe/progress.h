@@ -22,7 +22,8 @@ class ProgressLine {
   void show(const std::string& text, bool final = false);
   /// Erases the line (before printing other output); the next update redraws it.
   void clear();
-  static bool default_enabled();  ///< true when stderr is a terminal
+  static bool default_enabled();  ///< true when stderr is a terminal and progress is not turned off
+  static void turn_off();         ///< --quiet: no progress line anywhere in the process
 
  private:
   /// Under mutex_: whether to draw now (rate limit), and marks it drawn.

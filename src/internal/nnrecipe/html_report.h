@@ -1,5 +1,5 @@
 #pragma once
-// Self-contained HTML reports (../shared/RECIPE.md, "What a user sees"): the
+// Self-contained HTML reports (docs/recipe.md, "What a run leaves behind"): the
 // escaping, inline-SVG charts and page wrapper every report shares, and the
 // report of `nnrecipe inspect`.
 //
