@@ -1,9 +1,12 @@
-// The terminal summary of `nnrecipe run` (include/nnrecipe/recipe.h): one
-// line per stage with its verdict, the leaderboard, the winner, then the
-// findings (errors first) with their fixes.
+// The terminal summary of `nnrecipe run` (include/nnrecipe/recipe.h): the
+// answer first (the best model and how it compares), then one line per stage with its verdict, the leaderboard, the
+// winner, then the findings (errors first) with their fixes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "nnrecipe/recipe.h"
 #include "nnrecipe/reports.h"
@@ -33,10 +36,51 @@ std::string metric_text(const std::map<std::string, double>& values, const std::
   return std::isfinite(v) && std::abs(v) < 1e5 ? fmt::format("{:.4f}", v) : fmt::format("{:.4g}", v);
 }
 
+const Candidate* best_of_kind(const RecipeResult& r, CandidateKind kind) {
+  for (const Candidate& c : r.candidates) {  // ranked: the first is the best
+    if (c.kind == kind) return &c;
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+std::string recipe_headline(const RecipeResult& r) {
+  const auto w =
+      std::find_if(r.candidates.begin(), r.candidates.end(), [&](const Candidate& c) { return c.name == r.winner; });
+  if (w == r.candidates.end()) return "";
+  const std::string& m = r.metric;
+  const auto test = [&](const Candidate& c) {
+    const auto it = c.test.find(m);
+    return it == c.test.end() ? std::nan("") : it->second;
+  };
+  // {"better than" / "worse than" in the metric's own direction, "peer (its test metric)"}.
+  const auto compare = [&](const Candidate& peer, const char* peer_name) -> std::pair<std::string, std::string> {
+    const double a = test(*w), b = test(peer);
+    const std::string what = fmt::format("{} ({})", peer_name, metric_text(peer.test, m));
+    if (std::isnan(a) || std::isnan(b)) return {"compared with", what};
+    const bool better = r.higher_is_better ? a > b : a < b;
+    return {a == b ? "as good as" : better ? "better than" : "worse than", what};
+  };
+  std::string line = fmt::format("best model: {} ({}), test {} {}", printable(w->name), to_string(w->kind), m,
+                                 metric_text(w->test, m));
+  std::vector<std::pair<std::string, std::string>> parts;
+  const Candidate* xgb = best_of_kind(r, CandidateKind::Xgboost);
+  const Candidate* linear = best_of_kind(r, CandidateKind::Linear);
+  if (xgb && &*w != xgb) parts.push_back(compare(*xgb, "xgboost"));
+  if (linear && &*w != linear) parts.push_back(compare(*linear, "the linear model"));
+  if (!parts.empty()) line += ": " + parts[0].first + " " + parts[0].second;
+  if (parts.size() > 1) {
+    line += " and " + (parts[1].first == parts[0].first ? "" : parts[1].first + " ") + parts[1].second;
+  }
+  if (w->kind == CandidateKind::Xgboost) line += "; gradient-boosted trees beat every network on this table";
+  return line + ".";
+}
 
 std::string render_recipe_text(const RecipeResult& r) {
   std::string out;
+  const std::string headline = recipe_headline(r);
+  if (!headline.empty()) out += headline + "\n\n";
   if (!r.stages.empty()) {
     out += "stages:\n";
     for (const StageReport& s : r.stages) {

@@ -338,6 +338,38 @@ TEST(RecipeText, OneLinePerStageLeaderboardWinnerAndFindings) {
   EXPECT_NE(text.find("findings: 1 error, 1 warn, 1 info"), std::string::npos);
 }
 
+// The answer comes first, in plain words, before any stage or rule.
+TEST(RecipeText, FirstLineNamesTheBestModelAndComparesItWithXgboostAndLinear) {
+  RecipeResult r = hostile_result();
+  const std::string trees = render_recipe_text(r);
+  EXPECT_EQ(trees.rfind("best model: xgboost (xgboost), test auc 0.8412; gradient-boosted trees beat every network "
+                        "on this table.\n",
+                        0),
+            0u)
+      << trees;
+
+  Candidate linear{"linear", CandidateKind::Linear, {{"auc", 0.84}}, {{"auc", 0.8290}}, 1.0, ""};
+  Candidate ensemble{"ensemble", CandidateKind::Ensemble, {{"auc", 0.86}}, {{"auc", 0.8375}}, 9.0, ""};
+  r.candidates.insert(r.candidates.begin(), ensemble);
+  r.candidates.push_back(linear);
+  r.winner = "ensemble";
+  EXPECT_EQ(recipe_headline(r),
+            "best model: ensemble (ensemble), test auc 0.8375: worse than xgboost (0.8412) and better than the "
+            "linear model (0.8290).");
+  // Lower is better for a regression metric: a smaller RMSE is "better than".
+  RecipeResult reg;
+  reg.metric = "rmse";
+  reg.higher_is_better = false;
+  reg.winner = "net";
+  reg.candidates = {{"net", CandidateKind::Network, {{"rmse", 4.0}}, {{"rmse", 4.2}}, 1.0, ""},
+                    {"xgboost", CandidateKind::Xgboost, {{"rmse", 4.3}}, {{"rmse", 4.5}}, 1.0, ""}};
+  EXPECT_EQ(recipe_headline(reg), "best model: net (network), test rmse 4.2000: better than xgboost (4.5000).");
+  reg.candidates.push_back({"linear", CandidateKind::Linear, {{"rmse", 5.0}}, {{"rmse", 5.1}}, 1.0, ""});
+  EXPECT_EQ(recipe_headline(reg),
+            "best model: net (network), test rmse 4.2000: better than xgboost (4.5000) and the linear model (5.1000).");
+  EXPECT_EQ(recipe_headline(RecipeResult{}), "");
+}
+
 TEST(RecipeText, NoControlCharactersFromData) {
   RecipeResult r;
   r.stages = {{"inspect", Verdict::Fail, "column \x1b[31mred\x1b[0m", 1, 10, {}, {}, {}}};
