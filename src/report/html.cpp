@@ -125,7 +125,8 @@ figcaption { color: var(--muted); font-size: 12px; }
 table.data tr.winner td { background: #edf7ee; }
 table.data td.cells { font-size: 12px; max-width: 560px; word-break: break-word; }
 table.confusion td.count { text-align: right; font-variant-numeric: tabular-nums; min-width: 48px; }
-.winner-line { font-size: 17px; font-weight: 600; margin: 14px 0 6px; }
+.headline { font-size: 17px; font-weight: 600; margin: 14px 0 6px; }
+.winner-line { margin: 6px 0; }
 svg.plot { max-width: 100%; height: auto; }
 h3.sub { margin-top: 18px; }
 )css";

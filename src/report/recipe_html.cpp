@@ -164,7 +164,7 @@ struct Page {
 void overview(Page& page, const RecipeOptions& o, const RecipeResult& r) {
   std::string body;
   const std::string headline = recipe_headline(r);
-  if (!headline.empty()) body += "<p class=\"headline\"><strong>" + esc(headline) + "</strong></p>";
+  if (!headline.empty()) body += "<p class=\"headline\">" + esc(headline) + "</p>";
   if (!r.winner_sentence.empty()) body += "<p class=\"winner-line\">" + esc(r.winner_sentence) + "</p>";
   if (r.stopped) body += verdict_box("fail", "Stopped: " + esc(r.stop_reason));
   if (!r.interrupted.empty()) {

@@ -433,6 +433,10 @@ TEST(RecipeHtml, EveryDataStringIsEscaped) {
 
 TEST(RecipeHtml, ShowsTheNumbers) {
   const std::string html = render_recipe_html(options_for_test(), hostile_result());
+  // The answer first: the headline before the selection details.
+  const auto headline = html.find("<p class=\"headline\">best model: xgboost (xgboost), test auc 0.8412");
+  ASSERT_NE(headline, std::string::npos);
+  EXPECT_LT(headline, html.find("<p class=\"winner-line\">"));
   // Leaderboard: every candidate, the winner highlighted, NaN as n/a.
   EXPECT_NE(html.find("<tr class=\"winner\"><td class=\"num\">1</td><td>xgboost"), std::string::npos);
   EXPECT_NE(html.find("0.8412"), std::string::npos);
