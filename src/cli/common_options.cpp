@@ -1,6 +1,7 @@
 #include "cli/common_options.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.h"
 #include "nnrecipe/runtime.h"
@@ -57,20 +58,21 @@ void apply_data_options(Config& config, const DataOptions& o) {
   auto set = [&](const char* key, const std::string& value) {
     if (!value.empty()) apply_override(config, std::string(key) + "=" + yaml_quoted(value));
   };
-  auto set_list = [&](const char* key, const std::vector<std::string>& values, std::vector<std::string> base) {
-    if (values.empty()) return;
-    std::string list = "[";
-    for (const std::string& v : base) list += (list.size() > 1 ? ", " : "") + yaml_quoted(v);
-    for (const std::string& v : values) list += (list.size() > 1 ? ", " : "") + yaml_quoted(v);
-    apply_override(config, std::string(key) + "=" + list + "]");
+  // The options add to the list the config already has.
+  auto add_to_list = [&](const char* key, std::vector<std::string> list, const std::vector<std::string>& more) {
+    if (more.empty()) return;
+    list.insert(list.end(), more.begin(), more.end());
+    std::vector<std::string> quoted;
+    for (const std::string& v : list) quoted.push_back(yaml_quoted(v));
+    apply_override(config, fmt::format("{}=[{}]", key, fmt::join(quoted, ", ")));
   };
   set("data.target", o.target);
   set("data.test", o.test);
   set("data.task", o.task);
   set("data.delimiter", o.delimiter);
-  set_list("data.types", o.types, config.data.types);                   // added to the config's
+  add_to_list("data.types", config.data.types, o.types);
   if (!o.seed.empty()) apply_override(config, "train.seed=" + o.seed);  // a number: the parser checks it
-  set_list("checks.ignore", o.ignore, config.checks.ignore);
+  add_to_list("checks.ignore", config.checks.ignore, o.ignore);
   for (const std::string& s : o.sets) apply_override(config, s);
 }
 

@@ -24,14 +24,12 @@ namespace nnrecipe::cli {
 namespace {
 
 struct InspectArgs {
-  std::string data;
-  std::string target;
-  std::string test;
-  std::string task;
+  std::string input;
   std::string json_path;
   std::string html_path;
-  DataOptions options;  // resolved into the fields below and `csv`
-  std::vector<std::string> ignore;
+  DataOptions options;
+  // INPUT and the options, resolved as every command resolves them.
+  DataConfig data;
   uint64_t seed = 0;
   CsvOptions csv;
   // Looking at rows.
@@ -76,27 +74,28 @@ int inspect_csv(const InspectArgs& args, const Table& table, const InspectOption
   if (wants_rows(args)) return show_rows(args, table);
   // A misspelt --target is bad usage (exit 2, naming the file and listing the
   // columns), as in every command; library callers get data.target_missing.
-  if (!args.target.empty()) table.require_column(args.target, args.data, "target column");
+  if (!args.data.target.empty()) table.require_column(args.data.target, args.data.train, "target column");
   std::optional<Table> test;
-  if (!args.test.empty()) {
-    ProgressLine progress("reading " + args.test);
-    test = read_csv_like(args.test, table, args.data, args.csv);
+  if (!args.data.test.empty()) {
+    ProgressLine progress("reading " + args.data.test);
+    test = read_csv_like(args.data.test, table, args.data.train, args.csv);
   }
   Inspection in = [&] {
-    ProgressLine progress("inspecting " + args.data);
+    ProgressLine progress("inspecting " + args.data.train);
     progress.show("profiling and checking " + std::to_string(table.cols()) + " columns");
     return inspect_table(table, options, test ? &*test : nullptr);
   }();
-  in.source = args.data;
-  in.test_source = args.test;
+  in.source = args.data.train;
+  in.test_source = args.data.test;
   return finish(args, to_json(in));
 }
 
 int inspect_image_dir(const InspectArgs& args, const ImageDataset& data, const InspectOptions& options) {
-  if (!args.target.empty()) {
+  if (!args.data.target.empty()) {
     throw InputError("--target applies to CSV data; an image directory's labels are its target");
   }
-  if (!args.test.empty()) throw InputError("--test applies to CSV data; an image directory has its own test split");
+  if (!args.data.test.empty())
+    throw InputError("--test applies to CSV data; an image directory has its own test split");
   if (wants_rows(args)) throw InputError("--show/--where/--sort apply to CSV data");
   return finish(args, inspect_images(data, options).report);
 }
@@ -106,7 +105,7 @@ int inspect_image_dir(const InspectArgs& args, const ImageDataset& data, const I
 CommandRunner add_inspect_command(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand("inspect", "Profile and check the data before any training: a verdict");
-  cmd->add_option("INPUT", args->data,
+  cmd->add_option("INPUT", args->input,
                   "A CSV file or an image dataset directory (IDX files, e.g. /usr/share/datasets/fashion-mnist), or "
                   "a YAML config (its data)")
       ->required();
@@ -140,34 +139,28 @@ CommandRunner add_inspect_command(CLI::App& app) {
       "  nnrecipe inspect credit_data.csv --show extremes:Price\n"
       "  nnrecipe inspect /usr/share/datasets/fashion-mnist --html images.html");
   return [args] {
-    Config config = load_input(args->data);
+    Config config = load_input(args->input);
     apply_data_options(config, args->options);
-    args->data = config.data.train;
-    if (args->data.empty()) throw InputError("inspect: the config names no data (data.train)");
-    args->target = config.data.target;
-    args->test = config.data.test;
-    args->task = config.data.task == "auto" ? "" : config.data.task;
-    args->ignore = config.checks.ignore;
+    apply_threads(config);
+    args->data = config.data;
+    if (args->data.train.empty()) throw InputError("inspect: the config names no data (data.train)");
     args->seed = static_cast<uint64_t>(config.train.seed.value_or(0));
     args->csv = csv_options(config.data);
-    apply_threads(config);
     InspectOptions options;
-    options.target = args->target;
-    options.ignore = args->ignore;
+    options.target = config.data.target;
+    options.ignore = config.checks.ignore;
     options.seed = args->seed;
-    if (!args->task.empty()) {
-      options.task = parse_task(args->task);
-      if (!options.task)
-        throw InputError(fmt::format("--task '{}': expected binary|multiclass|regression", args->task));
-      if (args->target.empty()) throw InputError("--task needs --target");
+    if (config.data.task != "auto") {  // a valid task: the config parser checked it
+      if (config.data.target.empty()) throw InputError("--task needs --target");
+      options.task = parse_task(config.data.task);
     }
     DataSource source = [&] {
       CsvOptions csv = args->csv;
-      ProgressLine progress("reading " + args->data);  // cleared before the output below
+      ProgressLine progress("reading " + args->data.train);  // cleared before the output below
       csv.progress = [&progress](const char* phase, uint64_t done, uint64_t total) {
         progress.update(phase, done, total);
       };
-      return load_data(args->data, csv);
+      return load_data(args->data.train, csv);
     }();
     if (const auto* table = std::get_if<Table>(&source)) return inspect_csv(*args, *table, options);
     return inspect_image_dir(*args, std::get<ImageDataset>(source), options);

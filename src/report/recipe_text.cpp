@@ -73,7 +73,11 @@ std::string recipe_headline(const RecipeResult& r) {
   if (parts.size() > 1) {
     line += " and " + (parts[1].first == parts[0].first ? "" : parts[1].first + " ") + parts[1].second;
   }
-  if (w->kind == CandidateKind::Xgboost) line += "; gradient-boosted trees beat every network on this table";
+  const bool any_network =
+      std::any_of(r.candidates.begin(), r.candidates.end(), [](const Candidate& c) { return is_network_kind(c.kind); });
+  if (w->kind == CandidateKind::Xgboost && any_network) {
+    line += "; gradient-boosted trees beat every network on this table";
+  }
   return line + ".";
 }
 
