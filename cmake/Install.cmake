@@ -15,7 +15,7 @@ set_target_properties(nnrecipe_dnnl PROPERTIES EXPORT_NAME dnnl)
 install(TARGETS nnrecipe_core nnrecipe_xgboost nnrecipe_dnnl EXPORT nnrecipeTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/nnrecipe DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
-# Debug information would make the archive ~0.5 GB; symbols stay.
+# Debug information (a RelWithDebInfo build) would multiply the archive's size; symbols stay.
 install(CODE "execute_process(COMMAND ${CMAKE_STRIP} --strip-debug
                 \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/libnnrecipe.a\")"
         COMPONENT dev)
