@@ -38,7 +38,7 @@ struct DataConfig {
 };
 
 struct ModelConfig {
-  std::string type = "mlp";                  ///< linear | mlp | cnn
+  std::string type = "mlp";                  ///< linear | mlp | tabm | fm | cnn
   std::vector<int64_t> hidden = {128, 128};  ///< widths of the hidden layers (mlp), channels (cnn)
   std::string activation = "relu";           ///< relu | gelu | tanh | sigmoid
   double dropout = 0.0;
@@ -47,7 +47,13 @@ struct ModelConfig {
   int64_t outputs = 0;                     ///< output units; 0 = what the task needs (1, or the class count)
   std::optional<double> hidden_bias_init;  ///< constant for hidden biases; nullopt = LibTorch's init
   bool init_output_bias = true;
-  bool augment = false;  ///< images: random crop with padding + horizontal flip
+  bool augment = false;                    ///< images: random crop with padding + horizontal flip
+  std::string numeric_embedding = "none";  ///< tables: none | periodic | piecewise_linear
+  /// tabm: BatchEnsemble members. 32 is TabM's default k; the authors find
+  /// the gain saturates around it.
+  int64_t ensemble_size = 32;
+  /// fm: width of each feature's factor vector (Rendle's k).
+  int64_t factors = 8;
 };
 
 struct EarlyStoppingConfig {

@@ -33,6 +33,10 @@ struct ModelShape {
   int64_t classes = 0;    ///< classification: number of classes
   int64_t input_dim = 0;  ///< tabular: dense columns
   std::vector<int64_t> embedding_cardinalities;
+  /// tabular: dense columns that hold a numeric feature (not one-hot or a
+  /// missing indicator); a numeric embedding embeds these. Not in
+  /// meta.json: read from the transform.
+  std::vector<int64_t> numeric_columns;
   int64_t image_channels = 0;  ///< images: channels (> 0 means image data)
 };
 

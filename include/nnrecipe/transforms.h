@@ -112,6 +112,9 @@ class FittedTransform {
   const std::optional<TargetSpec>& target() const { return target_; }
   /// Names of the dense columns, in order (e.g. "Age", "Home=rent", "Income__missing").
   std::vector<std::string> dense_names() const;
+  /// Indices of the dense columns that hold a numeric feature's value (not
+  /// one-hot columns or missing indicators).
+  std::vector<int64_t> numeric_dense_columns() const;
   std::size_t dense_width() const;
   /// Vocabulary size of each embedding column (categories + 1 for id 0).
   std::vector<std::size_t> embedding_cardinalities() const;

@@ -298,8 +298,10 @@ const std::vector<Option>& options() {
         "Forced column types, each COLUMN=numeric|categorical|boolean (a zip code read as categorical, ...)"));
     // model
     o.push_back(choice(
-        "model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "cnn"},
-        "Network: linear (logistic/softmax/linear regression), mlp, or cnn (images)"));
+        "model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "tabm", "fm", "cnn"},
+        "Network: linear (logistic/softmax/linear regression), mlp, tabm (an MLP of model.ensemble_size "
+        "BatchEnsemble members sharing weights, predicting their mean), fm (a factorization machine: linear plus "
+        "pairwise interactions of ids and columns through model.factors-wide factors), or cnn (images)"));
     o.push_back(list<int64_t>(
         "model.hidden", [](Config& c) -> std::vector<int64_t>& { return c.model.hidden; }, "int", 1,
         "Hidden layer widths (mlp) or channels per conv block (cnn)"));
@@ -327,6 +329,17 @@ const std::vector<Option>& options() {
         "model.init_output_bias", [](Config& c) -> bool& { return c.model.init_output_bias; },
         "Initialize the output bias to the prior: log(pos/neg), log class frequencies, or 0 for a standardized "
         "target"));
+    o.push_back(choice(
+        "model.numeric_embedding", [](Config& c) -> std::string& { return c.model.numeric_embedding; },
+        {"none", "periodic", "piecewise_linear"},
+        "Tables (mlp, tabm): embed each numeric column before the first layer: periodic (sin/cos of learned "
+        "frequencies) or piecewise_linear (quantile bins); none = the standardized value as it is"));
+    o.push_back(integer(
+        "model.ensemble_size", [](Config& c) -> int64_t& { return c.model.ensemble_size; }, 1, 128,
+        "tabm: members sharing the MLP's weights (TabM's k), each trained on its own loss"));
+    o.push_back(integer(
+        "model.factors", [](Config& c) -> int64_t& { return c.model.factors; }, 1, 1024,
+        "fm: width of each feature's factor vector (the interactions' rank)"));
     o.push_back(boolean(
         "model.augment", [](Config& c) -> bool& { return c.model.augment; },
         "Images: random crop with 2-pixel padding and horizontal flip while training"));

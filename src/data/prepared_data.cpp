@@ -171,6 +171,7 @@ PreparedData prepare_data(const EncodedSplits& splits) {
   out.test = to_tensors(splits.test);
   out.shape.task = splits.task;
   out.shape.input_dim = static_cast<int64_t>(splits.transform.dense_width());
+  out.shape.numeric_columns = splits.transform.numeric_dense_columns();
   for (std::size_t n : splits.transform.embedding_cardinalities())
     out.shape.embedding_cardinalities.push_back(static_cast<int64_t>(n));
   if (splits.task != Task::Regression) {

@@ -218,6 +218,17 @@ std::vector<std::string> FittedTransform::dense_names() const {
   return names;
 }
 
+std::vector<int64_t> FittedTransform::numeric_dense_columns() const {
+  std::vector<int64_t> out;
+  int64_t column = 0;
+  for (const FeatureSpec& f : features_) {
+    if (f.kind == FeatureKind::Numeric) out.push_back(column++);
+    if (f.kind == FeatureKind::OneHot) column += static_cast<int64_t>(f.categories.size());
+    if (f.kind != FeatureKind::Embedding && f.indicator) ++column;
+  }
+  return out;
+}
+
 std::vector<std::size_t> FittedTransform::embedding_cardinalities() const {
   std::vector<std::size_t> out;
   for (const FeatureSpec& f : features_) {

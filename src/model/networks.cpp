@@ -37,12 +37,20 @@ int64_t TabularNetImpl::embedding_dim(int64_t cardinality) {
 }
 
 TabularNetImpl::TabularNetImpl(TabularNetOptions options) : options_(std::move(options)) {
+  if (options_.members() < 1) throw std::invalid_argument("a network needs at least one member");
   int64_t width = options_.input_dim();
+  if (options_.numeric_embedding() != "none") {
+    numeric_embedding_ = register_module(
+        "numeric_embedding",
+        NumericEmbedding(NumericEmbeddingOptions(options_.numeric_embedding(), options_.numeric_columns(), width)));
+    width = numeric_embedding_->output_dim();
+  }
   for (std::size_t i = 0; i < options_.embedding_cardinalities().size(); ++i) {
     const int64_t n = options_.embedding_cardinalities()[i];
     embeddings_.push_back(register_module("embedding" + std::to_string(i), torch::nn::Embedding(n, embedding_dim(n))));
     width += embedding_dim(n);
   }
+  const int64_t k = options_.members();
   body_ = register_module("body", torch::nn::Sequential());
   for (int64_t h : options_.hidden()) {
     torch::nn::Linear linear(width, h);
@@ -51,23 +59,67 @@ TabularNetImpl::TabularNetImpl(TabularNetOptions options) : options_(std::move(o
       linear->bias.fill_(*options_.hidden_bias());
     }
     body_->push_back(linear);
+    if (k > 1) {
+      // TabM: the first layer's r at random signs, so the members differ
+      // from the first step; the rest start as the shared layer itself.
+      adapters_.push_back(register_module("ensemble" + std::to_string(adapters_.size()),
+                                          BatchEnsembleAdapters(k, width, h, adapters_.empty())));
+    }
     if (options_.batchnorm()) body_->push_back(torch::nn::BatchNorm1d(h));
     body_->push_back(activation_module(options_.activation()));
     if (options_.dropout() > 0) body_->push_back(torch::nn::Dropout(options_.dropout()));
     width = h;
   }
   output_ = register_module("output", torch::nn::Linear(width, options_.output_dim()));
+  if (k > 1) {
+    // Every member has its own head (TabM's k output layers), here as the
+    // shared output layer with adapters, so the prior still sits in one bias.
+    adapters_.push_back(register_module("ensemble" + std::to_string(adapters_.size()),
+                                        BatchEnsembleAdapters(k, width, options_.output_dim(), adapters_.empty())));
+  }
 }
 
-torch::Tensor TabularNetImpl::forward(const torch::Tensor& x, const torch::Tensor& ids) {
-  torch::Tensor h = x;
+void TabularNetImpl::fit_numeric_bins(const torch::Tensor& train_x) {
+  if (numeric_embedding_) numeric_embedding_->fit_bins(train_x);
+}
+
+torch::Tensor TabularNetImpl::input(const torch::Tensor& x, const torch::Tensor& ids) {
+  torch::Tensor h = numeric_embedding_ ? numeric_embedding_->forward(x) : x;
   if (!embeddings_.empty()) {
-    std::vector<torch::Tensor> parts{x};
+    std::vector<torch::Tensor> parts{h};
     for (std::size_t i = 0; i < embeddings_.size(); ++i) {
       parts.push_back(embeddings_[i]->forward(ids.select(1, static_cast<int64_t>(i))));
     }
     h = torch::cat(parts, 1);
   }
+  return h;
+}
+
+torch::Tensor TabularNetImpl::forward_members(const torch::Tensor& x, const torch::Tensor& ids) {
+  const int64_t k = options_.members();
+  if (k == 1) return forward(x, ids).unsqueeze(1);
+  const int64_t n = x.size(0);
+  // Rows are [N * k, width]: row i * k + j is member j's view of row i.
+  torch::Tensor h = input(x, ids).unsqueeze(1).expand({n, k, -1});
+  std::size_t adapter = 0;
+  for (std::size_t i = 0; i < body_->size(); ++i) {
+    auto& layer = *(body_->begin() + static_cast<std::ptrdiff_t>(i));
+    if (const auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(layer.ptr())) {
+      h = adapters_[adapter++]->apply(h.view({n, k, -1}), torch::nn::Linear(linear)).reshape({n * k, -1});
+      continue;
+    }
+    if (observer_ && is_activation(*layer.ptr())) observer_("body." + std::to_string(i), options_.activation(), h);
+    h = layer.forward(h);
+  }
+  return adapters_[adapter]->apply(h.reshape({n, k, -1}), output_);
+}
+
+torch::Tensor TabularNetImpl::forward(const torch::Tensor& x, const torch::Tensor& ids) {
+  if (options_.members() > 1) {
+    return apply_output_activation(combine_members(forward_members(x, ids), options_.task()),
+                                   options_.output_activation());
+  }
+  torch::Tensor h = input(x, ids);
   // Linear layers go through fast_linear (same math and parameters as their
   // forward(), faster GEMMs on CPU); everything else runs as it is.
   for (std::size_t i = 0; i < body_->size(); ++i) {
@@ -80,6 +132,22 @@ torch::Tensor TabularNetImpl::forward(const torch::Tensor& x, const torch::Tenso
     h = layer.forward(h);
   }
   return apply_output_activation(fast_linear(h, output_->weight, output_->bias), options_.output_activation());
+}
+
+torch::Tensor combine_members(const torch::Tensor& member_outputs, Task task) {
+  const double log_k = std::log(static_cast<double>(member_outputs.size(1)));
+  switch (task) {
+    case Task::Regression: return member_outputs.mean(1);
+    case Task::Binary:
+      // logit(mean p) = log(mean p) - log(mean (1 - p)), both as log-sum-exp
+      // of log-sigmoids: exact, and finite for any logits.
+      return torch::logsumexp(torch::log_sigmoid(member_outputs), 1) -
+             torch::logsumexp(torch::log_sigmoid(-member_outputs), 1);
+    case Task::Multiclass:
+      // log(mean softmax): log-probabilities, which softmax maps back to the mean.
+      return torch::logsumexp(torch::log_softmax(member_outputs, 2), 1) - log_k;
+  }
+  return member_outputs.mean(1);
 }
 
 ConvNetImpl::ConvNetImpl(ConvNetOptions options) : options_(std::move(options)) {
@@ -130,14 +198,29 @@ Network build_network(const ModelConfig& config, const ModelShape& shape) {
   if (shape.image_channels > 0) {
     throw InputError("model.type: " + config.type + " takes a table; image data needs model.type: cnn");
   }
+  if (config.type == "fm") {
+    return std::make_shared<FactorizationMachineImpl>(FactorizationMachineOptions(shape.input_dim, outputs)
+                                                          .embedding_cardinalities(shape.embedding_cardinalities)
+                                                          .factors(config.factors)
+                                                          .output_activation(config.output_activation));
+  }
+  const bool linear = config.type == "linear";
   return std::make_shared<TabularNetImpl>(TabularNetOptions(shape.input_dim, outputs)
                                               .embedding_cardinalities(shape.embedding_cardinalities)
-                                              .hidden(config.type == "linear" ? std::vector<int64_t>{} : config.hidden)
+                                              .hidden(linear ? std::vector<int64_t>{} : config.hidden)
                                               .activation(config.activation)
                                               .hidden_bias(config.hidden_bias_init)
                                               .dropout(config.dropout)
                                               .batchnorm(config.batchnorm)
-                                              .output_activation(config.output_activation));
+                                              .output_activation(config.output_activation)
+                                              .numeric_embedding(linear ? "none" : config.numeric_embedding)
+                                              .numeric_columns(shape.numeric_columns)
+                                              .members(config.type == "tabm" ? config.ensemble_size : 1)
+                                              .task(shape.task));
+}
+
+void fit_to_training_rows(NetworkImpl& net, const torch::Tensor& train_x) {
+  if (auto* tabular = dynamic_cast<TabularNetImpl*>(&net)) tabular->fit_numeric_bins(train_x);
 }
 
 void init_output_bias(NetworkImpl& net, const ModelShape& shape, const std::vector<int64_t>& class_counts,

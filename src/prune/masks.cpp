@@ -8,9 +8,11 @@ namespace nnrecipe {
 namespace {
 
 // Weights that pruning may zero: 2+ dimensions (linear, conv), not embedding
-// tables (a row per category: zeroing it erases the category).
+// tables (a row per category: zeroing it erases the category) and not
+// TabM's per-member adapters (scales, one per member and unit: zeroing one
+// cuts a unit out of a member, which is not a small weight's removal).
 bool prunable(const std::string& name, const torch::Tensor& p) {
-  return p.dim() >= 2 && name.find("embedding") == std::string::npos;
+  return p.dim() >= 2 && name.find("embedding") == std::string::npos && name.rfind("ensemble", 0) != 0;
 }
 
 }  // namespace

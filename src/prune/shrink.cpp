@@ -30,8 +30,10 @@ void copy_into(Named& to, const std::string& key, const torch::Tensor& value) {
 
 Network shrink_network(NetworkImpl& net, ModelConfig& model, const ModelShape& shape, double fraction) {
   if (model.type != "mlp" && model.type != "cnn") {
-    throw InputError(
-        fmt::format("structured pruning needs hidden units or channels: model.type {} has none", model.type));
+    throw InputError(fmt::format(
+        "structured pruning removes the hidden units of an mlp or the channels of a cnn; model.type {} is neither "
+        "(magnitude pruning, without --structured, takes any network)",
+        model.type));
   }
   for (int64_t& width : model.hidden) {
     width = std::max<int64_t>(1, std::llround((1 - fraction) * static_cast<double>(width)));
@@ -82,8 +84,14 @@ Network shrink_network(NetworkImpl& net, ModelConfig& model, const ModelShape& s
   if (kept.defined()) out_w = out_w.index_select(1, kept);
   copy_into(new_p, "output.weight", out_w);
   copy_into(new_p, "output.bias", *find(old_p, "output.bias"));
-  for (const auto& p : old_p) {  // embedding tables as they are
-    if (p.key().rfind("embedding", 0) == 0) copy_into(new_p, p.key(), p.value());
+  // Embedding tables, and a numeric embedding (before the first hidden
+  // layer, which keeps all its inputs), as they are.
+  for (const auto& p : old_p) {
+    if (p.key().rfind("embedding", 0) == 0 || p.key().rfind("numeric_embedding.", 0) == 0)
+      copy_into(new_p, p.key(), p.value());
+  }
+  for (const auto& b : old_b) {
+    if (b.key().rfind("numeric_embedding.", 0) == 0) copy_into(new_b, b.key(), b.value());
   }
   return small;
 }

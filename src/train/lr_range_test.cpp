@@ -44,7 +44,7 @@ LrRangeResult lr_range_test(const Config& config, const PreparedData& data, cons
     }
     train_detail::set_lr(*optimizer, lr);
     optimizer->zero_grad();
-    const torch::Tensor l = loss(net->forward(b.x, b.ids), b.y);
+    const torch::Tensor l = train_detail::batch_loss(loss, *net, b.x, b.ids, b.y, data.task);
     const double value = l.item<double>();
     if (std::isfinite(value)) {
       l.backward();

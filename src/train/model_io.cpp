@@ -55,6 +55,7 @@ LoadedModel load_model(const std::string& model_dir) {
   if (m.meta.shape.image_channels == 0) {
     m.meta.transform = FittedTransform::load(model_dir + "/transform.json");
     check_transform_matches(meta, *m.meta.transform, model_dir + "/transform.json");
+    m.meta.shape.numeric_columns = m.meta.transform->numeric_dense_columns();
   }
   m.net = build_network(m.config.model, m.meta.shape);
   torch::serialize::InputArchive archive;

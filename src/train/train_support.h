@@ -11,6 +11,7 @@
 #include "nnrecipe/config.h"
 #include "nnrecipe/error.h"
 #include "nnrecipe/fast_adam.h"
+#include "nnrecipe/models.h"
 #include "nnrecipe/transforms.h"
 
 namespace nnrecipe::train_detail {
@@ -55,6 +56,24 @@ class LossFunction {
   int64_t classes_;
   torch::Tensor weights_;
 };
+
+/// The training loss of a batch. A network of several members (TabM) is
+/// trained on the mean of its members' own losses, so that each member
+/// learns to predict on its own (training their mean prediction would make
+/// them one model); `outputs`, when given, receives the combined prediction.
+inline torch::Tensor batch_loss(const LossFunction& loss, NetworkImpl& net, const torch::Tensor& x,
+                                const torch::Tensor& ids, const torch::Tensor& y, Task task,
+                                torch::Tensor* outputs = nullptr) {
+  const int64_t k = net.members();
+  if (k == 1) {
+    torch::Tensor out = net.forward(x, ids);
+    if (outputs) *outputs = out;
+    return loss(out, y);
+  }
+  const torch::Tensor members = net.forward_members(x, ids);  // [N, k, units]
+  if (outputs) *outputs = combine_members(members.detach(), task);
+  return loss(members.reshape({-1, members.size(2)}), y.repeat_interleave(k, 0));
+}
 
 /// L-BFGS iterations per epoch (one full-batch step of the trainer), and
 /// the curvature pairs it keeps: scipy's default m = 10, which

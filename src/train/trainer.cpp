@@ -25,6 +25,7 @@ namespace nnrecipe {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using train_detail::batch_loss;
 using train_detail::LossFunction;
 using train_detail::make_optimizer;
 using train_detail::set_lr;
@@ -460,8 +461,8 @@ TrainOutcome Trainer::fit() {
       for (auto& p : trainable) p.mutable_grad().reset();
       if (augment) b.x = augment_images(b.x, *data_.image_norm);
       to_device(b, device_);
-      torch::Tensor out = net_->forward(b.x, b.ids);
-      torch::Tensor l = loss(out, b.y);
+      torch::Tensor out;
+      torch::Tensor l = batch_loss(loss, *net_, b.x, b.ids, b.y, data_.task, &out);
       if (full_batch && c.train.weight_decay > 0) l = l + l2_penalty(trainable, c.train.weight_decay);
       l.backward();
       // Accuracy while training, for train.val_better_than_train: on about
@@ -482,7 +483,7 @@ TrainOutcome Trainer::fit() {
             return l.detach();
           }
           for (auto& p : trainable) p.mutable_grad().reset();
-          torch::Tensor again = loss(net_->forward(b.x, b.ids), b.y);
+          torch::Tensor again = batch_loss(loss, *net_, b.x, b.ids, b.y, data_.task);
           if (c.train.weight_decay > 0) again = again + l2_penalty(trainable, c.train.weight_decay);
           again.backward();
           return again.detach();
@@ -611,6 +612,7 @@ TrainOutcome Trainer::fit() {
 Network configured_network(const Config& config, const PreparedData& data) {
   if (config.train.seed) torch::manual_seed(static_cast<uint64_t>(*config.train.seed));
   Network net = build_network(config.model, data.shape);
+  fit_to_training_rows(*net, data.train.x);
   if (config.model.init_output_bias) init_output_bias(*net, data.shape, data.class_counts);
   return net;
 }
