@@ -32,16 +32,36 @@ std::string slug(const std::string& name) {
   return out.empty() ? "network" : out.substr(0, 40);
 }
 
-/// Weights of an MLP of this shape (input -> hidden... -> outputs): what a
-/// training epoch's cost grows with.
-double mlp_weights(const std::vector<int64_t>& hidden, int64_t inputs, int64_t outputs) {
-  double total = 0;
-  int64_t previous = std::max<int64_t>(inputs, 1);
-  for (int64_t h : hidden) {
-    total += static_cast<double>(previous) * static_cast<double>(h);
-    previous = h;
+/// Multiply-adds per row of a tabular network of this config: what a
+/// training epoch's cost grows with. A numeric embedding widens the first
+/// layer's input and adds its own per-column layers; TabM's members each
+/// run the whole MLP.
+double network_cost(const ModelConfig& model, const ModelShape& shape) {
+  const auto outputs = static_cast<double>(std::max<int64_t>(output_units(shape), 1));
+  if (model.type == "fm") {
+    const auto features =
+        static_cast<double>(shape.input_dim + static_cast<int64_t>(shape.embedding_cardinalities.size()));
+    return features * static_cast<double>(model.factors) * 2 + static_cast<double>(shape.input_dim) * outputs;
   }
-  return total + static_cast<double>(previous) * static_cast<double>(std::max<int64_t>(outputs, 1));
+  const auto numeric = static_cast<double>(shape.numeric_columns.size());
+  double inputs = static_cast<double>(std::max<int64_t>(shape.input_dim, 1));
+  double embedding = 0;
+  if (model.type != "linear" && model.numeric_embedding != "none" && numeric > 0) {
+    const NumericEmbeddingOptions defaults(model.numeric_embedding, {}, 0);
+    const auto dim = static_cast<double>(defaults.embedding_dim());
+    inputs += numeric * (dim - 1);
+    embedding = numeric * static_cast<double>(defaults.layer_inputs()) * dim;
+  }
+  double total = 0;
+  double previous = inputs;
+  const std::vector<int64_t> hidden = model.type == "linear" ? std::vector<int64_t>{} : model.hidden;
+  for (int64_t h : hidden) {
+    total += previous * static_cast<double>(h);
+    previous = static_cast<double>(h);
+  }
+  total += previous * outputs;
+  const double members = model.type == "tabm" ? static_cast<double>(model.ensemble_size) : 1.0;
+  return embedding + members * total;
 }
 
 std::vector<int64_t> labels_of(const torch::Tensor& y) {
@@ -277,10 +297,7 @@ AblationRow ablation_row(const Context& ctx, const std::string& change, const Ne
 double expected_seconds(const Context& ctx, const Config& config) {
   if (!ctx.incumbent_run) return 0;
   const NetworkRun& ref = ctx.networks[*ctx.incumbent_run];
-  const int64_t inputs = ctx.data.shape.input_dim;
-  const int64_t outputs = ctx.data.shape.classes > 2 ? ctx.data.shape.classes : 1;
-  double scale =
-      mlp_weights(config.model.hidden, inputs, outputs) / mlp_weights(ref.config.model.hidden, inputs, outputs);
+  double scale = network_cost(config.model, ctx.data.shape) / network_cost(ref.config.model, ctx.data.shape);
   // Smaller batches cost more per epoch (more steps, each with overhead).
   scale *= std::sqrt(static_cast<double>(ref.config.train.batch_size) / static_cast<double>(config.train.batch_size));
   scale = std::max(scale, 0.25);

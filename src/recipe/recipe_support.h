@@ -118,6 +118,7 @@ struct Context {
   /// other artefacts are (recipe.cpp).
   std::exception_ptr model_error;
   std::optional<std::size_t> baseline_run, tuned_run, linear_run;  ///< into networks
+  std::optional<std::size_t> fm_run;  ///< the factorization machine (tables with id columns)
   /// Baselines' predictions (tabular).
   std::optional<Predictions> prior_val, prior_test, linear_val, linear_test, xgb_val, xgb_test;
   double xgb_seconds = 0, linear_seconds = 0;

@@ -87,8 +87,8 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> growth_steps(const std
 
 void grow_capacity(Context& ctx) {
   StageReport& stage = ctx.stage();
-  if (ctx.incumbent.model.type != "mlp") {
-    stage.cut.push_back("capacity growth: only for MLPs (the CNN's channels stay as configured)");
+  if (ctx.incumbent.model.type != "mlp" && ctx.incumbent.model.type != "tabm") {
+    stage.cut.push_back("capacity growth: only for MLPs and TabM (the CNN's channels stay as configured)");
     return;
   }
   bool grew = true;

@@ -151,7 +151,12 @@ Entry network_entry(const Context& ctx, std::size_t index, const std::string& na
            {},
            {},
            run.seconds,
-           fmt::format("{} {}, lr {}, best epoch {} of {}", run.config.model.type, hidden_text(run.config.model.hidden),
+           fmt::format("{}{} {}{}, lr {}, best epoch {} of {}", run.config.model.type,
+                       run.config.model.type == "tabm" ? fmt::format(" k={}", run.config.model.ensemble_size) : "",
+                       hidden_text(run.config.model.hidden),
+                       run.config.model.numeric_embedding == "none"
+                           ? std::string()
+                           : fmt::format(", {} embeddings", run.config.model.numeric_embedding),
                        number_text(run.config.train.lr), run.outcome.best_epoch, run.outcome.history.size())},
           predictions_of(ctx, run.val),
           predictions_of(ctx, run.test),
@@ -214,6 +219,9 @@ std::vector<Entry> collect_candidates(Context& ctx) {
                    *ctx.xgb_test,
                    {{ctx.xgb_model_path, true}},
                    std::nullopt});
+  }
+  if (ctx.fm_run) {
+    out.push_back(network_entry(ctx, *ctx.fm_run, "factorization machine", CandidateKind::Network));
   }
   if (ctx.baseline_run) out.push_back(network_entry(ctx, *ctx.baseline_run, "network", CandidateKind::Network));
   if (ctx.incumbent_run && ctx.incumbent_run != ctx.baseline_run && ctx.incumbent_run != ctx.tuned_run) {

@@ -1,10 +1,12 @@
 // Stage 5, tune (docs/recipe.md): search, don't guess. A short Sobol'
 // search around the incumbent (the Deep Learning Tuning Playbook's choice
-// for exploration) over the learning rate, dropout and AdamW weight decay,
-// trials run one after another until the stage's budget is spent. The full
+// for exploration) over the learning rate, dropout, AdamW weight decay and
+// the MLP's width and depth (the dimensions RealMLP's and TabM's authors
+// tune), trials run one after another until the stage's budget is spent. The full
 // study (parallel workers, ASHA, resumable) is `nnrecipe tune`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "nnrecipe/samplers.h"
@@ -20,6 +22,12 @@ namespace {
 constexpr double kLrSpread = 3.0;
 constexpr double kMaxDropout = 0.5;
 constexpr double kWdLogMin = -6.0, kWdLogMax = -1.0;
+/// Width: the incumbent's widths times 2^[-1, 1] (the overfit stage only
+/// grows them; the search may find a narrower network generalizes better);
+/// depth: one layer fewer, the same, or one more, up to kMaxDepth.
+constexpr double kWidthLog2Spread = 1.0;
+constexpr int64_t kMinWidth = 16;
+constexpr std::size_t kMaxDepth = 4;
 /// Points drawn; the budget usually ends the search sooner.
 constexpr std::size_t kMaxTrials = 32;
 /// Fewer trials than this are no search: the stage then leaves its time to
@@ -33,6 +41,14 @@ Config trial_config(const Config& incumbent, const UnitPoint& u) {
   if (c.model.type != "linear") c.model.dropout = kMaxDropout * u[1];
   c.train.optimizer = "adamw";
   c.train.weight_decay = std::pow(10.0, kWdLogMin + (kWdLogMax - kWdLogMin) * u[2]);
+  if ((c.model.type == "mlp" || c.model.type == "tabm") && !c.model.hidden.empty()) {
+    const double scale = std::pow(2.0, kWidthLog2Spread * (2.0 * u[3] - 1.0));
+    for (int64_t& width : c.model.hidden) {
+      width = std::max<int64_t>(kMinWidth, 8 * std::llround(scale * static_cast<double>(width) / 8));
+    }
+    if (u[4] < 1.0 / 3 && c.model.hidden.size() > 1) c.model.hidden.pop_back();
+    if (u[4] >= 2.0 / 3 && c.model.hidden.size() < kMaxDepth) c.model.hidden.push_back(c.model.hidden.back());
+  }
   return c;
 }
 
@@ -57,7 +73,7 @@ void run_tune_stage(Context& ctx) {
   const std::size_t start_index = *ctx.incumbent_run;
   const double before = ctx.networks[start_index].val_score(ctx.metric.name);
   const std::vector<UnitPoint> points =
-      sobol_points(3, kMaxTrials, static_cast<uint64_t>(ctx.incumbent.train.seed.value_or(0)) + 1);
+      sobol_points(5, kMaxTrials, static_cast<uint64_t>(ctx.incumbent.train.seed.value_or(0)) + 1);
   const Config center = ctx.incumbent;
   std::optional<std::size_t> best_trial;
   std::size_t trials = 0;
@@ -69,8 +85,8 @@ void run_tune_stage(Context& ctx) {
     }
     ++trials;
     const std::string name =
-        fmt::format("tune trial {}: lr {}, dropout {}, weight decay {}", trials, number_text(c.train.lr),
-                    number_text(c.model.dropout), number_text(c.train.weight_decay));
+        fmt::format("tune trial {}: lr {}, dropout {}, weight decay {}, hidden {}", trials, number_text(c.train.lr),
+                    number_text(c.model.dropout), number_text(c.train.weight_decay), hidden_text(c.model.hidden));
     const auto index = train_candidate(ctx, {name, c, false});
     if (!index) continue;
     const AblationRow row = ablation_row(ctx, name.substr(name.find(": ") + 2), ctx.networks[*index], before);
