@@ -35,7 +35,19 @@ struct DataConfig {
   std::optional<bool> log_target;  ///< regression on log(y); unset = no (`run` tries it on a skewed positive target)
   std::string delimiter;           ///< CSV field delimiter: one character or "tab"; empty = detected
   std::vector<std::string> types;  ///< forced column types, each "COLUMN=numeric|categorical|boolean"
+  /// Feature groups, each "NAME=COLUMN,COLUMN,...": `run` adds them to the
+  /// network one at a time (columns in no group are always in).
+  std::vector<std::string> groups;
 };
+
+/// One entry of data.groups.
+struct FeatureGroup {
+  std::string name;
+  std::vector<std::string> columns;
+};
+/// data.groups parsed: InputError naming data.groups on a malformed entry,
+/// a repeated group name or a column in two groups.
+std::vector<FeatureGroup> parse_feature_groups(const std::vector<std::string>& specs);
 
 struct ModelConfig {
   std::string type = "mlp";                  ///< linear | mlp | tabm | fm | cnn

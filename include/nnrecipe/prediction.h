@@ -23,10 +23,13 @@
 /// const std::string model = "runs/credit/model";  // a network's model directory or an ensemble's
 /// const std::size_t rows = nnrecipe::predict_model_csv(model, "new.csv", "scored/predictions.csv");
 /// std::cout << rows << " rows scored by " << (nnrecipe::is_ensemble_dir(model) ? "an ensemble" : "a network") << "\n";
+/// const nnrecipe::TablePredictor predict = nnrecipe::load_predictor(model);  // loaded once
+/// const nnrecipe::Predictions p = predict(table);                            // any table of the feature columns
 /// nnrecipe::save_ensemble("runs/mix/model", {{"runs/a/model", false, 0.5}, {"runs/b/xgboost.json", true, 0.5}},
 ///                         transform, nnrecipe::Task::Binary, {"bad", "good"});
 /// @endcode
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,13 @@ namespace nnrecipe {
 void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& members, const FittedTransform& transform,
                    Task task, const std::vector<std::string>& class_names);
 bool is_ensemble_dir(const std::string& dir);
+
+/// A saved model loaded once, to predict many tables: call it with a table
+/// of the training feature columns (the target may be absent) for what
+/// `nnrecipe predict` would write. Loads a network's model directory or an
+/// ensemble directory; throws InputError naming the file on a damaged one.
+using TablePredictor = std::function<Predictions(const Table&)>;
+TablePredictor load_predictor(const std::string& model_dir);
 
 /// `nnrecipe predict`: a model or an ensemble directory on a CSV; returns
 /// the row count. Throws InputError naming the file on bad input.

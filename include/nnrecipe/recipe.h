@@ -144,6 +144,16 @@ struct ShownRow {
   std::string image_png;                                   ///< images: a PNG data URI
 };
 
+/// How much the winner leans on one feature column: the test metric it
+/// loses when the column's cells are shuffled across the rows (permutation
+/// importance, Breiman 2001, as scikit-learn's permutation_importance
+/// measures it), in the metric's better-is-positive direction.
+struct FeatureImportance {
+  std::string column;
+  double drop = 0;    ///< mean over the repeats
+  double spread = 0;  ///< standard deviation over the repeats
+};
+
 struct ErrorAnalysis {
   std::string split = "test";
   std::vector<std::string> class_names;         ///< classification
@@ -162,6 +172,11 @@ struct ErrorAnalysis {
   /// Candidates whose suggested class has an out-of-fold probability of at
   /// least 0.9: the model disputes the label at 9 to 1 or more.
   std::size_t confident_disputes = 0;
+  /// Of the saved model (model/), largest first; tabular data.
+  std::vector<FeatureImportance> importance;
+  std::size_t importance_rows = 0;     ///< test rows the importance was measured on
+  std::size_t importance_repeats = 0;  ///< shuffles per column
+  std::string importance_note;         ///< what was left out, e.g. "12 of 40 columns (time cap)"
 };
 
 struct RecipeResult {

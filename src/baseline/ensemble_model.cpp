@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "nnrecipe/csv.h"
@@ -59,39 +60,65 @@ void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& me
 
 bool is_ensemble_dir(const std::string& dir) { return path_exists(dir + "/ensemble.json"); }
 
+TablePredictor load_predictor(const std::string& model_dir) {
+  if (!is_ensemble_dir(model_dir)) {
+    auto model = std::make_shared<const LoadedModel>(load_model(model_dir));
+    return [model](const Table& table) { return predict_table(*model, table); };
+  }
+  const std::string index = model_dir + "/ensemble.json";
+  const EnsembleIndex parsed = parse_ensemble_index(read_json_file(index), index);
+  const auto ft = std::make_shared<const FittedTransform>(FittedTransform::load(model_dir + "/transform.json"));
+  struct Member {
+    std::string path;
+    double weight = 0;
+    TablePredictor predict;
+  };
+  std::vector<Member> members;
+  for (const EnsembleMember& m : parsed.members) {
+    Member member{model_dir + "/" + m.path, m.weight, {}};
+    if (m.xgboost) {
+      auto trees = std::make_shared<const XgboostBaseline>(XgboostBaseline::load(member.path, *ft));
+      member.predict = [trees, ft](const Table& table) {
+        return trees->predict(ft->apply(table, /*require_target=*/false));
+      };
+    } else {
+      member.predict = load_predictor(member.path);
+    }
+    members.push_back(std::move(member));
+  }
+  const Task task = parsed.task;
+  const std::size_t classes = parsed.class_names.size();
+  return [members, task, classes](const Table& table) {
+    Predictions mean;
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      const Predictions p = members[k].predict(table);
+      if (p.task != task)
+        throw InputError(members[k].path, std::string("member predicts a ") + to_string(p.task) +
+                                              " task, the ensemble a " + to_string(task) + " one");
+      if (task != Task::Regression && p.classes != classes) {
+        throw InputError(members[k].path,
+                         fmt::format("member predicts {} classes, the ensemble names {}", p.classes, classes));
+      }
+      if (k == 0) {
+        mean = p;
+        std::fill(mean.outputs().begin(), mean.outputs().end(), 0.0);
+      }
+      add_into(mean.outputs(), p.outputs(), members[k].weight, members[k].path);
+    }
+    return mean;
+  };
+}
+
 std::size_t predict_model_csv(const std::string& model_dir, const std::string& data_csv, const std::string& out_csv,
                               const CsvOptions& user_csv) {
   if (!is_ensemble_dir(model_dir)) return predict_csv(load_model(model_dir), data_csv, out_csv, user_csv);
+  const TablePredictor predict = load_predictor(model_dir);
   const std::string index = model_dir + "/ensemble.json";
   const EnsembleIndex parsed = parse_ensemble_index(read_json_file(index), index);
-  const Task task = parsed.task;
-  const std::vector<std::string>& class_names = parsed.class_names;
-  const std::vector<EnsembleMember>& members = parsed.members;
-  const FittedTransform ft = FittedTransform::load(model_dir + "/transform.json");
   CsvOptions csv = user_csv;
-  csv.type_overrides = ft.column_types();
-  const Table table = read_csv(data_csv, csv);
-
-  Predictions mean;
-  for (std::size_t k = 0; k < members.size(); ++k) {
-    const std::string path = model_dir + "/" + members[k].path;
-    const Predictions p = members[k].xgboost
-                              ? XgboostBaseline::load(path, ft).predict(ft.apply(table, /*require_target=*/false))
-                              : predict_table(load_model(path), table);
-    if (p.task != task)
-      throw InputError(path, std::string("member predicts a ") + to_string(p.task) + " task, the ensemble a " +
-                                 to_string(task) + " one");
-    if (task != Task::Regression && p.classes != class_names.size()) {
-      throw InputError(path,
-                       fmt::format("member predicts {} classes, the ensemble names {}", p.classes, class_names.size()));
-    }
-    if (k == 0) {
-      mean = p;
-      std::fill(mean.outputs().begin(), mean.outputs().end(), 0.0);
-    }
-    add_into(mean.outputs(), p.outputs(), members[k].weight, path);
-  }
-  write_predictions_csv(mean, class_names, out_csv);
+  csv.type_overrides = FittedTransform::load(model_dir + "/transform.json").column_types();
+  const Predictions mean = predict(read_csv(data_csv, csv));
+  write_predictions_csv(mean, parsed.class_names, out_csv);
   return mean.rows;
 }
 

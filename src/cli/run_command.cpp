@@ -41,11 +41,13 @@ CommandRunner add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "The whole recipe in a time budget: the best model and a report");
   const std::string details =
       ("The whole recipe, stage by stage, within a time budget: inspect the data (drop constant and id-like "
-       "columns), baselines (majority/mean, linear, xgboost, a small network with the preflight checks), overfit "
-       "(learning-rate range test, capacity one change at a time), regularize (learning curve; augmentation, "
-       "batch size, dropout, weight decay, each kept only if validation improves), tune (a short Sobol' search), "
-       "squeeze (train longer, ensemble, the test split scored once, error analysis, calibration). Every choice "
-       "uses the validation split. Writes report.html, summary.json, findings.json, leaderboard.csv and model/ "
+       "columns), baselines (majority/mean, linear, xgboost, a small network with the preflight checks, a "
+       "factorization machine when there are id columns), overfit (feature groups one at a time with "
+       "data.groups, learning-rate range test, capacity one change at a time), regularize (learning curve; "
+       "augmentation, numeric embeddings, TabM, batch size, dropout, weight decay, each kept only if validation "
+       "improves), tune (a short Sobol' search), squeeze (train longer, ensemble, the test split scored once, "
+       "error analysis, calibration, feature importance). Every choice uses the validation split. Writes report.html, "
+       "summary.json, findings.json, leaderboard.csv and model/ "
        "(loadable by `nnrecipe predict`).");
   cmd->add_option("INPUT", args->input,
                   "A CSV file (then give --target), an image dataset directory, or a YAML config (optional with "

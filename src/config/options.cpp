@@ -10,6 +10,8 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <string>
 #include <type_traits>
 
@@ -296,6 +298,18 @@ const std::vector<Option>& options() {
                      : "expected COLUMN=numeric|categorical|boolean";
         },
         "Forced column types, each COLUMN=numeric|categorical|boolean (a zip code read as categorical, ...)"));
+    o.push_back(checked_list(
+        "data.groups", [](Config& c) -> std::vector<std::string>& { return c.data.groups; },
+        [](const std::string& v) {
+          try {
+            parse_feature_groups({v});
+            return std::string();
+          } catch (const InputError&) {
+            return std::string("expected NAME=COLUMN,COLUMN,...");
+          }
+        },
+        "Feature groups, each NAME=COLUMN,COLUMN,... (behaviour, profile, ...): `run` adds them to the network one "
+        "at a time and reports what each adds; columns in no group are always in"));
     // model
     o.push_back(choice(
         "model.type", [](Config& c) -> std::string& { return c.model.type; }, {"linear", "mlp", "tabm", "fm", "cnn"},
@@ -486,6 +500,36 @@ std::string folder_of(const std::string& path) {
 }
 
 }  // namespace
+
+std::vector<FeatureGroup> parse_feature_groups(const std::vector<std::string>& specs) {
+  std::vector<FeatureGroup> groups;
+  std::set<std::string> names, columns;
+  const auto trimmed = [](const std::string& t) {
+    const auto first = t.find_first_not_of(" \t"), last = t.find_last_not_of(" \t");
+    return first == std::string::npos ? std::string() : t.substr(first, last - first + 1);
+  };
+  for (const std::string& spec : specs) {
+    const auto eq = spec.find('=');
+    FeatureGroup g;
+    g.name = trimmed(spec.substr(0, eq == std::string::npos ? 0 : eq));
+    if (eq == std::string::npos || g.name.empty()) {
+      throw InputError(fmt::format("data.groups: '{}' is not NAME=COLUMN,COLUMN,...", spec));
+    }
+    std::stringstream list(spec.substr(eq + 1));
+    for (std::string column; std::getline(list, column, ',');) {
+      column = trimmed(column);
+      if (column.empty()) continue;
+      if (!columns.insert(column).second) {
+        throw InputError(fmt::format("data.groups: column '{}' is in two groups (a column belongs to one)", column));
+      }
+      g.columns.push_back(column);
+    }
+    if (g.columns.empty()) throw InputError(fmt::format("data.groups: group '{}' names no column", g.name));
+    if (!names.insert(g.name).second) throw InputError(fmt::format("data.groups: group '{}' twice", g.name));
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
 
 std::vector<OptionInfo> config_options() {
   std::vector<OptionInfo> out;

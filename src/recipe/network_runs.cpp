@@ -204,9 +204,9 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
                                                       : fmt::format("{}/stages/{:02d}-{}", ctx.options.out_dir,
                                                                     ++ctx.run_counter, slug(request.name));
   PreparedData subset;
-  const PreparedData* data = &ctx.data;
+  const PreparedData* data = request.data ? request.data.get() : &ctx.data;
   if (request.train_subset || request.val_subset) {
-    subset = ctx.data;  // tensors are shared, not copied
+    subset = *data;  // tensors are shared, not copied
     if (request.train_subset) subset.train = *request.train_subset;
     if (request.val_subset) subset.val = *request.val_subset;
     data = &subset;
@@ -239,7 +239,7 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   NetworkRun run;
   run.name = request.name;
   run.stage = stage_name;
-  run.full_data = !request.train_subset && !request.val_subset;
+  run.full_data = !request.train_subset && !request.val_subset && !request.data;
   run.config = request.config;
   run.run_dir = dir;
   const auto start = Clock::now();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -149,6 +150,9 @@ struct TrainRequest {
   /// Validate (early stopping, the run's val predictions) on these rows
   /// instead: cross-fitting's held-out fold.
   std::optional<TensorData> val_subset;
+  /// Train on these instead of the run's data: another feature set (the
+  /// feature-group ablation). Such a run is not a candidate of the squeeze.
+  std::shared_ptr<const PreparedData> data;
   /// Continue the run in this directory from its checkpoint ("train longer").
   std::string resume_dir;
   /// When a check stops the run (checks on), apply the findings' fixes and
@@ -274,5 +278,9 @@ double val_score_on_rows(const Context& ctx, const Predictions& p, const std::ve
 /// Error analysis of the winner's test predictions (and label issues from
 /// out-of-fold predictions on the training split).
 ErrorAnalysis analyse_errors(Context& ctx, const Predictions& test_predictions);
+
+/// Permutation importance of the saved model (OUT/model) on the test rows,
+/// into ctx.result.analysis (importance.cpp); tables only.
+void measure_importance(Context& ctx);
 
 }  // namespace nnrecipe::recipe_detail

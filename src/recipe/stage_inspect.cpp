@@ -63,6 +63,14 @@ std::vector<std::string> inspect_table_data(Context& ctx) {
   const CsvOptions csv = csv_options(c.data);
   const Table train = read_csv(c.data.train, csv);
   train.require_column(c.data.target, c.data.train, "target column");
+  for (const FeatureGroup& g : parse_feature_groups(c.data.groups)) {
+    for (const std::string& column : g.columns) {
+      train.require_column(column, c.data.train, fmt::format("data.groups column (group '{}')", g.name));
+      if (column == c.data.target) {
+        throw InputError(fmt::format("data.groups: group '{}' holds the target column '{}'", g.name, column));
+      }
+    }
+  }
   std::optional<Table> test;
   if (!c.data.test.empty()) test = read_csv_like(c.data.test, train, c.data.train, csv);
   InspectOptions io;

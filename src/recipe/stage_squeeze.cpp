@@ -513,6 +513,7 @@ void run_squeeze_stage(Context& ctx) {
              ctx.base.checks.ignore);
   add_findings(ctx.result.findings, checks);
   save_winner(ctx, entries, ctx.result.winner);
+  measure_importance(ctx);
 
   stage.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   stage.verdict = Verdict::Pass;

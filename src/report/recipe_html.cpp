@@ -738,6 +738,22 @@ void shown_rows(Page& page, const RecipeResult& r) {
                        " rows above the mean over all of them.") +
                  t.done());
   }
+  if (!a.importance.empty()) {
+    HtmlTable t({{"feature"}, {"test " + r.metric + " lost", "num"}, {"spread", "num"}});
+    for (const FeatureImportance& f : a.importance) {
+      t.row({{esc(f.column)}, {signed_num(f.drop), "num"}, {num(f.spread), "num"}});
+    }
+    page.add("importance", "What the winner leans on",
+             paragraph(esc(fmt::format(
+                 "The test {} the saved model loses when one column's cells are shuffled across the {} rows "
+                 "(permutation importance; mean of {} shuffles, spread their standard deviation). Near zero: the "
+                 "model does not use the column, or a correlated column carries the same signal.{}",
+                 r.metric, group_digits(a.importance_rows), a.importance_repeats,
+                 a.importance_note.empty() ? std::string() : " Measured: " + a.importance_note + "."))) +
+                 "<div style=\"overflow-x:auto\">" + t.done() + "</div>");
+  } else if (!a.importance_note.empty()) {
+    page.add("importance", "What the winner leans on", paragraph(esc("Feature importance " + a.importance_note + ".")));
+  }
   if (a.label_issue_count > 0 || !a.label_issues.empty()) {
     std::string shown_text;
     if (!a.label_issues.empty()) {

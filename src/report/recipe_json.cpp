@@ -64,13 +64,25 @@ nlohmann::json summary_json(const RecipeResult& r) {
       repairs.push_back(
           {{"network", rep.network}, {"findings", rep.findings}, {"changes", rep.changes}, {"outcome", rep.outcome}});
     }
+    json ablation = json::array();
+    for (const AblationRow& row : s.ablation) {
+      ablation.push_back({{"change", row.change},
+                          {"train_loss", number(row.train_loss)},
+                          {"val_metric", number(row.val_metric)},
+                          {"delta", number(row.delta)},
+                          {"kept", row.kept},
+                          {"epochs", row.epochs},
+                          {"seconds", number(row.seconds)},
+                          {"note", row.note}});
+    }
     stages.push_back({{"name", s.name},
                       {"verdict", to_string(s.verdict)},
                       {"seconds", number(s.seconds)},
                       {"budget_seconds", number(s.budget_seconds)},
                       {"summary", s.summary},
                       {"cut", s.cut},
-                      {"repairs", repairs}});
+                      {"repairs", repairs},
+                      {"ablation", ablation}});
   }
   std::size_t counts[3] = {0, 0, 0};  // error, warn, info
   for (const Finding& f : r.findings.findings) {
@@ -83,7 +95,16 @@ nlohmann::json summary_json(const RecipeResult& r) {
                      {"train", number(p.train_metric)},
                      {"val", number(p.val_metric)}});
   }
+  json importance = json::array();
+  for (const FeatureImportance& f : r.analysis.importance) {
+    importance.push_back({{"column", f.column}, {"drop", number(f.drop)}, {"spread", number(f.spread)}});
+  }
   return {{"winner", r.winner},
+          {"importance",
+           {{"features", importance},
+            {"rows", r.analysis.importance_rows},
+            {"repeats", r.analysis.importance_repeats},
+            {"note", r.analysis.importance_note}}},
           {"metric", r.metric},
           {"higher_is_better", r.higher_is_better},
           {"task", r.task},

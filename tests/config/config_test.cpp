@@ -87,6 +87,24 @@ TEST(Config, OverridesParseYamlValues) {
   EXPECT_NE(error_of([&] { apply_override(c, "train.lr"); }).find("expected KEY=VALUE"), std::string::npos);
 }
 
+TEST(Config, FeatureGroupsParseAndSayWhatIsWrong) {
+  Config c;
+  apply_override(c, R"(data.groups=["behaviour = visits, clicks", "profile=age"])");
+  const std::vector<FeatureGroup> groups = parse_feature_groups(c.data.groups);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].name, "behaviour");
+  EXPECT_EQ(groups[0].columns, (std::vector<std::string>{"visits", "clicks"}));
+  EXPECT_EQ(groups[1].columns, (std::vector<std::string>{"age"}));
+  EXPECT_NE(error_of([&] { apply_override(c, "data.groups=[visits]"); }).find("expected NAME=COLUMN,COLUMN"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              parse_feature_groups({"a=x,y", "b=y"});
+            }).find("column 'y' is in two groups"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_feature_groups({"a=x", "a=z"}); }).find("group 'a' twice"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_feature_groups({"a= , "}); }).find("group 'a' names no column"), std::string::npos);
+}
+
 TEST(Config, ResolvedYamlRoundTrips) {
   Config c = parse_config(
       "data: {train: d.csv, target: y, normalize_target: false}\nmodel: {type: linear, hidden: []}\ntrain: {freeze: "

@@ -86,6 +86,9 @@ def main():
     write(BAD, "too_few_rows.csv", "x,y\n0.5,1.5\n1.5,2.5\n2.5,0.5\n3.5,1.0\n")
     write(BAD, "constant_features.csv", "site,kind,y\n" + "".join(f"north,,{v}\n" for v in floats))
     write(BAD, "two_features.csv", "a,b,y\n" + "".join(f"{v},{i % 3},{(i * 7) % 5}\n" for i, v in enumerate(floats)))
+    # data.groups naming a column the file lacks, or one column twice.
+    for name in ("groups_unknown_column.csv", "groups_overlap.csv"):
+        write(BAD, name, "a,b,y\n" + "".join(f"{v},{i % 3},{(i * 7) % 5}\n" for i, v in enumerate(floats)))
     write(BAD, "test_lacks_b.csv", "a,y\n" + "".join(f"{v},{i % 5}\n" for i, v in enumerate(floats[:6])))
 
     # ---- awkward but valid: each must read correctly (tests assert values)

@@ -172,6 +172,10 @@ RecipeResult hostile_result(const std::string& payload = alert_payload) {
   slice.error_rate = 0.3;
   slice.excess = 0.4;
   a.worst_slices = {slice};
+  a.importance = {{payload, 0.0412, 0.003}, {"age", -0.001, 0.002}};
+  a.importance_rows = 120;
+  a.importance_repeats = 3;
+  a.importance_note = "2 of 9 columns, " + payload;
   a.label_issues = {shown(3, class_a, payload, 2.5, 0.91, payload)};
   a.label_issue_count = 7;
   a.label_issue_rows = 700;
@@ -197,10 +201,10 @@ std::set<std::string> keys_of(const json& j) {
 
 TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   const json j = summary_json(hostile_result());
-  EXPECT_EQ(keys_of(j),
-            (std::set<std::string>{"winner", "metric", "higher_is_better", "task", "winner_sentence", "candidates",
-                                   "stages", "budget_seconds", "seconds", "dropped_columns", "findings", "lr_range",
-                                   "learning_curve", "more_data_pays", "stopped", "stop_reason", "interrupted"}));
+  EXPECT_EQ(keys_of(j), (std::set<std::string>{"winner", "metric", "higher_is_better", "task", "winner_sentence",
+                                               "candidates", "stages", "budget_seconds", "seconds", "dropped_columns",
+                                               "findings", "lr_range", "learning_curve", "more_data_pays", "stopped",
+                                               "stop_reason", "interrupted", "importance"}));
   EXPECT_EQ(j["winner"], "xgboost");
   EXPECT_EQ(j["metric"], "auc");
   EXPECT_EQ(j["task"], "binary");
@@ -213,6 +217,11 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   EXPECT_EQ(keys_of(j["lr_range"]), (std::set<std::string>{"suggested_lr", "steps"}));
   EXPECT_TRUE(j["lr_range"]["suggested_lr"].is_number_float());
   EXPECT_EQ(j["lr_range"]["steps"], 20);
+  EXPECT_EQ(keys_of(j["importance"]), (std::set<std::string>{"features", "rows", "repeats", "note"}));
+  ASSERT_EQ(j["importance"]["features"].size(), 2u);
+  EXPECT_EQ(j["importance"]["features"][0]["column"], alert_payload);
+  EXPECT_DOUBLE_EQ(j["importance"]["features"][0]["drop"].get<double>(), 0.0412);
+  EXPECT_EQ(j["importance"]["rows"], 120);
   ASSERT_EQ(j["learning_curve"].size(), 3u);
   for (const json& p : j["learning_curve"]) {
     EXPECT_EQ(keys_of(p), (std::set<std::string>{"fraction", "rows", "train", "val"}));
@@ -240,9 +249,9 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
 
   ASSERT_EQ(j["stages"].size(), 4u);
   for (const json& s : j["stages"]) {
-    EXPECT_EQ(keys_of(s),
-              (std::set<std::string>{"name", "verdict", "seconds", "budget_seconds", "summary", "cut", "repairs"}));
-    EXPECT_TRUE(s["cut"].is_array() && s["repairs"].is_array());
+    EXPECT_EQ(keys_of(s), (std::set<std::string>{"name", "verdict", "seconds", "budget_seconds", "summary", "cut",
+                                                 "repairs", "ablation"}));
+    EXPECT_TRUE(s["cut"].is_array() && s["repairs"].is_array() && s["ablation"].is_array());
   }
   ASSERT_EQ(j["stages"][1]["repairs"].size(), 1u);
   EXPECT_EQ(keys_of(j["stages"][1]["repairs"][0]),
@@ -251,6 +260,12 @@ TEST(RecipeSummaryJson, HasExactlyTheDocumentedKeysAndTypes) {
   EXPECT_EQ(j["stages"][2]["name"], "overfit");
   EXPECT_EQ(j["stages"][2]["verdict"], "warn");
   EXPECT_EQ(j["stages"][2]["cut"], json({"depth x2 (budget)", alert_payload}));
+  ASSERT_EQ(j["stages"][2]["ablation"].size(), 2u);
+  EXPECT_EQ(j["stages"][2]["ablation"][0]["change"], "hidden [128, 128] -> [256, 256]");
+  EXPECT_EQ(j["stages"][2]["ablation"][0]["kept"], true);
+  EXPECT_EQ(j["stages"][2]["ablation"][1]["change"], alert_payload);
+  EXPECT_TRUE(j["stages"][2]["ablation"][1]["train_loss"].is_null());  // not finite: null
+  EXPECT_DOUBLE_EQ(j["stages"][2]["ablation"][1]["delta"].get<double>(), -0.01);
   EXPECT_EQ(j["stages"][3]["verdict"], "skipped");
 }
 
@@ -275,9 +290,10 @@ TEST(RecipeSummaryJson, EmptyResultKeepsEveryKey) {
   r.stopped = true;
   r.stop_reason = "after the inspect stage (--strict) on leakage";
   const json j = summary_json(r);
-  EXPECT_EQ(j.size(), 17u);
+  EXPECT_EQ(j.size(), 18u);
   EXPECT_EQ(j["stop_reason"], r.stop_reason);
   EXPECT_TRUE(j["candidates"].is_array() && j["candidates"].empty());
+  EXPECT_TRUE(j["importance"]["features"].is_array() && j["importance"]["features"].empty());
   EXPECT_TRUE(j["stages"].is_array() && j["dropped_columns"].is_array() && j["learning_curve"].is_array());
   EXPECT_TRUE(j["lr_range"]["suggested_lr"].is_null());
   EXPECT_EQ(j["lr_range"]["steps"], 0);
@@ -393,6 +409,7 @@ const char* const all_headings[] = {"Summary",
                                     "Top losses",
                                     "Most confident mistakes",
                                     "Worst slices",
+                                    "What the winner leans on",
                                     "Possible label errors",
                                     "Final configuration"};
 
@@ -465,6 +482,9 @@ TEST(RecipeHtml, ShowsTheNumbers) {
   EXPECT_NE(html.find("best epoch 3 of 4"), std::string::npos);
   EXPECT_NE(html.find("More data would pay"), std::string::npos);
   EXPECT_NE(html.find("7 of 700 training rows"), std::string::npos);
+  EXPECT_NE(html.find(">+0.0412</td>"), std::string::npos);  // importance, largest first
+  EXPECT_LT(html.find(">+0.0412</td>"), html.find(">-0.001</td>"));
+  EXPECT_NE(html.find("shuffled across the 120 rows"), std::string::npos);
   EXPECT_NE(html.find("<pre>model:\n  hidden: [256, 256]"), std::string::npos);
   // Rows of a table carry their raw cells.
   EXPECT_NE(html.find("<span class=\"muted\">income</span> 42"), std::string::npos);
@@ -482,9 +502,10 @@ TEST(RecipeHtml, EmptySectionsAreLeftOut) {
   EXPECT_NE(html.find("<h2>Stages</h2>"), std::string::npos);
   EXPECT_NE(html.find("<h2>Findings</h2>"), std::string::npos);
   EXPECT_NE(html.find("Stopped: after the inspect stage (--strict) on leakage"), std::string::npos);
-  for (const char* heading : {"Leaderboard", "Data", "Dropped columns", "Learning-rate range test", "Learning curve",
-                              "Confusion matrix", "Calibration", "Top losses", "Most confident mistakes",
-                              "Worst slices", "Possible label errors", "Final configuration"}) {
+  for (const char* heading :
+       {"Leaderboard", "Data", "Dropped columns", "Learning-rate range test", "Learning curve", "Confusion matrix",
+        "Calibration", "Top losses", "Most confident mistakes", "Worst slices", "What the winner leans on",
+        "Possible label errors", "Final configuration"}) {
     EXPECT_EQ(html.find(std::string("<h2>") + heading + "</h2>"), std::string::npos) << heading;
   }
 }

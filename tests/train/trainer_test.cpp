@@ -124,7 +124,9 @@ TEST(Trainer, TabmWithNumericEmbeddingsLearnsQuietlyAndItsSavedModelPredictsTheS
   EXPECT_GT(out.test.at("auc"), 0.80);
   for (const Finding& f : out.findings.findings) {
     EXPECT_NE(f.severity, Severity::Error) << f.id << ": " << f.message;
-    if (f.id.rfind("train.", 0) == 0) EXPECT_EQ(f.severity, Severity::Info) << f.id << ": " << f.message;
+    if (f.id.rfind("train.", 0) == 0) {
+      EXPECT_EQ(f.severity, Severity::Info) << f.id << ": " << f.message;
+    }
   }
   const LoadedModel loaded = load_model(dir.file("model"));
   EXPECT_EQ(loaded.net->members(), 32);
