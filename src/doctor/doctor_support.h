@@ -65,7 +65,11 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 inline NamedTensors weight_matrices(const NamedTensors& params) {
   NamedTensors out;
   for (const auto& [name, p] : params) {
-    if (p.dim() >= 2 && name.find("embedding") == std::string::npos) out.emplace_back(name, p);
+    // Embedding tables (a row per category) and BatchEnsemble adapters
+    // (per-member scales of a shared layer, TabM's "ensemble_adapter") are
+    // 2-D but are not a layer's weights.
+    if (p.dim() >= 2 && name.find("embedding") == std::string::npos && name.find("adapter") == std::string::npos)
+      out.emplace_back(name, p);
   }
   return out;
 }

@@ -240,8 +240,9 @@ std::vector<Finding> Doctor::preflight(const torch::Tensor& x, const torch::Tens
     }
   }
 
-  // Gradient flow at init: the first layer's gradient against the last's.
-  {
+  // Gradient flow at init: the first layer's gradient against the last's
+  // (off with the train-time check: grad_ratio_checks 0).
+  if (options_.grad_ratio_checks > 0) {
     const NamedTensors weights = weight_matrices(params);
     const double ratio = first_last_gradient_ratio(weights);
     if (ratio >= 0) {

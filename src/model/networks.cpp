@@ -39,7 +39,9 @@ int64_t TabularNetImpl::embedding_dim(int64_t cardinality) {
 TabularNetImpl::TabularNetImpl(TabularNetOptions options) : options_(std::move(options)) {
   if (options_.members() < 1) throw std::invalid_argument("a network needs at least one member");
   int64_t width = options_.input_dim();
-  if (options_.numeric_embedding() != "none") {
+  // A table without numeric columns has nothing to embed (the module would
+  // hold parameters no input reaches).
+  if (options_.numeric_embedding() != "none" && !options_.numeric_columns().empty()) {
     numeric_embedding_ = register_module(
         "numeric_embedding",
         NumericEmbedding(NumericEmbeddingOptions(options_.numeric_embedding(), options_.numeric_columns(), width)));
@@ -62,7 +64,7 @@ TabularNetImpl::TabularNetImpl(TabularNetOptions options) : options_(std::move(o
     if (k > 1) {
       // TabM: the first layer's r at random signs, so the members differ
       // from the first step; the rest start as the shared layer itself.
-      adapters_.push_back(register_module("ensemble" + std::to_string(adapters_.size()),
+      adapters_.push_back(register_module("ensemble_adapter" + std::to_string(adapters_.size()),
                                           BatchEnsembleAdapters(k, width, h, adapters_.empty())));
     }
     if (options_.batchnorm()) body_->push_back(torch::nn::BatchNorm1d(h));
@@ -74,7 +76,7 @@ TabularNetImpl::TabularNetImpl(TabularNetOptions options) : options_(std::move(o
   if (k > 1) {
     // Every member has its own head (TabM's k output layers), here as the
     // shared output layer with adapters, so the prior still sits in one bias.
-    adapters_.push_back(register_module("ensemble" + std::to_string(adapters_.size()),
+    adapters_.push_back(register_module("ensemble_adapter" + std::to_string(adapters_.size()),
                                         BatchEnsembleAdapters(k, width, options_.output_dim(), adapters_.empty())));
   }
 }

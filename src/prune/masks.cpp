@@ -12,7 +12,7 @@ namespace {
 // TabM's per-member adapters (scales, one per member and unit: zeroing one
 // cuts a unit out of a member, which is not a small weight's removal).
 bool prunable(const std::string& name, const torch::Tensor& p) {
-  return p.dim() >= 2 && name.find("embedding") == std::string::npos && name.rfind("ensemble", 0) != 0;
+  return p.dim() >= 2 && name.find("embedding") == std::string::npos && name.find("adapter") == std::string::npos;
 }
 
 }  // namespace

@@ -233,7 +233,9 @@ std::optional<std::size_t> train_candidate(Context& ctx, const TrainRequest& req
   };
   // The stage's deadline ends training after the current epoch; the trainer
   // then keeps the best weights so far, so a cut run is still a usable model.
-  options.stop_after_epoch = [&](const EpochLog&) { return cut = ctx.budget.stage_over(); };
+  options.stop_after_epoch = [&](const EpochLog&) {
+    return cut = request.stage_deadline ? ctx.budget.stage_over() : ctx.budget.left() <= 0;
+  };
   ctx.progress(stage_name, request.name + ": starting");
 
   NetworkRun run;

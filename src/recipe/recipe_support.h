@@ -158,6 +158,10 @@ struct TrainRequest {
   /// When a check stops the run (checks on), apply the findings' fixes and
   /// retry once (the retry itself is not repaired again).
   bool may_repair = true;
+  /// Cut at the stage's deadline (the default), or only when the whole
+  /// run's budget is spent: a baseline that trains to its own early
+  /// stopping, as xgboost does.
+  bool stage_deadline = true;
 };
 
 /// Trains one network in its own run directory under OUT/stages/, cut at the

@@ -163,12 +163,16 @@ void weigh_input_dependence(Context& ctx) {
 /// recipe's advice for recommendation and click tables is to start with
 /// one before deep models, since it estimates an interaction (this user x
 /// this item) from the factors each id learned with others. It trains as
-/// the baseline network does, with the model swapped.
+/// the baseline network does, with the model swapped, and like xgboost to
+/// its own early stopping: it comes last in the stage, whose deadline would
+/// otherwise cut it after an epoch on a large table (only the run's budget
+/// does).
 void fit_factorization_machine(Context& ctx) {
   if (ctx.images || ctx.data.shape.embedding_cardinalities.empty()) return;
   TrainRequest request{"factorization machine", ctx.incumbent_run ? ctx.incumbent : ctx.base, true};
   request.config.model.type = "fm";
   request.config.model.dropout = 0;
+  request.stage_deadline = false;
   const auto index = train_candidate(ctx, request);
   if (index && !ctx.networks[*index].outcome.stopped_by_check) ctx.fm_run = index;
 }
@@ -230,12 +234,13 @@ void run_baseline_stage(Context& ctx) {
   // from and is skipped; the squeeze stage ranks what there is).
   const bool stopped = index && ctx.networks[*index].outcome.stopped_by_check;
   if (stopped) index.reset();
-  const NetworkRun* run = index ? &ctx.networks[*index] : nullptr;
-  ctx.incumbent = run ? run->config : ctx.base;  // a repaired configuration carries on
+  const NetworkRun* run = index ? &ctx.networks[*index] : nullptr;  // re-taken below: training appends
+  ctx.incumbent = run ? run->config : ctx.base;                     // a repaired configuration carries on
   ctx.incumbent_run = index;
   ctx.baseline_run = index;
   weigh_input_dependence(ctx);
   fit_factorization_machine(ctx);
+  run = index ? &ctx.networks[*index] : nullptr;  // ctx.networks may have moved
 
   stage.seconds = seconds_since(start);
   if (!run) {

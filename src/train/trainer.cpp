@@ -239,6 +239,15 @@ std::unique_ptr<Doctor> make_doctor(NetworkImpl& net, torch::optim::Optimizer& o
   // train.update_ratio's band (~1e-3) describes a first-order step; an
   // L-BFGS step is a line search to the minimum along its direction.
   if (c.train.optimizer == "lbfgs") options.update_ratio_checks = 0;
+  // A factorization machine is a linear model plus pairwise terms: there is
+  // no stack of layers for a gradient to vanish or explode through, and,
+  // like a linear model, it makes no promise to memorize a batch. Those two
+  // checks describe deep networks (overfit_rows below 2 turns
+  // overfit.one_batch off, grad_ratio_checks 0 the gradient-flow ratio).
+  if (c.model.type == "fm") {
+    options.grad_ratio_checks = 0;
+    options.overfit_rows = 0;
+  }
   auto doctor = std::make_unique<Doctor>(net, optimizer, options);
   TargetInfo target;
   target.task = d.task;

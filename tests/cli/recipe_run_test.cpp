@@ -15,9 +15,11 @@
 #include <map>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "browser_support.h"
 #include "cli/run_support.h"
+#include "ratings_support.h"
 
 namespace nnrecipe::test {
 namespace {
@@ -450,6 +452,29 @@ TEST(RecipeRun, FeatureGroupsAreAddedOneAtATimeAndImportanceNamesTheSignal) {
     }
   }
   EXPECT_GT(features[0].at("drop").get<double>(), 0.1);
+}
+
+// A ratings table with planted user x item effects (rank 3): the baseline
+// stage trains a factorization machine because the table has id columns,
+// it beats xgboost and the MLP on the test rows, and the run says so.
+TEST(RecipeRun, FactorizationMachineOnAnInteractionTable) {
+  TempDir dir;
+  write_ratings_csv(dir.file("ratings.csv"), 150, 100, 8000, 5);
+  const std::string out = dir.file("run");
+  const CommandResult r =
+      run_nnrecipe("run " + quote(dir.file("ratings.csv")) + " --target rating --budget 1 --out " + quote(out), 600);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const nlohmann::json s = nlohmann::json::parse(read_text(out + "/summary.json"));
+  std::map<std::string, double> test_rmse;
+  for (const auto& c : s.at("candidates")) test_rmse[c.at("name")] = c.at("test").at("rmse").get<double>();
+  ASSERT_TRUE(test_rmse.count("factorization machine")) << s.at("candidates").dump(2);
+  EXPECT_LT(test_rmse.at("factorization machine"), 0.7 * test_rmse.at("xgboost"));
+  EXPECT_LT(test_rmse.at("factorization machine"), 0.9 * test_rmse.at("network"));
+  // The stage's summary names both networks with what they reached.
+  const std::string baseline = s.at("stages")[1].at("summary");
+  EXPECT_NE(baseline.find("factorization machine "), std::string::npos) << baseline;
+  EXPECT_EQ(baseline.find("after 0 epochs"), std::string::npos) << baseline;
+  EXPECT_EQ(baseline.find("nan"), std::string::npos) << baseline;
 }
 
 }  // namespace

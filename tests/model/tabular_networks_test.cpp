@@ -147,9 +147,9 @@ TEST(FactorizationMachine, IsTheLinearPartPlusEveryPairsFactorProduct) {
   for (int64_t r = 0; r < 6; ++r) {
     std::vector<torch::Tensor> v;  // value x factor vector of every feature in the row
     for (int64_t i = 0; i < 3; ++i) v.push_back(x[r][i] * p["dense_factors"][i]);
-    v.push_back(p["id_factors0.weight"][ids[r][0].item<int64_t>()]);
+    v.push_back(p["id_factor_embedding0.weight"][ids[r][0].item<int64_t>()]);
     double expected = p["output.bias"][0].item<double>() + (p["output.weight"][0] * x[r]).sum().item<double>() +
-                      p["id_weights0.weight"][ids[r][0].item<int64_t>()][0].item<double>();
+                      p["id_weight_embedding0.weight"][ids[r][0].item<int64_t>()][0].item<double>();
     for (std::size_t i = 0; i < v.size(); ++i) {
       for (std::size_t j = i + 1; j < v.size(); ++j) expected += (v[i] * v[j]).sum().item<double>();
     }

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "nnrecipe/error.h"
 #include "nnrecipe/trainer.h"
+#include "ratings_support.h"
 #include "test_support.h"
 
 namespace nnrecipe::test {
@@ -157,24 +159,7 @@ TEST(Trainer, DoctorCatchesASigmoidOutputOnTabm) {
 // factorization machine learns it from pairs it never saw together.
 TEST(Trainer, FactorizationMachineLearnsPlantedUserItemInteractions) {
   TempDir dir;
-  std::mt19937_64 rng(7);
-  std::normal_distribution<double> normal(0, 1);
-  const int users = 120, items = 80, rank = 3;
-  std::vector<std::vector<double>> p(users, std::vector<double>(rank)), q(items, std::vector<double>(rank));
-  for (auto& v : p)
-    for (double& e : v) e = normal(rng);
-  for (auto& v : q)
-    for (double& e : v) e = normal(rng);
-  std::ofstream csv(dir.file("ratings.csv"));
-  csv << "user,item,rating\n";
-  std::uniform_int_distribution<int> pick_user(0, users - 1), pick_item(0, items - 1);
-  for (int r = 0; r < 9000; ++r) {
-    const int u = pick_user(rng), i = pick_item(rng);
-    double rating = 3 + 0.3 * normal(rng);
-    for (int k = 0; k < rank; ++k) rating += p[u][k] * q[i][k];
-    csv << "u" << u << ",i" << i << "," << rating << "\n";
-  }
-  csv.close();
+  write_ratings_csv(dir.file("ratings.csv"), 120, 80, 9000, 7);
   Config c;
   c.data.train = dir.file("ratings.csv");
   c.data.target = "rating";
@@ -188,6 +173,48 @@ TEST(Trainer, FactorizationMachineLearnsPlantedUserItemInteractions) {
   // The interaction's share of the variance is 3 (rank x 1 x 1) against a
   // noise of 0.09: whatever learns it cuts the error several times.
   EXPECT_LT(fm, 0.5 * linear) << "fm " << fm << ", linear " << linear;
+}
+
+// The new tabular networks under the doctor's preflight, where the
+// calibration corpus first raised false alarms on them: numeric embeddings
+// on a table with no numeric column (grad.coverage), and a factorization
+// machine judged as a deep network (overfit.one_batch, gradient flow) or
+// started far from the prior on a wide table (init.loss).
+TEST(Trainer, PreflightIsQuietOnHealthyTabmAndFactorizationMachines) {
+  TempDir dir;
+  {
+    std::ofstream csv(dir.file("votes.csv"));
+    csv << "a,b,c,y\n";
+    std::mt19937_64 rng(3);
+    std::uniform_int_distribution<int> level(0, 3);
+    for (int r = 0; r < 400; ++r) {
+      const int a = level(rng), b = level(rng), c = level(rng);
+      csv << "v" << a << ",v" << b << ",v" << c << "," << (a + b > 3 ? "yes" : "no") << "\n";
+    }
+  }
+  const auto loud = [](const FindingSet& found) {
+    std::vector<std::string> ids;
+    for (const Finding& f : found.findings) {
+      if (f.severity != Severity::Info) ids.push_back(f.id + ": " + f.message);
+    }
+    return ids;
+  };
+  Config categorical;
+  categorical.data.train = dir.file("votes.csv");
+  categorical.data.target = "y";
+  categorical.model.type = "tabm";
+  categorical.model.ensemble_size = 8;
+  categorical.model.numeric_embedding = "piecewise_linear";
+  const PreparedData votes = prepare_data(categorical);
+  ASSERT_TRUE(votes.shape.numeric_columns.empty());
+  EXPECT_EQ(loud(preflight_network(categorical, votes)), std::vector<std::string>{});
+  categorical.model.type = "fm";
+  EXPECT_EQ(loud(preflight_network(categorical, votes)), std::vector<std::string>{});
+
+  REQUIRE_SHARED("credit_data.csv");
+  Config fm = config_for("credit_data.csv", "Status");
+  fm.model.type = "fm";
+  EXPECT_EQ(loud(preflight_network(fm, prepare_data(fm))), std::vector<std::string>{});
 }
 
 TEST(Trainer, LossThatDoesNotFitTheTaskIsAnError) {
