@@ -8,7 +8,7 @@ of a training check (config lint, preflight, training monitors) on them is
 a false alarm. Per table it runs
 
   check   the default config (lint + preflight, no training)
-  train   the default config and three other healthy ones (CONFIGS)
+  train   the default config and six other healthy ones (CONFIGS)
   run     the whole recipe with a short budget (BENCH_RUN_BUDGET minutes)
 
 and lists every warn/error finding of a training check with its evidence.
@@ -39,9 +39,12 @@ TRAINING_STAGES = {"lint", "preflight", "train"}
 
 def configs(rows):
     """The healthy configurations: defaults, then three changes in the sane
-    range (width, learning rate, dropout, batch size, optimizer). Batch sizes
-    stay below a quarter of the training rows (config.batch_size warns, rightly,
-    at one step per epoch)."""
+    range (width, learning rate, dropout, batch size, optimizer), then the
+    other tabular networks (TabM with piecewise-linear embeddings, an MLP
+    with periodic embeddings, a factorization machine; 20 epochs, so that
+    TabM's members stay affordable on the 254k-row tables). Batch sizes
+    stay below a quarter of the training rows (config.batch_size warns,
+    rightly, at one step per epoch)."""
     big_batch = 256 if rows >= 4000 else 32
     return {
         "default": [],
@@ -49,6 +52,10 @@ def configs(rows):
         "lr3e-3_batch": ["train.lr=3e-3", f"train.batch_size={big_batch}"],
         "narrow_adamw": ["model.hidden=[64]", "train.optimizer=adamw", "train.weight_decay=1e-2",
                          "train.lr=1e-4", "train.batch_size=32"],
+        "tabm_ple": ["model.type=tabm", "model.ensemble_size=8", "model.numeric_embedding=piecewise_linear",
+                     "train.epochs=20"],
+        "periodic": ["model.numeric_embedding=periodic", "train.epochs=20"],
+        "fm": ["model.type=fm", "train.lr=1e-3", "train.epochs=20"],
     }
 
 
