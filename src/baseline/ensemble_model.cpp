@@ -60,14 +60,12 @@ void save_ensemble(const std::string& dir, const std::vector<EnsembleMember>& me
 
 bool is_ensemble_dir(const std::string& dir) { return path_exists(dir + "/ensemble.json"); }
 
-TablePredictor load_predictor(const std::string& model_dir) {
-  if (!is_ensemble_dir(model_dir)) {
-    auto model = std::make_shared<const LoadedModel>(load_model(model_dir));
-    return [model](const Table& table) { return predict_table(*model, table); };
-  }
-  const std::string index = model_dir + "/ensemble.json";
-  const EnsembleIndex parsed = parse_ensemble_index(read_json_file(index), index);
-  const auto ft = std::make_shared<const FittedTransform>(FittedTransform::load(model_dir + "/transform.json"));
+namespace {
+
+/// An ensemble directory's predictor from its parsed index and transform
+/// (each read once by the caller).
+TablePredictor ensemble_predictor(const std::string& model_dir, const EnsembleIndex& parsed,
+                                  std::shared_ptr<const FittedTransform> ft) {
   struct Member {
     std::string path;
     double weight = 0;
@@ -109,15 +107,31 @@ TablePredictor load_predictor(const std::string& model_dir) {
   };
 }
 
+EnsembleIndex read_ensemble_index(const std::string& model_dir) {
+  const std::string index = model_dir + "/ensemble.json";
+  return parse_ensemble_index(read_json_file(index), index);
+}
+
+}  // namespace
+
+TablePredictor load_predictor(const std::string& model_dir) {
+  if (!is_ensemble_dir(model_dir)) {
+    auto model = std::make_shared<const LoadedModel>(load_model(model_dir));
+    return [model](const Table& table) { return predict_table(*model, table); };
+  }
+  return ensemble_predictor(
+      model_dir, read_ensemble_index(model_dir),
+      std::make_shared<const FittedTransform>(FittedTransform::load(model_dir + "/transform.json")));
+}
+
 std::size_t predict_model_csv(const std::string& model_dir, const std::string& data_csv, const std::string& out_csv,
                               const CsvOptions& user_csv) {
   if (!is_ensemble_dir(model_dir)) return predict_csv(load_model(model_dir), data_csv, out_csv, user_csv);
-  const TablePredictor predict = load_predictor(model_dir);
-  const std::string index = model_dir + "/ensemble.json";
-  const EnsembleIndex parsed = parse_ensemble_index(read_json_file(index), index);
+  const EnsembleIndex parsed = read_ensemble_index(model_dir);
+  const auto ft = std::make_shared<const FittedTransform>(FittedTransform::load(model_dir + "/transform.json"));
   CsvOptions csv = user_csv;
-  csv.type_overrides = FittedTransform::load(model_dir + "/transform.json").column_types();
-  const Predictions mean = predict(read_csv(data_csv, csv));
+  csv.type_overrides = ft->column_types();
+  const Predictions mean = ensemble_predictor(model_dir, parsed, ft)(read_csv(data_csv, csv));
   write_predictions_csv(mean, parsed.class_names, out_csv);
   return mean.rows;
 }

@@ -97,23 +97,41 @@ torch::Tensor TabularNetImpl::input(const torch::Tensor& x, const torch::Tensor&
   return h;
 }
 
+namespace {
+
+/// The body's layers on h, one implementation for both paths: `linear`
+/// runs the i-th Linear layer (plain, or through a member's adapters);
+/// every other layer runs as it is, and the activation observer sees each
+/// activation's input.
+template <typename LinearFn>
+torch::Tensor run_body(torch::nn::Sequential& body, torch::Tensor h, const ActivationObserver& observer,
+                       const std::string& activation, LinearFn&& linear) {
+  std::size_t linears = 0;
+  for (std::size_t i = 0; i < body->size(); ++i) {
+    auto& layer = *(body->begin() + static_cast<std::ptrdiff_t>(i));
+    if (const auto l = std::dynamic_pointer_cast<torch::nn::LinearImpl>(layer.ptr())) {
+      h = linear(h, l, linears++);
+      continue;
+    }
+    if (observer && is_activation(*layer.ptr())) observer("body." + std::to_string(i), activation, h);
+    h = layer.forward(h);
+  }
+  return h;
+}
+
+}  // namespace
+
 torch::Tensor TabularNetImpl::forward_members(const torch::Tensor& x, const torch::Tensor& ids) {
   const int64_t k = options_.members();
   if (k == 1) return forward(x, ids).unsqueeze(1);
   const int64_t n = x.size(0);
   // Rows are [N * k, width]: row i * k + j is member j's view of row i.
-  torch::Tensor h = input(x, ids).unsqueeze(1).expand({n, k, -1});
-  std::size_t adapter = 0;
-  for (std::size_t i = 0; i < body_->size(); ++i) {
-    auto& layer = *(body_->begin() + static_cast<std::ptrdiff_t>(i));
-    if (const auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(layer.ptr())) {
-      h = adapters_[adapter++]->apply(h.view({n, k, -1}), torch::nn::Linear(linear)).reshape({n * k, -1});
-      continue;
-    }
-    if (observer_ && is_activation(*layer.ptr())) observer_("body." + std::to_string(i), options_.activation(), h);
-    h = layer.forward(h);
-  }
-  return adapters_[adapter]->apply(h.reshape({n, k, -1}), output_);
+  const torch::Tensor h =
+      run_body(body_, input(x, ids).unsqueeze(1).expand({n, k, -1}), observer_, options_.activation(),
+               [&](const torch::Tensor& in, const std::shared_ptr<torch::nn::LinearImpl>& linear, std::size_t i) {
+                 return adapters_[i]->apply(in.view({n, k, -1}), torch::nn::Linear(linear)).reshape({n * k, -1});
+               });
+  return adapters_.back()->apply(h.reshape({n, k, -1}), output_);
 }
 
 torch::Tensor TabularNetImpl::forward(const torch::Tensor& x, const torch::Tensor& ids) {
@@ -121,18 +139,11 @@ torch::Tensor TabularNetImpl::forward(const torch::Tensor& x, const torch::Tenso
     return apply_output_activation(combine_members(forward_members(x, ids), options_.task()),
                                    options_.output_activation());
   }
-  torch::Tensor h = input(x, ids);
   // Linear layers go through fast_linear (same math and parameters as their
-  // forward(), faster GEMMs on CPU); everything else runs as it is.
-  for (std::size_t i = 0; i < body_->size(); ++i) {
-    auto& layer = *(body_->begin() + static_cast<std::ptrdiff_t>(i));
-    if (const auto* linear = layer.ptr()->as<torch::nn::LinearImpl>()) {
-      h = fast_linear(h, linear->weight, linear->bias);
-      continue;
-    }
-    if (observer_ && is_activation(*layer.ptr())) observer_("body." + std::to_string(i), options_.activation(), h);
-    h = layer.forward(h);
-  }
+  // forward(), faster GEMMs on CPU).
+  const torch::Tensor h = run_body(body_, input(x, ids), observer_, options_.activation(),
+                                   [](const torch::Tensor& in, const std::shared_ptr<torch::nn::LinearImpl>& linear,
+                                      std::size_t) { return fast_linear(in, linear->weight, linear->bias); });
   return apply_output_activation(fast_linear(h, output_->weight, output_->bias), options_.output_activation());
 }
 
