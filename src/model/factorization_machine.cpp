@@ -16,7 +16,7 @@ FactorizationMachineImpl::FactorizationMachineImpl(FactorizationMachineOptions o
   // of 0.1 is for one feature; over F standardized features the sum
   // sum_i v_i x_i has variance F sigma^2, so sigma = 0.1 / sqrt(F) keeps the
   // starting interactions as small whatever the table's width (with 0.1 a
-  // 750-column table started 7x off the prior's loss).
+  // wide table starts far from the prior, and init.loss rightly says so).
   const double sigma = 0.1 / std::sqrt(features);
   output_ = register_module("output", torch::nn::Linear(dense, out));
   dense_factors_ = register_parameter("dense_factors", torch::randn({dense, k}) * sigma);
